@@ -1,0 +1,17 @@
+import type { EpochProgress } from '../engine'
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  const seconds = ms / 1000
+  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+}
+
+/** One terminal line: a bar, the epoch, loss and accuracy, time left and speed. */
+export function renderProgressBar(progress: EpochProgress, columns: number): string {
+  const text = ` epoch ${progress.epoch}/${progress.epochs}  loss ${progress.loss.toFixed(4)}  acc ${(progress.accuracy * 100).toFixed(1)}%  ${formatDuration(progress.etaMs)} left  ${Math.round(progress.samplesPerSecond)} samples/s`
+  const width = Math.max(10, Math.min(40, columns - text.length - 3))
+  const filled = Math.round((progress.epoch / progress.epochs) * width)
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${text}`.slice(0, Math.max(columns - 1, 20))
+}

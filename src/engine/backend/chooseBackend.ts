@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs'
+import { OptionError } from '../errors'
+
+/**
+ * Picks the fastest TensorFlow.js backend this machine can run, in this order:
+ * tfjs-node-gpu (libtensorflow with CUDA, and a CUDA device visible), tfjs-node (libtensorflow on
+ * the CPU), the WebAssembly backend, the plain JavaScript cpu backend. It says which it chose and,
+ * for every one it passed over, why in words.
+ */
+export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const
+export type BackendName = (typeof BACKEND_NAMES)[number]
+
+/** The environment variable that forces a backend, as `--backend` does on the command line. */
+export const BACKEND_ENV_VAR = 'MELODY_STUDIO_BACKEND'
+
+export interface SkippedBackend {
+  readonly name: BackendName
+  readonly reason: string
+}
+
+export interface BackendChoice {
+  readonly name: BackendName
+  /** The name TensorFlow.js knows the backend by (`tensorflow`, `wasm`, `cpu`). */
+  readonly tfBackend: string
+  readonly skipped: SkippedBackend[]
+  /** Set when the choice was forced rather than found. */
+  readonly forcedBy?: 'option' | 'environment'
+}
+
+/**
+ * Makes one backend ready, or throws an Error whose message says why it cannot be.
+ * Returns the name TensorFlow.js registered it under.
+ */
+export type BackendLoader = () => Promise<string>
+
+export type BackendLoaders = Record<BackendName, BackendLoader>
+
+export function isBackendName(text: string): text is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(text)
+}
+
+/** Turns a loader's failure into a sentence a person can act on. */
+export function explainBackendFailure(name: BackendName, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const firstLine = message.split('\n')[0]?.trim() ?? ''
+  const missingLibrary = /(lib[\w.+-]+\.so(?:\.[\d.]+)?)/.exec(message)?.[1]
+  if (/Cannot find (module|package)/i.test(message) || /ERR_MODULE_NOT_FOUND/.test(message)) {
+    return name === 'wasm'
+      ? `${name}: @tensorflow/tfjs-backend-wasm is not installed — run npm install`
+      : `${name}: not installed — @tensorflow/${name} downloads libtensorflow when it installs, which needs internet; run npm install on a machine online`
+  }
+  if (name === 'tfjs-node-gpu' && missingLibrary && /libcu|libcudnn|libnv/.test(missingLibrary)) {
+    return `${name}: ${missingLibrary} not found — it needs CUDA 11.2 and cuDNN 8.1 (libtensorflow 2.9.1)`
+  }
+  if (missingLibrary) return `${name}: ${missingLibrary} not found — ${firstLine}`
+  return `${name}: ${firstLine || 'failed to load'}`
+}
+
+async function importOptional(specifier: string): Promise<void> {
+  // A variable specifier keeps bundlers from resolving a package that may not be installed.
+  await import(/* @vite-ignore */ specifier)
+}
+
+async function activate(tfBackend: string): Promise<string> {
+  if (!(await tf.setBackend(tfBackend))) throw new Error(`the ${tfBackend} backend did not initialise`)
+  await tf.ready()
+  return tfBackend
+}
+
+/** The real loaders. Tests inject their own. */
+export const defaultBackendLoaders: BackendLoaders = {
+  'tfjs-node-gpu': async () => {
+    await importOptional('@tensorflow/tfjs-node-gpu')
+    const tfBackend = await activate('tensorflow')
+    const usesGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true
+    if (!usesGpu) throw new Error('loaded, but TensorFlow sees no CUDA device (is the NVIDIA driver installed and a GPU visible?)')
+    return tfBackend
+  },
+  'tfjs-node': async () => {
+    // tfjs-node-gpu, once loaded, registers the same `tensorflow` backend: loading a second copy
+    // of libtensorflow into the process would clash, and the first one runs on the CPU as well.
+    if (!tf.findBackendFactory('tensorflow')) await importOptional('@tensorflow/tfjs-node')
+    return activate('tensorflow')
+  },
+  wasm: async () => {
+    await importOptional('@tensorflow/tfjs-backend-wasm')
+    return activate('wasm')
+  },
+  cpu: async () => activate('cpu')
+}
+
+export interface ChooseBackendOptions {
+  /** Forces one backend (from `--backend`); wins over the environment. */
+  readonly force?: string
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly loaders?: BackendLoaders
+}
+
+/**
+ * @throws OptionError when the forced name is unknown, or the forced backend cannot load
+ */
+export async function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
+  const loaders = options.loaders ?? defaultBackendLoaders
+  const fromEnv = options.env?.[BACKEND_ENV_VAR]?.trim() || undefined
+  const forced = options.force ?? fromEnv
+  const forcedBy = options.force !== undefined ? 'option' : fromEnv !== undefined ? 'environment' : undefined
+  if (forced !== undefined) {
+    if (!isBackendName(forced)) {
+      throw new OptionError(`unknown backend '${forced}': choose one of ${BACKEND_NAMES.join(', ')}`)
+    }
+    try {
+      return { name: forced, tfBackend: await loaders[forced](), skipped: [], forcedBy }
+    } catch (error) {
+      throw new OptionError(`backend ${explainBackendFailure(forced, error)}`)
+    }
+  }
+  const skipped: SkippedBackend[] = []
+  for (const name of BACKEND_NAMES) {
+    try {
+      return { name, tfBackend: await loaders[name](), skipped }
+    } catch (error) {
+      skipped.push({ name, reason: explainBackendFailure(name, error) })
+    }
+  }
+  throw new OptionError(`no TensorFlow.js backend could start: ${skipped.map((s) => s.reason).join('; ')}`)
+}
+
+export function describeBackendChoice(choice: BackendChoice): string {
+  const how = choice.forcedBy ? ` (forced by ${choice.forcedBy === 'option' ? '--backend' : BACKEND_ENV_VAR})` : ''
+  const passedOver = choice.skipped.map((s) => `\n  skipped ${s.reason}`).join('')
+  return `backend: ${choice.name}${how}${passedOver}`
+}

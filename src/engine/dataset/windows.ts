@@ -1,0 +1,42 @@
+import { OptionError, SongError } from '../errors'
+import type { InputEncoding } from '../notation/vocabulary'
+
+/**
+ * Sliding windows over a song's class indices: each row is `window` inputs followed by the
+ * label, the note that comes next. A song of n notes gives n − window rows (54 → 50 for 나비야).
+ * @throws OptionError when window is not a positive integer
+ * @throws SongError when the song has no note after its first window
+ */
+export function windowRows(indices: readonly number[], window: number): number[][] {
+  if (!Number.isInteger(window) || window <= 0) {
+    throw new OptionError(`window must be a whole number of notes ≥ 1, got ${window}`)
+  }
+  if (indices.length <= window) {
+    throw new SongError(
+      `the song has ${indices.length} note${indices.length === 1 ? '' : 's'}, but a window of ${window} needs at least ${window + 1}`
+    )
+  }
+  const rows: number[][] = []
+  for (let start = 0; start + window < indices.length; start++) {
+    rows.push(indices.slice(start, start + window + 1))
+  }
+  return rows
+}
+
+/** What a model trains on: inputs [samples][window][features], labels as class indices. */
+export interface WindowDataset {
+  readonly window: number
+  readonly rows: number[][]
+  readonly inputs: number[][][]
+  readonly labels: number[]
+}
+
+export function buildWindowDataset(indices: readonly number[], window: number, encoding: InputEncoding): WindowDataset {
+  const rows = windowRows(indices, window)
+  return {
+    window,
+    rows,
+    inputs: rows.map((row) => row.slice(0, window).map((index) => encoding.encode(index))),
+    labels: rows.map((row) => row[window] as number)
+  }
+}

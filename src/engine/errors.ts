@@ -1,0 +1,39 @@
+/**
+ * Errors the engine throws on purpose. Each one is meant to be shown to a person as it is:
+ * the message names the problem (and, for text input, the line and the token).
+ * They cross process boundaries as `{ name, message }`, so nothing else may carry meaning.
+ */
+export class StudioError extends Error {
+  override readonly name: string = 'StudioError'
+}
+
+/** Bad text in a song: `line` and `column` are 1-based, `token` is the offending text. */
+export class SongSyntaxError extends StudioError {
+  override readonly name = 'SongSyntaxError'
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly token: string,
+    problem: string
+  ) {
+    super(`line ${line}, column ${column}: ${problem}`)
+  }
+}
+
+/** A song that parses but cannot be used as asked (empty, shorter than the window…). */
+export class SongError extends StudioError {
+  override readonly name = 'SongError'
+}
+
+/** An option outside its allowed range (epochs ≤ 0, NaN learning rate…). */
+export class OptionError extends StudioError {
+  override readonly name = 'OptionError'
+}
+
+/** Training stopped because the caller asked it to. */
+export class TrainingCancelledError extends StudioError {
+  override readonly name = 'TrainingCancelledError'
+  constructor(readonly epochsDone: number) {
+    super(`training cancelled after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}`)
+  }
+}

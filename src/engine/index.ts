@@ -1,0 +1,11 @@
+// The engine's public surface: everything from text to a trained model and its predictions.
+export * from './errors'
+export * from './notation/noteCodes'
+export * from './notation/vocabulary'
+export * from './dataset/windows'
+export * from './models/spec'
+export * from './models/build'
+export * from './training/trainer'
+export * from './generate/predict'
+export * from './backend/chooseBackend'
+export * from './songTraining'

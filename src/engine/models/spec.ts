@@ -1,0 +1,113 @@
+import { OptionError } from '../errors'
+import type { InputEncodingKind } from '../notation/vocabulary'
+
+export const MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
+export type ModelKind = (typeof MODEL_KINDS)[number]
+
+/**
+ * Everything needed to rebuild a model and retrain it the same way. Saved as JSON beside the
+ * weights, so a model on disk says what it is.
+ */
+export interface ModelSpec {
+  readonly kind: ModelKind
+  readonly units: number
+  readonly window: number
+  readonly encoding: InputEncodingKind
+  readonly classes: number
+  readonly stateful: boolean
+  readonly batchSize: number
+  readonly shuffle: boolean
+  readonly epochs: number
+  readonly learningRate: number
+  readonly seed: number
+}
+
+/** The options a person may set; anything left out takes the seed's value. */
+export interface ModelOptions {
+  units?: number
+  window?: number
+  epochs?: number
+  batchSize?: number
+  learningRate?: number
+  seed?: number
+}
+
+interface ModelPreset {
+  readonly title: string
+  readonly explanation: string
+  readonly encoding: InputEncodingKind
+  readonly stateful: boolean
+  readonly batchSize: number
+  readonly shuffle: boolean
+}
+
+/** The seed tutorial's four models (Adam 1e-3, categorical cross-entropy, 2000 epochs, seed 5). */
+export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
+  mlp: {
+    title: 'Multilayer perceptron',
+    explanation: 'Two dense layers see the last notes as four unrelated numbers; no sense of order or memory.',
+    encoding: 'index',
+    stateful: false,
+    batchSize: 10,
+    shuffle: true
+  },
+  lstm: {
+    title: 'LSTM',
+    explanation: 'An LSTM reads the window note by note, but forgets everything between windows.',
+    encoding: 'index',
+    stateful: false,
+    batchSize: 14,
+    shuffle: true
+  },
+  'stateful-lstm': {
+    title: 'Stateful LSTM',
+    explanation: 'The LSTM keeps its state from one window to the next, so it remembers where it is in the song.',
+    encoding: 'index',
+    stateful: true,
+    batchSize: 1,
+    shuffle: false
+  },
+  'stateful-lstm-2f': {
+    title: 'Stateful LSTM, two features',
+    explanation: 'The stateful LSTM again, but each note comes in as pitch and length separately; it learns fastest.',
+    encoding: 'pitch-length',
+    stateful: true,
+    batchSize: 1,
+    shuffle: false
+  }
+}
+
+export const SEED_DEFAULTS = { units: 128, window: 4, epochs: 2000, learningRate: 1e-3, seed: 5 } as const
+
+export function isModelKind(text: string): text is ModelKind {
+  return (MODEL_KINDS as readonly string[]).includes(text)
+}
+
+function wholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new OptionError(`${name} must be a whole number ≥ ${min}, got ${Number.isNaN(value) ? 'NaN' : value}`)
+  }
+  return value
+}
+
+/** @throws OptionError for any option outside its range, with the option's name */
+export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes: number): ModelSpec {
+  const preset = MODEL_PRESETS[kind]
+  const learningRate = options.learningRate ?? SEED_DEFAULTS.learningRate
+  if (!Number.isFinite(learningRate) || learningRate <= 0) {
+    throw new OptionError(`learning rate must be a number > 0, got ${learningRate}`)
+  }
+  return {
+    kind,
+    units: wholeNumber('units', options.units ?? SEED_DEFAULTS.units, 1),
+    window: wholeNumber('window', options.window ?? SEED_DEFAULTS.window, 1),
+    encoding: preset.encoding,
+    classes: wholeNumber('classes', classes, 2),
+    stateful: preset.stateful,
+    batchSize: wholeNumber('batch size', options.batchSize ?? preset.batchSize, 1),
+    shuffle: preset.shuffle,
+    epochs: wholeNumber('epochs', options.epochs ?? SEED_DEFAULTS.epochs, 1),
+    learningRate,
+    seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0)
+  }
+}

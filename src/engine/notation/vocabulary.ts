@@ -1,0 +1,125 @@
+import { SongError } from '../errors'
+import {
+  PITCH_LETTERS,
+  noteCodeToString,
+  readNoteCode,
+  type NoteCode,
+  type PlacedNoteCode
+} from './noteCodes'
+
+/**
+ * A vocabulary maps note codes to class indices. The seed's 14-code table (`c4`…`b4` = 0…6,
+ * `c8`…`b8` = 7…13) reproduces the tutorial exactly; any other song gets a table built from
+ * its own codes.
+ */
+export interface Vocabulary {
+  readonly kind: 'seed' | 'song'
+  /** index → code */
+  readonly codes: readonly string[]
+}
+
+export type VocabularyChoice = 'auto' | 'seed' | 'song'
+
+export const SEED_VOCABULARY: Vocabulary = {
+  kind: 'seed',
+  codes: ['c4', 'd4', 'e4', 'f4', 'g4', 'a4', 'b4', 'c8', 'd8', 'e8', 'f8', 'g8', 'a8', 'b8']
+}
+
+const PITCH_ORDER: readonly string[] = [...PITCH_LETTERS, 'r']
+
+/** Length in whole notes: a quarter is 0.25, a dotted quarter 0.375. */
+export function noteDuration(note: NoteCode): number {
+  return (1 / note.length) * (note.dotted ? 1.5 : 1)
+}
+
+function parseVocabularyCode(code: string): NoteCode {
+  const note = readNoteCode(code)
+  if (!note) throw new Error(`vocabulary holds '${code}', which is not a note code`)
+  return note
+}
+
+/** Codes ordered as the seed orders them: longer notes first, then pitch c…b, rests last. */
+export function vocabularyFromNotes(notes: readonly NoteCode[]): Vocabulary {
+  const distinct = new Map<string, NoteCode>()
+  for (const note of notes) distinct.set(noteCodeToString(note), note)
+  const ordered = [...distinct.entries()].sort(([, a], [, b]) => {
+    const byDuration = noteDuration(b) - noteDuration(a)
+    return byDuration !== 0 ? byDuration : PITCH_ORDER.indexOf(a.pitch) - PITCH_ORDER.indexOf(b.pitch)
+  })
+  return { kind: 'song', codes: ordered.map(([code]) => code) }
+}
+
+/**
+ * `auto` takes the seed's table when every code of the song is in it (so 나비야 trains exactly as
+ * in the tutorial), else a table built from the song.
+ * @throws SongError when `seed` is asked for and the song uses a code outside the seed's table
+ */
+export function chooseVocabulary(notes: readonly PlacedNoteCode[], choice: VocabularyChoice = 'auto'): Vocabulary {
+  if (choice === 'song') return vocabularyFromNotes(notes)
+  const outside = notes.find((note) => !SEED_VOCABULARY.codes.includes(noteCodeToString(note)))
+  if (!outside) return SEED_VOCABULARY
+  if (choice === 'seed') {
+    throw new SongError(
+      `line ${outside.line}, column ${outside.column}: '${noteCodeToString(outside)}' is not in the seed's 14-code vocabulary (c4…b4, c8…b8); use the song's own vocabulary`
+    )
+  }
+  return vocabularyFromNotes(notes)
+}
+
+export function indexNotes(notes: readonly NoteCode[], vocabulary: Vocabulary): number[] {
+  return notes.map((note) => {
+    const code = noteCodeToString(note)
+    const index = vocabulary.codes.indexOf(code)
+    if (index < 0) throw new SongError(`'${code}' is not in the vocabulary`)
+    return index
+  })
+}
+
+/**
+ * Number of output classes. The seed one-hot encodes labels with Keras's `to_categorical`,
+ * which makes (highest label present + 1) classes: 12 for 나비야, not 14. We keep that for the
+ * seed's table so parameter counts and results match the tutorial.
+ */
+export function outputClassCount(vocabulary: Vocabulary, labels: readonly number[]): number {
+  if (vocabulary.kind === 'seed') return Math.max(...labels) + 1
+  return vocabulary.codes.length
+}
+
+export type InputEncodingKind = 'index' | 'pitch-length'
+
+/** How one note becomes the numbers a model sees at one time step. */
+export interface InputEncoding {
+  readonly kind: InputEncodingKind
+  readonly featureCount: 1 | 2
+  encode(index: number): number[]
+}
+
+/**
+ * `index`: class index / highest index (the seed's `/ 13`).
+ * `pitch-length`: pitch rank / (pitches − 1) and length rank / (lengths − 1), ranks taken over the
+ * vocabulary (longest length first, rests after b). For the seed's table this is the seed's
+ * two features exactly: pitch c…b / 6, and 4 → 0, 8 → 1.
+ */
+export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabulary): InputEncoding {
+  const maxIndex = Math.max(vocabulary.codes.length - 1, 1)
+  if (kind === 'index') {
+    return { kind, featureCount: 1, encode: (index) => [index / maxIndex] }
+  }
+  const notes = vocabulary.codes.map(parseVocabularyCode)
+  const pitches = PITCH_ORDER.filter((pitch) => notes.some((note) => note.pitch === pitch))
+  const durations = [...new Set(notes.map(noteDuration))].sort((a, b) => b - a)
+  const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
+  const features = notes.map((note) => [
+    scale(pitches.indexOf(note.pitch), pitches.length),
+    scale(durations.indexOf(noteDuration(note)), durations.length)
+  ])
+  return {
+    kind,
+    featureCount: 2,
+    encode: (index) => {
+      const feature = features[index]
+      if (!feature) throw new RangeError(`class ${index} is outside the vocabulary of ${notes.length} codes`)
+      return feature
+    }
+  }
+}

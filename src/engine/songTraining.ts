@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs'
+import { buildWindowDataset, type WindowDataset } from './dataset/windows'
+import { buildModel } from './models/build'
+import { MODEL_PRESETS, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
+import type { PlacedNoteCode } from './notation/noteCodes'
+import {
+  chooseVocabulary,
+  indexNotes,
+  makeInputEncoding,
+  outputClassCount,
+  type InputEncoding,
+  type Vocabulary,
+  type VocabularyChoice
+} from './notation/vocabulary'
+import { checkAgainstSong, trainModel, type SongCheck, type TrainingOutcome, type TrainOptions } from './training/trainer'
+
+/** Everything between a song's notes and a model ready to train on them. */
+export interface SongTrainingSetup {
+  readonly vocabulary: Vocabulary
+  readonly encoding: InputEncoding
+  /** The song as class indices. */
+  readonly song: number[]
+  readonly dataset: WindowDataset
+  readonly spec: ModelSpec
+}
+
+export interface SongTrainingOptions extends ModelOptions {
+  readonly vocabulary?: VocabularyChoice
+}
+
+/**
+ * @throws SongError, OptionError for a song or option that cannot be trained on
+ */
+export function prepareSongTraining(
+  notes: readonly PlacedNoteCode[],
+  kind: ModelKind,
+  options: SongTrainingOptions = {}
+): SongTrainingSetup {
+  const vocabulary = chooseVocabulary(notes, options.vocabulary)
+  const encoding = makeInputEncoding(MODEL_PRESETS[kind].encoding, vocabulary)
+  const song = indexNotes(notes, vocabulary)
+  const dataset = buildWindowDataset(song, options.window ?? SEED_DEFAULTS.window, encoding)
+  const spec = resolveModelSpec(kind, options, outputClassCount(vocabulary, dataset.labels))
+  return { vocabulary, encoding, song, dataset, spec }
+}
+
+export interface SongTrainingResult {
+  readonly outcome: TrainingOutcome
+  /** The one-step and full-song predictions of the trained model. */
+  readonly check: SongCheck
+}
+
+/** Builds the model, trains it and checks it against the song; the caller disposes the model. */
+export async function trainOnSong(
+  setup: SongTrainingSetup,
+  options: TrainOptions = {}
+): Promise<SongTrainingResult & { model: tf.Sequential }> {
+  const model = buildModel(setup.spec)
+  try {
+    const outcome = await trainModel(model, setup.spec, setup, options)
+    return { model, outcome, check: checkAgainstSong(model, setup.spec, setup, outcome.epochsRun) }
+  } catch (error) {
+    model.dispose()
+    throw error
+  }
+}
