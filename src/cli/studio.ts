@@ -5,6 +5,7 @@ import { extname } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   chooseBackend,
+  disposeModel,
   describeBackendChoice,
   isModelKind,
   MODEL_KINDS,
@@ -171,7 +172,7 @@ async function trainCommand(args: string[]): Promise<void> {
   })
   const { outcome, check, model } = result
   const params = model.countParams()
-  model.dispose()
+  disposeModel(model)
   const last = outcome.history.at(-1)
   const summary = {
     model: kind,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
-import { buildModel } from './models/build'
+import { buildModel, disposeModel } from './models/build'
 import { MODEL_PRESETS, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
 import type { PlacedNoteCode } from './notation/noteCodes'
 import {
@@ -60,7 +60,7 @@ export async function trainOnSong(
     const outcome = await trainModel(model, setup.spec, setup, options)
     return { model, outcome, check: checkAgainstSong(model, setup.spec, setup, outcome.epochsRun) }
   } catch (error) {
-    model.dispose()
+    disposeModel(model)
     throw error
   }
 }

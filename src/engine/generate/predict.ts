@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { buildModel, inputShape } from '../models/build'
+import { buildModel, disposeModel, inputShape } from '../models/build'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 
@@ -30,7 +30,7 @@ function withSingleStream(model: tf.LayersModel, spec: ModelSpec): { model: tf.L
   if (!spec.stateful || spec.batchSize === 1) return { model, dispose: () => undefined }
   const twin = buildModel({ ...spec, batchSize: 1 })
   twin.setWeights(model.getWeights())
-  return { model: twin, dispose: () => twin.dispose() }
+  return { model: twin, dispose: () => disposeModel(twin) }
 }
 
 function predictClass(model: tf.LayersModel, spec: ModelSpec, features: number[][]): number {

@@ -7,6 +7,32 @@ import type { ModelSpec } from './spec'
  * from `spec.seed` so a run can be repeated exactly.
  */
 export function buildModel(spec: ModelSpec): tf.Sequential {
+  // tfjs-layers leaves a few intermediate tensors of the initialisers behind; the tidy frees
+  // them while the weights, being variables, stay.
+  let model: tf.Sequential | undefined
+  tf.tidy(() => {
+    model = buildLayers(spec)
+  })
+  return model as unknown as tf.Sequential
+}
+
+/**
+ * Disposes the weights and, for a stateful model, the state tensors, which `model.dispose()`
+ * leaves alive.
+ */
+export function disposeModel(model: tf.LayersModel): void {
+  for (const layer of model.layers) {
+    const recurrent = layer as unknown as { stateful?: boolean; states: tf.Tensor[] | null }
+    if (recurrent.stateful && recurrent.states) {
+      layer.resetStates()
+      tf.dispose(recurrent.states)
+      recurrent.states = null
+    }
+  }
+  model.dispose()
+}
+
+function buildLayers(spec: ModelSpec): tf.Sequential {
   let nextSeed = spec.seed * 1000
   const seeded = () => ({ seed: nextSeed++ })
   const featureCount = spec.encoding === 'pitch-length' ? 2 : 1

@@ -63,6 +63,76 @@ export function checkAgainstSong(model: tf.LayersModel, spec: ModelSpec, data: T
   }
 }
 
+/** The song's samples as tensors, made once per training run. */
+export interface SampleTensors {
+  readonly xs: tf.Tensor
+  readonly labels: tf.Tensor1D
+  readonly ys: tf.Tensor2D
+}
+
+export function sampleTensors(spec: ModelSpec, dataset: WindowDataset): SampleTensors {
+  const samples = dataset.labels.length
+  const labels = tf.tensor1d(dataset.labels, 'int32')
+  return {
+    xs: tf.tensor(dataset.inputs.flat(2), inputShape(spec, samples)),
+    labels,
+    ys: tf.tidy(() => tf.oneHot(labels, spec.classes).toFloat() as tf.Tensor2D)
+  }
+}
+
+export interface EpochTotals {
+  /** Sum over samples of the cross-entropy, and of the samples predicted right. */
+  readonly lossSum: number
+  readonly correct: number
+}
+
+/**
+ * One pass over the batches, one optimiser step each. The state of a stateful model is neither
+ * reset before nor after: it flows from each batch into the next, and the caller decides when
+ * a new sequence starts (the seed's `reset_states()` after every epoch).
+ * @throws TrainingCancelledError when `signal` is aborted before a batch
+ */
+export async function trainEpoch(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  tensors: SampleTensors,
+  batches: readonly number[][],
+  signal?: AbortSignal,
+  epochsDone = 0
+): Promise<EpochTotals> {
+  const lossSums: tf.Tensor[] = []
+  const corrects: tf.Tensor[] = []
+  let lastYield = performance.now()
+  try {
+    for (const batch of batches) {
+      if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
+      const batchIndices = tf.tensor1d(batch, 'int32')
+      const x = tf.gather(tensors.xs, batchIndices)
+      const y = tf.gather(tensors.ys, batchIndices)
+      const batchLabels = tf.gather(tensors.labels, batchIndices)
+      optimizer.minimize(() => {
+        const probabilities = model.apply(x, { training: true }) as tf.Tensor2D
+        const sampleLosses = tf.metrics.categoricalCrossentropy(y, probabilities)
+        // Sums, not means, so the epoch figure is the mean over samples as Keras reports it.
+        lossSums.push(tf.keep(sampleLosses.sum()))
+        corrects.push(tf.keep(tf.equal(probabilities.argMax(-1), batchLabels).sum()))
+        return sampleLosses.mean() as tf.Scalar
+      })
+      tf.dispose([batchIndices, x, y, batchLabels])
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        lastYield = performance.now()
+      }
+    }
+    const [lossSum = 0, correct = 0] = tf.tidy(() =>
+      [tf.addN(lossSums), tf.addN(corrects)].map((sum) => sum.dataSync()[0] ?? 0)
+    )
+    return { lossSum, correct }
+  } finally {
+    tf.dispose([...lossSums, ...corrects])
+  }
+}
+
 /**
  * Trains with our own loop rather than `model.fit`: batches are shuffled from the spec's seed (fit
  * shuffles with Math.random), a stateful model's state is reset at every epoch start as the seed
@@ -75,56 +145,28 @@ export async function trainModel(
   data: TrainingData,
   options: TrainOptions = {}
 ): Promise<TrainingOutcome> {
-  const { dataset } = data
-  const samples = dataset.labels.length
+  const samples = data.dataset.labels.length
   const checkEvery = Math.max(1, options.checkEvery ?? 10)
   const random = seededRandom(spec.seed)
   const optimizer = tf.train.adam(spec.learningRate)
-  const xs = tf.tensor(dataset.inputs.flat(2), inputShape(spec, samples))
-  const labels = tf.tensor1d(dataset.labels, 'int32')
-  const ys = tf.oneHot(labels, spec.classes).toFloat()
+  const tensors = sampleTensors(spec, data.dataset)
   const history: EpochProgress[] = []
   let trainMs = 0
   let perfectAtEpoch: number | undefined
-  let lastYield = performance.now()
-  const epochLosses: tf.Tensor[] = []
-  const epochCorrect: tf.Tensor[] = []
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now()
       if (spec.stateful) model.resetStates()
-      for (const batch of epochBatches(spec, samples, random)) {
-        if (options.signal?.aborted) throw new TrainingCancelledError(epoch - 1)
-        const batchIndices = tf.tensor1d(batch, 'int32')
-        const x = tf.gather(xs, batchIndices)
-        const y = tf.gather(ys, batchIndices)
-        const batchLabels = tf.gather(labels, batchIndices)
-        optimizer.minimize(() => {
-          const probabilities = model.apply(x, { training: true }) as tf.Tensor2D
-          const sampleLosses = tf.metrics.categoricalCrossentropy(y, probabilities)
-          // Sums, not means, so the epoch figure is the mean over samples as Keras reports it.
-          epochLosses.push(tf.keep(sampleLosses.sum()))
-          epochCorrect.push(tf.keep(tf.equal(probabilities.argMax(-1), batchLabels).sum()))
-          return sampleLosses.mean() as tf.Scalar
-        })
-        tf.dispose([batchIndices, x, y, batchLabels])
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve))
-          lastYield = performance.now()
-        }
-      }
-      const [lossSum = 0, correctSum = 0] = tf.tidy(() =>
-        [tf.addN(epochLosses), tf.addN(epochCorrect)].map((sum) => sum.dataSync()[0] ?? 0)
-      )
-      disposeAll(epochLosses, epochCorrect)
+      const batches = epochBatches(spec, samples, random)
+      const totals = await trainEpoch(model, optimizer, tensors, batches, options.signal, epoch - 1)
       if (spec.stateful) model.resetStates()
       const epochMs = performance.now() - started
       trainMs += epochMs
       const progress: EpochProgress = {
         epoch,
         epochs: spec.epochs,
-        loss: lossSum / samples,
-        accuracy: correctSum / samples,
+        loss: totals.lossSum / samples,
+        accuracy: totals.correct / samples,
         elapsedMs: trainMs,
         etaMs: (trainMs / epoch) * (spec.epochs - epoch),
         samplesPerSecond: samples / (epochMs / 1000)
@@ -141,14 +183,9 @@ export async function trainModel(
       }
     }
   } finally {
-    disposeAll(epochLosses, epochCorrect)
-    tf.dispose([xs, labels, ys])
+    tf.dispose([tensors.xs, tensors.labels, tensors.ys])
     optimizer.dispose()
     if (spec.stateful) model.resetStates()
   }
   return { epochsRun: history.length, trainMs, history, perfectAtEpoch }
-}
-
-function disposeAll(...lists: tf.Tensor[][]): void {
-  for (const list of lists) tf.dispose(list.splice(0))
 }
