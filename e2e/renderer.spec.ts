@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test'
+import { join } from 'node:path'
+import { serveFolder } from './staticServer'
+
+// The built renderer in Debian's Chromium, without the desktop shell: it must load under its
+// Content-Security-Policy and say plainly that no engine is connected.
+test('the built renderer loads in Chromium and says when no engine is connected', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  const { url, server } = await serveFolder(join(process.cwd(), 'out/renderer'))
+  await page.goto(url)
+  await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
+  await expect(page.getByLabel('Melody in note codes')).toHaveValue(/^g8 e8 e4 \| f8 d8 d4/)
+  await expect(page.getByTestId('status')).toHaveText(/engine is not connected/)
+  await page.screenshot({ path: 'test-results/renderer-song.png' })
+  expect(errors).toEqual([])
+  server.close()
+})
