@@ -37,7 +37,7 @@ describe.each([
     disposeModel(model)
     checks.push(check)
     const best = Math.max(...checks.map((c) => c.oneStep.accuracy))
-    console.log(`${kind}: best one-step ${best * 50}/50 over ${checks.length} checks; last full-song ${check.fullSong.accuracy * 50}/50`)
+    console.log(`${kind}: best one-step ${Math.round(best * 50)}/50 over ${checks.length} checks; last full-song ${Math.round(check.fullSong.accuracy * 50)}/50`)
     expect(best).toBeLessThanOrEqual(49 / 50)
     // Whichever of the two e8 e8 e8 e8 windows it gets wrong, it gets one of them wrong.
     const e8Windows = [38, 39] // song positions of the notes that follow e8 e8 e8 e8
