@@ -48,52 +48,52 @@ function resetIfStateful(model: tf.LayersModel, spec: ModelSpec): void {
 }
 
 /**
- * One-step prediction: every window of true notes in, one note out (the seed's first test).
- * A stateful model starts from a zero state and carries it from window to window, as in training.
+ * Walks the song one prediction at a time. `feedBack` off: every window is the song's true notes
+ * (one-step). On: only the first window is true and each prediction joins the input (full song).
+ * A stateful model starts from a zero state and carries it through the walk, as in training.
  */
-export function predictOneStep(
+function predictAlongSong(
   model: tf.LayersModel,
   spec: ModelSpec,
   song: readonly number[],
-  encoding: InputEncoding
+  encoding: InputEncoding,
+  feedBack: boolean
 ): SongPrediction {
   const single = withSingleStream(model, spec)
-  const predicted: number[] = []
-  resetIfStateful(single.model, spec)
-  for (let start = 0; start + spec.window < song.length; start++) {
-    const window = song.slice(start, start + spec.window).map((index) => encoding.encode(index))
-    predicted.push(predictClass(single.model, spec, window))
-  }
-  resetIfStateful(single.model, spec)
-  single.dispose()
-  return scorePrediction(song, predicted, spec.window)
-}
-
-/**
- * Full-song prediction: only the first `window` true notes in; every prediction is fed back as
- * input. A stateful model starts from a zero state and carries it through the whole song.
- */
-export function predictFullSong(
-  model: tf.LayersModel,
-  spec: ModelSpec,
-  song: readonly number[],
-  encoding: InputEncoding
-): SongPrediction {
-  const single = withSingleStream(model, spec)
-  const window = song.slice(0, spec.window)
+  const heard = song.slice(0, spec.window)
   const predicted: number[] = []
   resetIfStateful(single.model, spec)
   for (let step = spec.window; step < song.length; step++) {
+    const window = (feedBack ? heard : song).slice(step - spec.window, step)
     const next = predictClass(
       single.model,
       spec,
       window.map((index) => encoding.encode(index))
     )
     predicted.push(next)
-    window.push(next)
-    window.shift()
+    heard.push(next)
   }
   resetIfStateful(single.model, spec)
   single.dispose()
   return scorePrediction(song, predicted, spec.window)
+}
+
+/** One-step prediction: every window of true notes in, one note out (the seed's first test). */
+export function predictOneStep(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  song: readonly number[],
+  encoding: InputEncoding
+): SongPrediction {
+  return predictAlongSong(model, spec, song, encoding, false)
+}
+
+/** Full-song prediction: the first `window` true notes in, then every prediction fed back. */
+export function predictFullSong(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  song: readonly number[],
+  encoding: InputEncoding
+): SongPrediction {
+  return predictAlongSong(model, spec, song, encoding, true)
 }

@@ -19,14 +19,32 @@ function lstmState(model: tf.LayersModel): number[][] {
   return layer.states.map((state) => Array.from(state.dataSync()))
 }
 
-function setup(batchSize = 1, samples = 6) {
-  // A learning rate this small leaves the weights as they were (to float precision), so the
-  // state after training can be compared with a forward pass of the untouched model.
+/**
+ * One epoch of a small stateful model over the first six windows of 나비야, from a zero state.
+ * A learning rate this small leaves the weights as they were (to float precision), so the state
+ * after training can be compared with forward passes of the untouched model.
+ */
+async function trainOneEpoch(batchSize: number) {
   const spec: ModelSpec = resolveModelSpec('stateful-lstm', { units: 8, learningRate: 1e-12, batchSize }, 12)
   const encoding = makeInputEncoding('index', SEED_VOCABULARY)
-  const song = indexNotes(nabiyaNotes(), SEED_VOCABULARY).slice(0, samples + 4)
-  const dataset = buildWindowDataset(song, 4, encoding)
-  return { spec, dataset, model: buildModel(spec) }
+  const song = indexNotes(nabiyaNotes(), SEED_VOCABULARY).slice(0, 10)
+  const model = buildModel(spec)
+  const tensors = sampleTensors(spec, buildWindowDataset(song, 4, encoding))
+  const optimizer = tf.train.adam(spec.learningRate)
+  const batches = epochBatches(spec, 6, Math.random)
+  model.resetStates()
+  await trainEpoch(model, optimizer, tensors, batches)
+  return {
+    model,
+    batches,
+    xs: tensors.xs,
+    afterEpoch: lstmState(model),
+    dispose() {
+      tf.dispose([tensors.xs, tensors.labels, tensors.ys])
+      optimizer.dispose()
+      disposeModel(model)
+    }
+  }
 }
 
 function expectClose(actual: number[][], expected: number[][]) {
@@ -36,62 +54,42 @@ function expectClose(actual: number[][], expected: number[][]) {
 
 describe('stateful training', () => {
   it('carries the state from each batch into the next within an epoch', async () => {
-    const { spec, dataset, model } = setup()
-    const tensors = sampleTensors(spec, dataset)
-    const optimizer = tf.train.adam(spec.learningRate)
-    model.resetStates()
-    await trainEpoch(model, optimizer, tensors, epochBatches(spec, 6, Math.random))
-    const afterEpoch = lstmState(model)
-
+    const { model, xs, afterEpoch, dispose } = await trainOneEpoch(1)
     // The same six windows, one after the other, from a zero state with no training.
     model.resetStates()
-    for (let i = 0; i < 6; i++) tf.dispose(model.predictOnBatch(tensors.xs.slice(i, 1)))
+    for (let i = 0; i < 6; i++) tf.dispose(model.predictOnBatch(xs.slice(i, 1)))
     const carried = lstmState(model)
     // Only the last window, from a zero state: what the state would be without carrying.
     model.resetStates()
-    tf.dispose(model.predictOnBatch(tensors.xs.slice(5, 1)))
+    tf.dispose(model.predictOnBatch(xs.slice(5, 1)))
     const lastOnly = lstmState(model)
 
     expectClose(afterEpoch, carried)
     expect(Math.max(...afterEpoch[0]!.map((v, i) => Math.abs(v - lastOnly[0]![i]!)))).toBeGreaterThan(1e-3)
-    tf.dispose([tensors.xs, tensors.labels, tensors.ys])
-    optimizer.dispose()
-    disposeModel(model)
+    dispose()
   })
 
   it('is exactly zero after a reset', async () => {
-    const { spec, dataset, model } = setup()
-    const tensors = sampleTensors(spec, dataset)
-    const optimizer = tf.train.adam(spec.learningRate)
-    await trainEpoch(model, optimizer, tensors, epochBatches(spec, 6, Math.random))
-    expect(lstmState(model).flat().some((v) => v !== 0)).toBe(true)
+    const { model, afterEpoch, dispose } = await trainOneEpoch(1)
+    expect(afterEpoch.flat().some((v) => v !== 0)).toBe(true)
     model.resetStates()
     expect(lstmState(model).flat().every((v) => v === 0)).toBe(true)
-    tf.dispose([tensors.xs, tensors.labels, tensors.ys])
-    optimizer.dispose()
-    disposeModel(model)
+    dispose()
   })
 
   it('keeps one state per batch row: row r of batch k continues row r of batch k − 1', async () => {
-    const { spec, dataset, model } = setup(2, 6)
-    expect(epochBatches(spec, 6, Math.random)).toEqual([
+    const { model, xs, batches, afterEpoch, dispose } = await trainOneEpoch(2)
+    expect(batches).toEqual([
       [0, 1],
       [2, 3],
       [4, 5]
     ])
-    const tensors = sampleTensors(spec, dataset)
-    const optimizer = tf.train.adam(spec.learningRate)
     model.resetStates()
-    await trainEpoch(model, optimizer, tensors, epochBatches(spec, 6, Math.random))
-    const afterEpoch = lstmState(model)
-    model.resetStates()
-    for (let k = 0; k < 3; k++) tf.dispose(model.predictOnBatch(tensors.xs.slice(2 * k, 2)))
+    for (let k = 0; k < 3; k++) tf.dispose(model.predictOnBatch(xs.slice(2 * k, 2)))
     expectClose(afterEpoch, lstmState(model))
     expect(() => epochBatches(resolveModelSpec('stateful-lstm', { batchSize: 7 }, 12), 50, Math.random)).toThrow(
       /batch size 7 does not divide 50/
     )
-    tf.dispose([tensors.xs, tensors.labels, tensors.ys])
-    optimizer.dispose()
-    disposeModel(model)
+    dispose()
   })
 })
