@@ -19,7 +19,7 @@ if (result.status === 0 && existsSync(pathFile)) {
   console.log('melody-studio: Electron binary installed; `npm start` opens the desktop app.')
 } else {
   console.log(
-    'melody-studio: the Electron binary could not be downloaded (no internet?); the engine, the `studio` command line, ' +
-      'web mode and the tests work without it. Run `node node_modules/electron/install.js` once online to get the desktop app.'
+    'melody-studio: the Electron binary could not be downloaded (no internet?); the engine, the `studio` command line ' +
+      'and the tests work without it. Run `node node_modules/electron/install.js` once online to get the desktop app.'
   )
 }
