@@ -1,11 +1,6 @@
 import { SongError } from '../errors'
-import {
-  PITCH_LETTERS,
-  noteCodeToString,
-  readNoteCode,
-  type NoteCode,
-  type PlacedNoteCode
-} from './noteCodes'
+import { TICKS_PER_WHOLE } from './melody'
+import { noteCodeMidiPitch, noteCodeToString, readNoteCode, type NoteCode, type PlacedNoteCode } from './noteCodes'
 
 /**
  * A vocabulary maps note codes to class indices. The seed's 14-code table (`c4`…`b4` = 0…6,
@@ -25,11 +20,14 @@ export const SEED_VOCABULARY: Vocabulary = {
   codes: ['c4', 'd4', 'e4', 'f4', 'g4', 'a4', 'b4', 'c8', 'd8', 'e8', 'f8', 'g8', 'a8', 'b8']
 }
 
-const PITCH_ORDER: readonly string[] = [...PITCH_LETTERS, 'r']
-
 /** Length in whole notes: a quarter is 0.25, a dotted quarter 0.375. */
 export function noteDuration(note: NoteCode): number {
-  return (1 / note.length) * (note.dotted ? 1.5 : 1)
+  return note.ticks / TICKS_PER_WHOLE
+}
+
+/** Sort key for pitches: low to high, rests after every pitch. */
+function pitchRank(note: NoteCode): number {
+  return noteCodeMidiPitch(note) ?? Number.MAX_SAFE_INTEGER
 }
 
 function parseVocabularyCode(code: string): NoteCode {
@@ -38,13 +36,13 @@ function parseVocabularyCode(code: string): NoteCode {
   return note
 }
 
-/** Codes ordered as the seed orders them: longer notes first, then pitch c…b, rests last. */
+/** Codes ordered as the seed orders them: longer notes first, then pitch low to high, rests last. */
 export function vocabularyFromNotes(notes: readonly NoteCode[]): Vocabulary {
   const distinct = new Map<string, NoteCode>()
   for (const note of notes) distinct.set(noteCodeToString(note), note)
   const ordered = [...distinct.entries()].sort(([, a], [, b]) => {
     const byDuration = noteDuration(b) - noteDuration(a)
-    return byDuration !== 0 ? byDuration : PITCH_ORDER.indexOf(a.pitch) - PITCH_ORDER.indexOf(b.pitch)
+    return byDuration !== 0 ? byDuration : pitchRank(a) - pitchRank(b)
   })
   return { kind: 'song', codes: ordered.map(([code]) => code) }
 }
@@ -97,7 +95,7 @@ export interface InputEncoding {
 /**
  * `index`: class index / highest index (the seed's `/ 13`).
  * `pitch-length`: pitch rank / (pitches − 1) and length rank / (lengths − 1), ranks taken over the
- * vocabulary (longest length first, rests after b). For the seed's table this is the seed's
+ * vocabulary (lowest pitch first, rests last; longest length first). For the seed's table this is the seed's
  * two features exactly: pitch c…b / 6, and 4 → 0, 8 → 1.
  */
 export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabulary): InputEncoding {
@@ -106,11 +104,11 @@ export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabular
     return { kind, featureCount: 1, encode: (index) => [index / maxIndex] }
   }
   const notes = vocabulary.codes.map(parseVocabularyCode)
-  const pitches = PITCH_ORDER.filter((pitch) => notes.some((note) => note.pitch === pitch))
+  const pitches = [...new Set(notes.map(pitchRank))].sort((a, b) => a - b)
   const durations = [...new Set(notes.map(noteDuration))].sort((a, b) => b - a)
   const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
   const features = notes.map((note) => [
-    scale(pitches.indexOf(note.pitch), pitches.length),
+    scale(pitches.indexOf(pitchRank(note)), pitches.length),
     scale(durations.indexOf(noteDuration(note)), durations.length)
   ])
   return {

@@ -1,0 +1,94 @@
+/**
+ * The one melody type every format converts to and from. Times are in MIDI ticks at
+ * TICKS_PER_QUARTER; a note with `pitch: null` is a rest.
+ */
+export const TICKS_PER_QUARTER = 480
+export const TICKS_PER_WHOLE = TICKS_PER_QUARTER * 4
+
+export interface MelodyNote {
+  /** MIDI note number (60 = middle C), or null for a rest. */
+  readonly pitch: number | null
+  readonly startTicks: number
+  readonly durationTicks: number
+}
+
+export interface Meter {
+  readonly numerator: number
+  readonly denominator: number
+}
+
+export type KeyMode = 'major' | 'minor' | 'dorian' | 'phrygian' | 'lydian' | 'mixolydian' | 'locrian'
+
+export interface KeySignature {
+  /** The tonic as written: `G`, `F#`, `Bb`. */
+  readonly tonic: string
+  readonly mode: KeyMode
+  /** Sharps (> 0) or flats (< 0) in the signature, as in a MIDI key-signature event. */
+  readonly fifths: number
+}
+
+export interface Melody {
+  readonly title: string
+  /** Quarter notes per minute. */
+  readonly tempo: number
+  readonly meter: Meter
+  readonly key: KeySignature
+  readonly notes: readonly MelodyNote[]
+}
+
+export const DEFAULT_TEMPO = 120
+export const DEFAULT_METER: Meter = { numerator: 4, denominator: 4 }
+export const C_MAJOR: KeySignature = { tonic: 'C', mode: 'major', fifths: 0 }
+
+export function ticksToBeats(ticks: number): number {
+  return ticks / TICKS_PER_QUARTER
+}
+
+export function melodyEndTicks(melody: Melody): number {
+  const last = melody.notes.at(-1)
+  return last ? last.startTicks + last.durationTicks : 0
+}
+
+/** The sounding notes only, rests left out. */
+export function soundingNotes(melody: Melody): MelodyNote[] {
+  return melody.notes.filter((note) => note.pitch !== null)
+}
+
+/**
+ * Turns a list of sounding notes (any order, possibly overlapping) into a monophonic line:
+ * at each onset the highest note wins (the skyline), a note is cut where the next one starts,
+ * and gaps become rests.
+ */
+export function skyline(notes: readonly { pitch: number; startTicks: number; durationTicks: number }[]): MelodyNote[] {
+  const byOnset = new Map<number, { pitch: number; startTicks: number; durationTicks: number }>()
+  for (const note of notes) {
+    const held = byOnset.get(note.startTicks)
+    if (!held || note.pitch > held.pitch) byOnset.set(note.startTicks, note)
+  }
+  const ordered = [...byOnset.values()].sort((a, b) => a.startTicks - b.startTicks)
+  const line: MelodyNote[] = []
+  let cursor = 0
+  ordered.forEach((note, i) => {
+    if (note.startTicks > cursor) line.push({ pitch: null, startTicks: cursor, durationTicks: note.startTicks - cursor })
+    const next = ordered[i + 1]
+    const end = next ? Math.min(note.startTicks + note.durationTicks, next.startTicks) : note.startTicks + note.durationTicks
+    line.push({ pitch: note.pitch, startTicks: note.startTicks, durationTicks: Math.max(end - note.startTicks, 1) })
+    cursor = end
+  })
+  return line
+}
+
+/** Joins neighbouring rests and drops empty ones, so equal melodies compare equal. */
+export function normalizeRests(notes: readonly MelodyNote[]): MelodyNote[] {
+  const out: MelodyNote[] = []
+  for (const note of notes) {
+    if (note.durationTicks <= 0) continue
+    const previous = out.at(-1)
+    if (note.pitch === null && previous?.pitch === null && previous.startTicks + previous.durationTicks === note.startTicks) {
+      out[out.length - 1] = { ...previous, durationTicks: previous.durationTicks + note.durationTicks }
+    } else {
+      out.push(note)
+    }
+  }
+  return out
+}
