@@ -1,0 +1,408 @@
+import abcjs from 'abcjs'
+import { C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_WHOLE, type KeyMode, type KeySignature, type Melody } from './melody'
+
+/**
+ * ABC → melodies, with abcjs's parser. abcjs's own sequencer (the one its synth plays from)
+ * applies what its parse tree leaves to the caller: key signatures and key changes, accidentals
+ * carried to the end of the bar, ties, `L:`, broken rhythms, tuplets, and repeats with first and
+ * second endings expanded into playing order. We take the chosen voice's notes from it, drop
+ * grace notes and ornaments first (with a warning for grace notes), keep the top note of a chord
+ * (the skyline), and turn gaps into rests.
+ */
+export interface AbcProblem {
+  readonly severity: 'error' | 'warning'
+  /** 1-based line and column in the whole text (0 when the problem has no place). */
+  readonly line: number
+  readonly column: number
+  readonly message: string
+}
+
+export interface AbcTune {
+  /** 0-based position of the tune in the text. */
+  readonly index: number
+  /** The tune's `X:` number, as written. */
+  readonly number: string
+  readonly title: string
+  /** Null when the tune gives no melody (an error in `problems` says why). */
+  readonly melody: Melody | null
+  readonly voices: number
+  readonly problems: AbcProblem[]
+}
+
+export interface AbcImport {
+  readonly tunes: AbcTune[]
+  /** Problems of the text as a whole (too large, not text, no tune). */
+  readonly problems: AbcProblem[]
+}
+
+export interface AbcImportOptions {
+  /** 0-based voice of multi-voice tunes (default the first). */
+  readonly voice?: number
+}
+
+/** Larger texts are refused with a message rather than parsed: abcjs holds every tune in memory. */
+export const ABC_MAX_CHARS = 4 * 1024 * 1024
+
+interface AbcjsNoteEvent {
+  cmd: string
+  pitch: number
+  start: number
+  duration: number
+}
+
+interface AbcjsTune {
+  metaText: { title?: string; partOrder?: string; tempo?: { bpm?: number; duration?: number[] } }
+  warnings?: string[]
+  lines: { staff?: { voices?: Record<string, unknown>[][] }[] }[]
+  getMeterFraction(): { num: number; den: number }
+  getKeySignature(): { root?: string; acc?: string; mode?: string; accidentals?: { acc: string }[] }
+  setUpAudio(options: Record<string, unknown>): { tracks: AbcjsNoteEvent[][] }
+}
+
+const MODES: Record<string, KeyMode> = {
+  '': 'major', maj: 'major', ion: 'major', m: 'minor', min: 'minor', aeo: 'minor',
+  dor: 'dorian', phr: 'phrygian', lyd: 'lydian', mix: 'mixolydian', loc: 'locrian'
+}
+
+function keyOf(tune: AbcjsTune): KeySignature {
+  const key = tune.getKeySignature()
+  if (!key.root || key.root === 'none' || key.root === 'HP' || key.root === 'Hp') return C_MAJOR
+  const accidentals = key.accidentals ?? []
+  const sharps = accidentals.filter((a) => a.acc === 'sharp').length
+  const flats = accidentals.filter((a) => a.acc === 'flat').length
+  const accidental = key.acc === 'sharp' ? '#' : key.acc === 'flat' ? 'b' : ''
+  return { tonic: `${key.root}${accidental}`, mode: MODES[(key.mode ?? '').toLowerCase().slice(0, 3)] ?? 'major', fifths: sharps - flats }
+}
+
+function tempoOf(tune: AbcjsTune): number {
+  const tempo = tune.metaText.tempo
+  if (!tempo?.bpm) return DEFAULT_TEMPO
+  const beat = (tempo.duration ?? [0.25]).reduce((sum, d) => sum + d, 0)
+  return Math.round(tempo.bpm * beat * 4 * 1000) / 1000
+}
+
+/** abcjs warnings read `Music Line:3:1: Unknown parameter: … <span …>…</span>…`. */
+function readWarning(text: string, firstLine: number): AbcProblem {
+  const plain = text.replace(/<[^>]*>/g, '')
+  const match = /^(?:Music )?Line:(\d+):(\d+):\s*(.*)$/s.exec(plain)
+  if (!match) return { severity: 'warning', line: firstLine, column: 0, message: plain }
+  const [, line = '1', column = '0', message = ''] = match
+  const shortMessage = message.replace(/:\s+[^:]*$/s, '').trim() || message.trim()
+  return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), message: shortMessage }
+}
+
+/** The line where each tune starts (its `X:` line), as abcjs splits a tune book. */
+function tuneStarts(text: string): { line: number; number: string }[] {
+  const starts: { line: number; number: string }[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    const match = /^X:\s*(.*)$/.exec(line)
+    if (match) starts.push({ line: index + 1, number: (match[1] ?? '').trim() })
+  })
+  return starts.length > 0 ? starts : [{ line: 1, number: '' }]
+}
+
+/** Grace notes and ornaments would add notes that are not the melody: take them out first. */
+function stripOrnaments(tune: AbcjsTune): number {
+  let graceNotes = 0
+  for (const line of tune.lines) {
+    for (const staff of line.staff ?? []) {
+      for (const voice of staff.voices ?? []) {
+        for (const element of voice) {
+          if (Array.isArray(element['gracenotes'])) {
+            graceNotes += element['gracenotes'].length
+            delete element['gracenotes']
+          }
+          delete element['decoration']
+        }
+      }
+    }
+  }
+  return graceNotes
+}
+
+/** ABC 2.1's field letters. abcjs reads a line such as `Y:AB` (not a field) as notes A and B. */
+const ABC_FIELDS = new Set('ABCDFGHIKLMmNOPQRrSsTUVWwXZ'.split(''))
+
+/**
+ * Comments out lines that look like fields but are not ABC fields, as abc2midi ignores them, and
+ * says so; the line numbers stay as they were.
+ */
+function hideUnknownFields(text: string): { text: string; problems: AbcProblem[] } {
+  const problems: AbcProblem[] = []
+  const lines = text.split('\n').map((line, index) => {
+    const field = /^([A-Za-z]):/.exec(line)?.[1]
+    if (field === undefined || ABC_FIELDS.has(field)) return line
+    problems.push({ severity: 'warning', line: index + 1, column: 1, message: `'${field}:' is not an ABC field: line ignored` })
+    return `%${line}`
+  })
+  return { text: lines.join('\n'), problems }
+}
+
+function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 4096)
+  if (sample.includes('\u0000')) return true
+  const control = sample.match(/[\u0001-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
+  return control > Math.max(4, sample.length * 0.01)
+}
+
+type AbcElement = Record<string, unknown> & { el_type?: string }
+
+interface AbcPitch {
+  pitch: number
+  accidental?: string
+  startTie?: unknown
+}
+
+const STEP_SEMITONES = [0, 2, 4, 5, 7, 9, 11]
+const ACCIDENTAL_SEMITONES: Record<string, number> = { sharp: 1, flat: -1, natural: 0, dblsharp: 2, dblflat: -2 }
+
+/** The chosen voice's elements in written order, each line opened by its key signature. */
+function voiceElements(tune: AbcjsTune, voice: number): { elements: AbcElement[]; voices: number } {
+  const elements: AbcElement[] = []
+  let voices = 0
+  for (const line of tune.lines) {
+    let index = 0
+    for (const staff of line.staff ?? []) {
+      const staffKey = (staff as { key?: { accidentals?: unknown } }).key
+      for (const written of staff.voices ?? []) {
+        if (index === voice) {
+          if (staffKey) elements.push({ el_type: 'key', accidentals: staffKey.accidentals ?? [] })
+          elements.push(...(written as AbcElement[]))
+        }
+        index++
+      }
+    }
+    voices = Math.max(voices, index)
+  }
+  return { elements, voices }
+}
+
+const RIGHT_REPEATS = new Set(['bar_right_repeat', 'bar_dbl_repeat'])
+const LEFT_REPEATS = new Set(['bar_left_repeat', 'bar_dbl_repeat', 'bar_left_repeat_part'])
+
+function endingIncludes(ending: unknown, pass: number): boolean {
+  return String(ending)
+    .split(',')
+    .some((part) => {
+      const [from, to] = part.split('-').map(Number)
+      return from !== undefined && pass >= from && pass <= (to ?? from)
+    })
+}
+
+/**
+ * Playing order, as abc2midi plays it: each `:|` goes back once, to the last `|:`, or else to
+ * just after the last completed repeat or second ending (the start of the tune at first). First
+ * and second endings are taken on their pass. Once a repeat with endings has been played, the
+ * count stays on its second pass until the next `|:`, so a later `[1 … :|[2 …` without `|:` plays
+ * its second ending only (abc2midi's reading of Nottingham tunes such as "A and D").
+ */
+function playingOrder(elements: readonly AbcElement[]): AbcElement[] {
+  const order: AbcElement[] = []
+  const taken = new Set<number>()
+  let jumpTo = 0
+  let pass = 1
+  let sectionHasEndings = false
+  let skipping = false
+  let steps = 0
+  // The key in force where a repeat goes back to: a key change may come between.
+  let key: AbcElement | undefined
+  let keyAtJump: AbcElement | undefined
+  const markJumpTarget = (index: number) => {
+    jumpTo = index
+    keyAtJump = key
+  }
+  for (let i = 0; i < elements.length && steps < elements.length * 8; i++, steps++) {
+    const element = elements[i] as AbcElement
+    if (element.el_type === 'key') key = element
+    if (element.el_type !== 'bar') {
+      if (!skipping) order.push(element)
+      continue
+    }
+    const type = String(element['type'])
+    const wasSkipping = skipping
+    if (element['endEnding']) {
+      skipping = false
+      if (pass === 2 && !wasSkipping && element['startEnding'] === undefined) markJumpTarget(i + 1)
+    }
+    if (RIGHT_REPEATS.has(type) && !wasSkipping && !taken.has(i)) {
+      taken.add(i)
+      order.push(element)
+      if (keyAtJump) order.push(keyAtJump)
+      key = keyAtJump
+      pass = 2
+      skipping = false
+      i = jumpTo - 1
+      continue
+    }
+    if (RIGHT_REPEATS.has(type) && !wasSkipping && !sectionHasEndings) {
+      pass = 1
+      markJumpTarget(i + 1)
+    }
+    if (LEFT_REPEATS.has(type)) {
+      markJumpTarget(i + 1)
+      pass = 1
+      sectionHasEndings = false
+    }
+    if (element['startEnding'] !== undefined) {
+      sectionHasEndings = true
+      skipping = !endingIncludes(element['startEnding'], pass)
+    }
+    order.push(element)
+  }
+  return order
+}
+
+/**
+ * A header `P:AABA` plays the tune's parts in that order (`P:A2B` repeats A; parentheses group).
+ * Without one, the parts play as written.
+ */
+function inPartOrder(elements: readonly AbcElement[], partOrder: string | undefined): AbcElement[] {
+  if (!partOrder) return [...elements]
+  const parts = new Map<string, AbcElement[]>()
+  let preamble: AbcElement[] = []
+  let current = preamble
+  for (const element of elements) {
+    if (element.el_type === 'part') {
+      current = []
+      parts.set(String(element['title']).trim(), current)
+      continue
+    }
+    current.push(element)
+  }
+  const expand = (text: string): string =>
+    text
+      .replace(/\(([^()]*)\)(\d*)/g, (_, group: string, times: string) => expand(group).repeat(Number(times || 1)))
+      .replace(/([A-Za-z])(\d+)/g, (_, part: string, times: string) => part.repeat(Number(times)))
+  const sequence = expand(partOrder.replace(/[\s.]/g, '')).split('')
+  if (parts.size === 0 || sequence.some((part) => !parts.has(part))) return [...elements]
+  const keyBefore = (part: string) => {
+    // Each part starts in the key it is written in: the last key element before its label.
+    const at = elements.findIndex((e) => e.el_type === 'part' && String(e['title']).trim() === part)
+    return elements.slice(0, at).findLast((e) => e.el_type === 'key')
+  }
+  preamble = preamble.filter((e) => e.el_type !== 'note')
+  return [
+    ...preamble,
+    ...sequence.flatMap((part) => {
+      const key = keyBefore(part)
+      const body = parts.get(part) ?? []
+      // A bar before each part, so repeats inside one part never reach back into another.
+      return [...(key ? [key] : []), { el_type: 'bar', type: 'bar_left_repeat_part' }, ...body]
+    })
+  ]
+}
+
+/**
+ * Sounds the playing order: key signatures and bar accidentals applied, tuplets scaled, ties
+ * merged, the top note of a chord kept.
+ */
+function soundElements(order: readonly AbcElement[]): { pitch: number; startTicks: number; durationTicks: number }[] {
+  const notes: { pitch: number; startTicks: number; durationTicks: number }[] = []
+  let keyAccidentals = new Map<number, number>()
+  let barAccidentals = new Map<number, number>()
+  let time = 0
+  let tupletScale = 1
+  let tiedFrom: { pitch: number; index: number } | undefined
+  for (const element of order) {
+    if (element.el_type === 'key') {
+      keyAccidentals = new Map()
+      for (const { acc, note } of (element['accidentals'] ?? []) as { acc: string; note: string }[]) {
+        keyAccidentals.set('cdefgab'.indexOf(note.toLowerCase()), ACCIDENTAL_SEMITONES[acc] ?? 0)
+      }
+      continue
+    }
+    if (element.el_type === 'bar') {
+      barAccidentals = new Map()
+      continue
+    }
+    if (element.el_type !== 'note') continue
+    if (element['startTriplet'] !== undefined) tupletScale = Number(element['tripletMultiplier'] ?? 1)
+    const duration = Number(element['duration'] ?? 0) * tupletScale
+    if (element['endTriplet']) tupletScale = 1
+    const ticks = Math.round(duration * TICKS_PER_WHOLE)
+    const pitches = (element['pitches'] ?? []) as AbcPitch[]
+    if (element['rest'] || pitches.length === 0) {
+      time += ticks
+      tiedFrom = undefined
+      continue
+    }
+    let top: { midi: number; tie: boolean } | undefined
+    for (const written of pitches) {
+      const step = written.pitch
+      const letter = ((step % 7) + 7) % 7
+      // An accidental holds to the end of the bar for every octave of its letter, as abc2midi
+      // reads it (the Nottingham MIDI files were made that way).
+      if (written.accidental !== undefined) barAccidentals.set(letter, ACCIDENTAL_SEMITONES[written.accidental] ?? 0)
+      const alteration = barAccidentals.get(letter) ?? keyAccidentals.get(letter) ?? 0
+      const midi = 60 + 12 * Math.floor(step / 7) + (STEP_SEMITONES[letter] ?? 0) + alteration
+      if (!top || midi > top.midi) top = { midi, tie: Boolean(written.startTie) }
+    }
+    if (!top) continue
+    const previous = tiedFrom && notes[tiedFrom.index]
+    if (previous && tiedFrom?.pitch === top.midi && previous.startTicks + previous.durationTicks === time) {
+      notes[tiedFrom.index] = { ...previous, durationTicks: previous.durationTicks + ticks }
+    } else {
+      notes.push({ pitch: top.midi, startTicks: time, durationTicks: ticks })
+    }
+    tiedFrom = top.tie ? { pitch: top.midi, index: tiedFrom && previous && tiedFrom.pitch === top.midi ? tiedFrom.index : notes.length - 1 } : undefined
+    time += ticks
+  }
+  return notes
+}
+
+function tuneToMelody(tune: AbcjsTune, voice: number): { melody: Melody | null; voices: number; reason?: string } {
+  const { elements, voices } = voiceElements(tune, voice)
+  if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
+  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder)))
+  if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
+  const meter = tune.getMeterFraction()
+  return {
+    voices,
+    melody: {
+      title: tune.metaText.title ?? '',
+      tempo: tempoOf(tune),
+      meter: meter?.num && meter.den ? { numerator: meter.num, denominator: meter.den } : DEFAULT_METER,
+      key: keyOf(tune),
+      notes: skyline(notes)
+    }
+  }
+}
+
+/** Never throws: every problem comes back in `problems`, with its line and column. */
+export function abcToMelodies(text: string, options: AbcImportOptions = {}): AbcImport {
+  const whole = (message: string): AbcImport => ({ tunes: [], problems: [{ severity: 'error', line: 0, column: 0, message }] })
+  if (text.length > ABC_MAX_CHARS) {
+    return whole(`the ABC text is ${(text.length / 2 ** 20).toFixed(1)} MB; the limit is ${ABC_MAX_CHARS / 2 ** 20} MB — split the tune book`)
+  }
+  if (looksBinary(text)) return whole('this is not ABC text: it holds binary data')
+  if (text.trim() === '') return whole('the ABC text is empty')
+  const cleaned = hideUnknownFields(text)
+  let parsed: AbcjsTune[]
+  try {
+    parsed = abcjs.parseOnly(cleaned.text) as unknown as AbcjsTune[]
+  } catch (error) {
+    return whole(`abcjs could not parse the text: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const starts = tuneStarts(text)
+  const tunes = parsed.map((tune, index): AbcTune => {
+    const start = starts[index] ?? { line: 1, number: '' }
+    const end = starts[index + 1]?.line ?? Number.POSITIVE_INFINITY
+    const problems = [
+      ...cleaned.problems.filter((problem) => problem.line >= start.line && problem.line < end),
+      ...(tune.warnings ?? []).map((warning) => readWarning(warning, start.line))
+    ]
+    let result: ReturnType<typeof tuneToMelody>
+    try {
+      const graceNotes = stripOrnaments(tune)
+      if (graceNotes > 0) {
+        problems.push({ severity: 'warning', line: start.line, column: 0, message: `${graceNotes} grace note${graceNotes === 1 ? '' : 's'} dropped` })
+      }
+      result = tuneToMelody(tune, options.voice ?? 0)
+    } catch (error) {
+      result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}` }
+    }
+    if (result.reason) problems.push({ severity: 'error', line: start.line, column: 0, message: result.reason })
+    return { index, number: start.number, title: tune.metaText.title ?? '', melody: result.melody, voices: result.voices, problems }
+  })
+  return { tunes, problems: tunes.length === 0 ? [{ severity: 'error', line: 0, column: 0, message: 'the text holds no ABC tune' }] : [] }
+}

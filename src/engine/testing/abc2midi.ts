@@ -1,0 +1,62 @@
+// Test helper: Debian's abc2midi (package abcmidi) as an independent ABC → MIDI converter.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import toneMidi from '@tonejs/midi'
+import { TICKS_PER_QUARTER } from '../notation/melody'
+
+/** Shorter than any written note in the corpus (a 32nd is 60 ticks). */
+const CHORD_STAGGER_TICKS = 48
+
+/** Takes `!trill!`-style decorations and the one-letter ornaments `T` and `~` out of music lines. */
+export function withoutOrnaments(abc: string): string {
+  return abc
+    .split('\n')
+    .map((line) => (/^[A-Za-z]:|^%/.test(line) ? line : line.replace(/!(trill|roll|turn|mordent|uppermordent|lowermordent|pralltriller|trill\(|trill\))!/g, '').replace(/[T~](?=[A-Ga-g_^=])/g, '')))
+    .join('\n')
+}
+
+export interface ReferenceNote {
+  readonly pitch: number
+  /** Onset in our ticks (480 a quarter). */
+  readonly startTicks: number
+}
+
+/**
+ * Runs abc2midi over a whole tune book (guitar chords, grace notes and fermatas off) and returns,
+ * per `X:` number, the melody track's notes: the highest at each onset, as our importer keeps.
+ */
+export function abc2midiMelodies(abcPath: string): Map<string, ReferenceNote[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'abc2midi-'))
+  const stem = basename(abcPath, '.abc')
+  // abc2midi writes <stem><X>.mid beside the file it reads, so it reads a copy in a folder of ours.
+  // Our importer keeps the written note under an ornament; abc2midi plays trills and rolls out.
+  // Compare like with like: the copy abc2midi reads has its ornaments taken out.
+  writeFileSync(join(dir, `${stem}.abc`), withoutOrnaments(readFileSync(abcPath, 'utf8')))
+  execFileSync('abc2midi', [`${stem}.abc`, '-NGUI', '-NGRA', '-NFER', '-silent'], { cwd: dir, stdio: 'ignore' })
+  const numbers = readFileSync(abcPath, 'utf8')
+    .split(/\r?\n/)
+    .flatMap((line) => /^X:\s*(\S+)/.exec(line)?.[1] ?? [])
+  const melodies = new Map<string, ReferenceNote[]>()
+  for (const number of numbers) {
+    const file = join(dir, `${stem}${number}.mid`)
+    if (!existsSync(file)) continue
+    const midi = new toneMidi.Midi(readFileSync(file))
+    const scale = TICKS_PER_QUARTER / midi.header.ppq
+    const track = midi.tracks.find((t) => t.notes.length > 0)
+    // abc2midi staggers the notes of a written chord by a few ticks: one onset, the top note.
+    const notes: ReferenceNote[] = []
+    for (const note of [...(track?.notes ?? [])].sort((a, b) => a.ticks - b.ticks)) {
+      const start = Math.round(note.ticks * scale)
+      const last = notes.at(-1)
+      if (last && start - last.startTicks < CHORD_STAGGER_TICKS) {
+        notes[notes.length - 1] = { ...last, pitch: Math.max(last.pitch, note.midi) }
+      } else {
+        notes.push({ pitch: note.midi, startTicks: start })
+      }
+    }
+    melodies.set(number, notes)
+  }
+  return melodies
+}
