@@ -140,8 +140,13 @@ function hideUnknownFields(text: string): { text: string; problems: AbcProblem[]
 
 function looksBinary(text: string): boolean {
   const sample = text.slice(0, 4096)
-  if (sample.includes('\u0000')) return true
-  const control = sample.match(/[\u0001-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
+  let control = 0
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i)
+    if (code === 0) return true
+    // Control characters other than tab, newline and carriage return, and U+FFFD from bad UTF-8.
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0xfffd) control++
+  }
   return control > Math.max(4, sample.length * 0.01)
 }
 
