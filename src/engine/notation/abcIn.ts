@@ -38,6 +38,8 @@ export interface AbcImport {
 export interface AbcImportOptions {
   /** 0-based voice of multi-voice tunes (default the first). */
   readonly voice?: number
+  /** How repeats are read (default `standard`). */
+  readonly repeats?: RepeatReading
 }
 
 /** Larger texts are refused with a message rather than parsed: abcjs holds every tune in memory. */
@@ -182,6 +184,16 @@ function voiceElements(tune: AbcjsTune, voice: number): { elements: AbcElement[]
   return { elements, voices }
 }
 
+/** Double bars that close a section: a later `:|` without `|:` goes back to just after one. */
+const SECTION_ENDS = new Set(['bar_thin_thin', 'bar_thick_thin', 'bar_thin_thick'])
+
+/**
+ * How `:|` and endings are read. `standard`: each section between double bars repeats on its
+ * own, with its own first and second endings. `abc2midi`: as abc2midi 4.84 plays them, where a
+ * section after a repeat with endings stays on its second pass (see playingOrder).
+ */
+export type RepeatReading = 'standard' | 'abc2midi'
+
 const RIGHT_REPEATS = new Set(['bar_right_repeat', 'bar_dbl_repeat'])
 const LEFT_REPEATS = new Set(['bar_left_repeat', 'bar_dbl_repeat', 'bar_left_repeat_part'])
 
@@ -201,7 +213,7 @@ function endingIncludes(ending: unknown, pass: number): boolean {
  * count stays on its second pass until the next `|:`, so a later `[1 … :|[2 …` without `|:` plays
  * its second ending only (abc2midi's reading of Nottingham tunes such as "A and D").
  */
-function playingOrder(elements: readonly AbcElement[]): AbcElement[] {
+function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): AbcElement[] {
   const order: AbcElement[] = []
   const taken = new Set<number>()
   let jumpTo = 0
@@ -227,7 +239,14 @@ function playingOrder(elements: readonly AbcElement[]): AbcElement[] {
     const wasSkipping = skipping
     if (element['endEnding']) {
       skipping = false
-      if (pass === 2 && !wasSkipping && element['startEnding'] === undefined) markJumpTarget(i + 1)
+      if (pass === 2 && !wasSkipping && element['startEnding'] === undefined) {
+        markJumpTarget(i + 1)
+        // Read as written, the second ending closes its section: the next one counts afresh.
+        if (repeats === 'standard') {
+          pass = 1
+          sectionHasEndings = false
+        }
+      }
     }
     if (RIGHT_REPEATS.has(type) && !wasSkipping && !taken.has(i)) {
       taken.add(i)
@@ -241,6 +260,9 @@ function playingOrder(elements: readonly AbcElement[]): AbcElement[] {
     }
     if (RIGHT_REPEATS.has(type) && !wasSkipping && !sectionHasEndings) {
       pass = 1
+      markJumpTarget(i + 1)
+    }
+    if (repeats === 'standard' && SECTION_ENDS.has(type) && pass === 1 && !wasSkipping && element['startEnding'] === undefined) {
       markJumpTarget(i + 1)
     }
     if (LEFT_REPEATS.has(type)) {
@@ -355,10 +377,10 @@ function soundElements(order: readonly AbcElement[]): { pitch: number; startTick
   return notes
 }
 
-function tuneToMelody(tune: AbcjsTune, voice: number): { melody: Melody | null; voices: number; reason?: string } {
+function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
   const { elements, voices } = voiceElements(tune, voice)
   if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
-  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder)))
+  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder), repeats))
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
   return {
@@ -402,7 +424,7 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
       if (graceNotes > 0) {
         problems.push({ severity: 'warning', line: start.line, column: 0, message: `${graceNotes} grace note${graceNotes === 1 ? '' : 's'} dropped` })
       }
-      result = tuneToMelody(tune, options.voice ?? 0)
+      result = tuneToMelody(tune, options.voice ?? 0, options.repeats ?? 'standard')
     } catch (error) {
       result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}` }
     }

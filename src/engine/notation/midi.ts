@@ -1,0 +1,163 @@
+import toneMidi from '@tonejs/midi'
+import { StudioError } from '../errors'
+import { DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_QUARTER, type KeyMode, type KeySignature, type Melody } from './melody'
+
+/** A MIDI file that cannot be read as a melody (not MIDI, truncated, no notes, no such track). */
+export class MidiImportError extends StudioError {
+  override readonly name = 'MidiImportError'
+}
+
+/** The major key for each count of fifths, −7…7, as MIDI key-signature events name them. */
+const MAJOR_KEYS = ['Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#']
+const MINOR_KEYS = ['Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#', 'G#', 'D#', 'A#']
+
+/** Largest file we read: a melody is kilobytes, and a huge one would only hold the UI up. */
+export const MIDI_MAX_BYTES = 16 * 1024 * 1024
+
+/**
+ * A melody → a standard MIDI file (format 1, 480 ticks a quarter) with tempo, time signature,
+ * key signature and the title as file and track name. MIDI keys are major or minor only:
+ * modes are written as the major or minor key with the same signature.
+ */
+export function melodyToMidi(melody: Melody): Uint8Array {
+  const midi = new toneMidi.Midi()
+  midi.header.name = melody.title
+  midi.header.setTempo(melody.tempo)
+  midi.header.timeSignatures.push({ ticks: 0, timeSignature: [melody.meter.numerator, melody.meter.denominator] })
+  const fifths = Math.max(-7, Math.min(7, melody.key.fifths))
+  const minor = melody.key.mode === 'minor'
+  midi.header.keySignatures.push({ ticks: 0, key: (minor ? MINOR_KEYS : MAJOR_KEYS)[fifths + 7] ?? 'C', scale: minor ? 'minor' : 'major' })
+  midi.header.update()
+  const track = midi.addTrack()
+  track.name = melody.title
+  for (const note of melody.notes) {
+    if (note.pitch === null) continue
+    track.addNote({ midi: note.pitch, ticks: note.startTicks, durationTicks: note.durationTicks, velocity: 0.8 })
+  }
+  return withKeySignature(midi.toArray(), fifths)
+}
+
+/**
+ * @tonejs/midi 2.0.28 writes a key signature's sharps/flats byte as (index in its key list + 7),
+ * 7 too many (its reader expects the standard value), so a G major file would say 15 sharps.
+ * We write the standard value into the first key-signature event (FF 59 02 sf mi) ourselves.
+ */
+function withKeySignature(bytes: Uint8Array, fifths: number): Uint8Array {
+  for (let i = 0; i + 4 < bytes.length; i++) {
+    if (bytes[i] === 0xff && bytes[i + 1] === 0x59 && bytes[i + 2] === 0x02) {
+      bytes[i + 3] = fifths & 0xff
+      break
+    }
+  }
+  return bytes
+}
+
+export interface MidiTrackSummary {
+  readonly index: number
+  readonly name: string
+  readonly notes: number
+  readonly meanPitch: number
+  /** Share of notes that sound together with another note of the track, 0…1. */
+  readonly polyphony: number
+}
+
+export interface MidiImport {
+  readonly melody: Melody
+  readonly track: number
+  readonly tracks: MidiTrackSummary[]
+  readonly warnings: string[]
+}
+
+type ToneTrack = InstanceType<typeof toneMidi.Midi>['tracks'][number]
+
+function summarize(track: ToneTrack, index: number): MidiTrackSummary {
+  const notes = track.notes
+  let overlapping = 0
+  notes.forEach((note, i) => {
+    const previous = notes[i - 1]
+    const next = notes[i + 1]
+    if ((previous && previous.ticks + previous.durationTicks > note.ticks) || (next && next.ticks < note.ticks + note.durationTicks)) overlapping++
+  })
+  return {
+    index,
+    name: track.name,
+    notes: notes.length,
+    meanPitch: notes.length ? notes.reduce((sum, n) => sum + n.midi, 0) / notes.length : 0,
+    polyphony: notes.length ? overlapping / notes.length : 0
+  }
+}
+
+/** The melody is the track that sounds one note at a time, and the higher one when several do. */
+function mostMelodic(tracks: MidiTrackSummary[]): MidiTrackSummary | undefined {
+  const score = (t: MidiTrackSummary) => t.meanPitch - 24 * t.polyphony
+  return tracks.filter((t) => t.notes > 0).sort((a, b) => score(b) - score(a))[0]
+}
+
+/** Nearest point on the sixteenth grid or the triplet-eighth grid, whichever is closer. */
+export function quantizeTicks(ticks: number): number {
+  const sixteenth = TICKS_PER_QUARTER / 4
+  const tripletEighth = TICKS_PER_QUARTER / 3
+  const onSixteenths = Math.round(ticks / sixteenth) * sixteenth
+  const onTriplets = Math.round(ticks / tripletEighth) * tripletEighth
+  return Math.abs(onTriplets - ticks) < Math.abs(onSixteenths - ticks) ? onTriplets : onSixteenths
+}
+
+/**
+ * A MIDI file → a melody: the track asked for, else the most melodic one; onsets and ends
+ * quantised to the nearest sixteenth or triplet eighth; overlapping notes reduced to their
+ * skyline; tempo, meter and key kept.
+ * @throws MidiImportError for data that is not a readable MIDI file or holds no notes
+ */
+export function midiToMelody(bytes: Uint8Array, options: { track?: number; title?: string } = {}): MidiImport {
+  if (bytes.length > MIDI_MAX_BYTES) throw new MidiImportError(`the MIDI file is ${(bytes.length / 2 ** 20).toFixed(1)} MB; the limit is ${MIDI_MAX_BYTES / 2 ** 20} MB`)
+  if (bytes.length < 14 || String.fromCharCode(...bytes.slice(0, 4)) !== 'MThd') {
+    throw new MidiImportError('this is not a MIDI file: it does not start with a MIDI header (MThd)')
+  }
+  let midi: InstanceType<typeof toneMidi.Midi>
+  try {
+    midi = new toneMidi.Midi(bytes)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new MidiImportError(`the MIDI file is damaged or truncated: ${reason}`)
+  }
+  const tracks = midi.tracks.map(summarize)
+  const chosen = options.track !== undefined ? tracks[options.track] : mostMelodic(tracks)
+  if (options.track !== undefined && !chosen) {
+    throw new MidiImportError(`the file has ${tracks.length} track${tracks.length === 1 ? '' : 's'}; there is no track ${options.track}`)
+  }
+  if (!chosen || chosen.notes === 0) throw new MidiImportError('the MIDI file has no notes')
+  const scale = TICKS_PER_QUARTER / midi.header.ppq
+  const warnings: string[] = []
+  const notes = (midi.tracks[chosen.index]?.notes ?? []).flatMap((note) => {
+    const start = quantizeTicks(note.ticks * scale)
+    const end = quantizeTicks((note.ticks + note.durationTicks) * scale)
+    return end > start ? [{ pitch: note.midi, startTicks: start, durationTicks: end - start }] : []
+  })
+  if (notes.length < chosen.notes) warnings.push(`${chosen.notes - notes.length} note(s) shorter than the grid were dropped`)
+  if (chosen.polyphony > 0) warnings.push('the track sounds several notes at once: the highest was kept')
+  const [timeSignature] = midi.header.timeSignatures
+  const [keySignature] = midi.header.keySignatures
+  const [tempo] = midi.header.tempos
+  return {
+    track: chosen.index,
+    tracks,
+    warnings,
+    melody: {
+      title: options.title ?? (midi.header.name || chosen.name),
+      tempo: tempo ? Math.round(tempo.bpm * 1000) / 1000 : DEFAULT_TEMPO,
+      meter: timeSignature
+        ? { numerator: timeSignature.timeSignature[0] ?? 4, denominator: timeSignature.timeSignature[1] ?? 4 }
+        : DEFAULT_METER,
+      key: keyFromMidi(keySignature),
+      notes: skyline(notes)
+    }
+  }
+}
+
+function keyFromMidi(event: { key: string; scale: string } | undefined): KeySignature {
+  if (!event) return { tonic: 'C', mode: 'major', fifths: 0 }
+  const minor = event.scale === 'minor'
+  const fifths = (minor ? MINOR_KEYS : MAJOR_KEYS).indexOf(event.key) - 7
+  const mode: KeyMode = minor ? 'minor' : 'major'
+  return { tonic: event.key, mode, fifths: fifths >= -7 ? fifths : 0 }
+}
