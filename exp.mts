@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { abcToMelodies } from './src/engine/notation/abcIn'
-import { midiToMelody, melodyToMidi } from './src/engine/notation/midi'
-const abc = abcToMelodies(readFileSync('../shared/corpus/nottingham/abc/jigs.abc', 'utf8'))
-const mel = abc.tunes[1]!.melody!
-const bytes = melodyToMidi(mel); writeFileSync('/tmp/abacus.mid', bytes)
-const back = midiToMelody(bytes).melody
-console.log(JSON.stringify(back.notes) === JSON.stringify(mel.notes), back.tempo, back.meter, back.key, mel.key, back.title)
+import { melodyToSvg } from './src/render/sheetMusic'
+const m = abcToMelodies(readFileSync('../shared/songs/nabiya.abc', 'utf8')).tunes[0]!.melody!
+const svg = melodyToSvg(m)
+writeFileSync('/tmp/nabiya.svg', svg)
+console.log(svg.length, (svg.match(/abcjs-note /g) ?? []).length, (svg.match(/class="abcjs-note/g) ?? []).length, typeof (globalThis as any).window)

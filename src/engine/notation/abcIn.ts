@@ -72,7 +72,7 @@ function keyOf(tune: AbcjsTune): KeySignature {
   const accidentals = key.accidentals ?? []
   const sharps = accidentals.filter((a) => a.acc === 'sharp').length
   const flats = accidentals.filter((a) => a.acc === 'flat').length
-  const accidental = key.acc === 'sharp' ? '#' : key.acc === 'flat' ? 'b' : ''
+  const accidental = key.acc === 'sharp' || key.acc === '#' ? '#' : key.acc === 'flat' || key.acc === 'b' ? 'b' : ''
   return { tonic: `${key.root}${accidental}`, mode: MODES[(key.mode ?? '').toLowerCase().slice(0, 3)] ?? 'major', fifths: sharps - flats }
 }
 

@@ -1,0 +1,34 @@
+// Sheet music as SVG without a browser: abcjs draws into a jsdom document. The engine stays free
+// of any DOM; the command line and tests call this, the renderer draws with abcjs directly.
+import abcjs from 'abcjs'
+import { JSDOM } from 'jsdom'
+import { melodyToAbc } from '../engine/notation/abcOut'
+import type { Melody } from '../engine/notation/melody'
+
+/** abcjs reads these globals while it lays out text; they are set only for the call. */
+const DOM_GLOBALS = ['window', 'document', 'navigator'] as const
+
+export function abcToSvg(abc: string): string {
+  const dom = new JSDOM('<!doctype html><html><body><div id="paper"></div></body></html>', { pretendToBeVisual: true })
+  const paper = dom.window.document.getElementById('paper') as unknown as HTMLElement
+  const scope = globalThis as Record<string, unknown>
+  const saved = DOM_GLOBALS.map((name) => [name, Object.getOwnPropertyDescriptor(scope, name)] as const)
+  for (const name of DOM_GLOBALS) Object.defineProperty(scope, name, { value: dom.window[name], configurable: true, writable: true })
+  try {
+    abcjs.renderAbc(paper, abc, { add_classes: true, staffwidth: 740 })
+    const svg = paper.querySelector('svg')
+    if (!svg) throw new Error('abcjs drew no score')
+    svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
+    return svg.outerHTML
+  } finally {
+    for (const [name, descriptor] of saved) {
+      if (descriptor) Object.defineProperty(scope, name, descriptor)
+      else delete scope[name]
+    }
+    dom.window.close()
+  }
+}
+
+export function melodyToSvg(melody: Melody): string {
+  return abcToSvg(melodyToAbc(melody))
+}
