@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // `studio`: the command line over the engine. `npm run studio -- <command> …`
-import { readFile } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { readFile, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import {
   chooseBackend,
   disposeModel,
+  exportSong,
+  importSong,
+  inspectSong,
+  melodyToNoteCodes,
+  songFormatOf,
   describeBackendChoice,
   isModelKind,
   MODEL_KINDS,
@@ -18,10 +22,13 @@ import {
   TrainingCancelledError,
   trainOnSong,
   type EpochProgress,
+  type Melody,
   type PlacedNoteCode,
+  type SongFormat,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
+import { melodyToSvg } from '../render/sheetMusic'
 import { formatDuration, renderProgressBar } from './progress'
 
 const USAGE = `usage: npm run studio -- <command> [options]
@@ -35,28 +42,66 @@ commands:
       trains one of the seed tutorial's models on a song and prints its one-step and full-song
       predictions; --json prints one JSON line at the end instead
 
-songs: note-code files (.codes or .txt), e.g. ../shared/songs/nabiya.codes
+  convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)> [--tune X] [--track N]
+      converts a song between formats, or draws it as SVG sheet music
+  inspect <file> [--json]
+      the tunes of an ABC file (or the tracks of a MIDI file): notes, key, meter, tempo, warnings
+
+songs: note codes (.codes, .txt), ABC (.abc; --tune picks a tune by its X: number) or MIDI
+(.mid; --track picks a track, else the most melodic one), e.g. ../shared/songs/nabiya.codes
 exit codes: 0 done, 2 bad input or options, 130 cancelled`
 
-async function readSong(path: string | undefined): Promise<PlacedNoteCode[]> {
-  if (!path) throw new OptionError('no song given: name a note-code file, e.g. ../shared/songs/nabiya.codes')
-  const kind = extname(path).toLowerCase()
-  if (kind === '.abc' || kind === '.mid' || kind === '.midi') {
-    throw new OptionError(`${path}: ${kind} songs are not read yet; give the song as note codes (.codes)`)
-  }
-  let text: string
+interface SongFileOptions {
+  tune?: string
+  track?: string
+}
+
+async function readSongBytes(path: string | undefined): Promise<{ path: string; bytes: Uint8Array; format: SongFormat }> {
+  if (!path) throw new OptionError('no song given: name a song file (.codes, .abc or .mid), e.g. ../shared/songs/nabiya.codes')
+  const format = songFormatOf(path)
+  if (!format) throw new OptionError(`${path}: unknown song format; use .codes, .abc, .mid or .midi`)
   try {
-    text = await readFile(path, 'utf8')
+    return { path, bytes: new Uint8Array(await readFile(path)), format }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new OptionError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`}`)
   }
+}
+
+function wholeNumberOption(name: string, text: string | undefined): number | undefined {
+  const value = numberOption(name, text)
+  if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new OptionError(`--${name} must be a whole number ≥ 0, got ${value}`)
+  return value
+}
+
+async function readMelody(path: string | undefined, options: SongFileOptions): Promise<Melody> {
+  const file = await readSongBytes(path)
   try {
-    return parseNoteCodes(text)
+    const { melody, warnings } = importSong(file.bytes, file.format, {
+      tune: options.tune,
+      track: wholeNumberOption('track', options.track)
+    })
+    for (const warning of warnings) process.stderr.write(`studio: warning: ${file.path}: ${warning}\n`)
+    return melody
   } catch (error) {
-    if (error instanceof StudioError) throw new SongError(`${path}: ${error.message}`)
+    if (error instanceof StudioError) throw new SongError(`${file.path}: ${error.message}`)
     throw error
   }
+}
+
+/** Note codes keep their place in the text for error messages; other formats go through a melody. */
+async function readSong(path: string | undefined, options: SongFileOptions = {}): Promise<PlacedNoteCode[]> {
+  const file = await readSongBytes(path)
+  if (file.format === 'codes') {
+    try {
+      return parseNoteCodes(new TextDecoder().decode(file.bytes))
+    } catch (error) {
+      if (error instanceof StudioError) throw new SongError(`${file.path}: ${error.message}`)
+      throw error
+    }
+  }
+  const melody = await readMelody(path, options)
+  return melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
 }
 
 function numberOption(name: string, text: string | undefined): number | undefined {
@@ -76,9 +121,15 @@ async function datasetCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { window: { type: 'string' }, json: { type: 'boolean' }, vocabulary: { type: 'string' } }
+    options: {
+      window: { type: 'string' },
+      json: { type: 'boolean' },
+      vocabulary: { type: 'string' },
+      tune: { type: 'string' },
+      track: { type: 'string' }
+    }
   })
-  const notes = await readSong(positionals[0])
+  const notes = await readSong(positionals[0], values)
   const setup = prepareSongTraining(notes, 'mlp', {
     window: numberOption('window', values.window),
     vocabulary: vocabularyChoice(values.vocabulary)
@@ -116,6 +167,8 @@ async function trainCommand(args: string[]): Promise<void> {
       seed: { type: 'string' },
       vocabulary: { type: 'string' },
       backend: { type: 'string' },
+      tune: { type: 'string' },
+      track: { type: 'string' },
       json: { type: 'boolean' }
     }
   })
@@ -123,7 +176,7 @@ async function trainCommand(args: string[]): Promise<void> {
   if (!kind || !isModelKind(kind)) {
     throw new OptionError(`--model must be one of ${MODEL_KINDS.join(', ')}${kind ? `, got '${kind}'` : ''}`)
   }
-  const notes = await readSong(positionals[0])
+  const notes = await readSong(positionals[0], values)
   const setup = prepareSongTraining(notes, kind, {
     epochs: numberOption('epochs', values.epochs),
     units: numberOption('units', values.units),
@@ -206,6 +259,40 @@ async function trainCommand(args: string[]): Promise<void> {
   }
 }
 
+async function convertCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { tune: { type: 'string' }, track: { type: 'string' } }
+  })
+  const [input, output] = positionals
+  if (!output) throw new OptionError('convert needs an input and an output file: convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)>')
+  const svg = output.toLowerCase().endsWith('.svg')
+  const format = svg ? undefined : songFormatOf(output)
+  if (!svg && !format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes or .svg`)
+  const melody = await readMelody(input, values)
+  const bytes = format ? exportSong(melody, format) : new TextEncoder().encode(melodyToSvg(melody))
+  await writeFile(output, bytes)
+  console.log(`wrote ${output}: ${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`)
+}
+
+async function inspectCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } })
+  const file = await readSongBytes(positionals[0])
+  const summary = inspectSong(file.bytes, file.format)
+  if (values.json) {
+    console.log(JSON.stringify(summary))
+  } else {
+    for (const problem of summary.problems) console.log(`problem: ${problem}`)
+    for (const tune of summary.tunes) {
+      console.log(`X:${tune.number} ${tune.title || '(untitled)'}: ${tune.notes} notes, ${tune.key ?? '?'}, ${tune.meter ?? '?'}, ♩=${tune.tempo ?? '?'}${tune.warnings.length ? `, ${tune.warnings.length} warning(s)` : ''}${tune.errors.length ? `, error: ${tune.errors.join('; ')}` : ''}`)
+    }
+  }
+  if (summary.tunes.length === 0 || summary.tunes.every((tune) => tune.notes === 0)) {
+    throw new SongError(`${file.path}: ${summary.problems[0] ?? 'no tune with notes'}`)
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
@@ -216,6 +303,12 @@ async function main(argv: string[]): Promise<number> {
       case 'train':
         await trainCommand(rest)
         return 0
+      case 'convert':
+        await convertCommand(rest)
+        return 0
+      case 'inspect':
+        await inspectCommand(rest)
+        return 0
       case undefined:
       case 'help':
       case '--help':
@@ -223,7 +316,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(USAGE)
         return command === undefined ? 2 : 0
       default:
-        throw new OptionError(`unknown command '${command}': try dataset or train (npm run studio -- help)`)
+        throw new OptionError(`unknown command '${command}': try dataset, train, convert or inspect (npm run studio -- help)`)
     }
   } catch (error) {
     if (error instanceof TrainingCancelledError) {

@@ -23,7 +23,7 @@ export function abcToSvg(abc: string): string {
   } finally {
     for (const [name, descriptor] of saved) {
       if (descriptor) Object.defineProperty(scope, name, descriptor)
-      else delete scope[name]
+      else Reflect.deleteProperty(scope, name)
     }
     dom.window.close()
   }

@@ -58,7 +58,7 @@ export function chooseVocabulary(notes: readonly PlacedNoteCode[], choice: Vocab
   if (!outside) return SEED_VOCABULARY
   if (choice === 'seed') {
     throw new SongError(
-      `line ${outside.line}, column ${outside.column}: '${noteCodeToString(outside)}' is not in the seed's 14-code vocabulary (c4…b4, c8…b8); use the song's own vocabulary`
+      `${outside.line > 0 ? `line ${outside.line}, column ${outside.column}` : `note ${outside.column}`}: '${noteCodeToString(outside)}' is not in the seed's 14-code vocabulary (c4…b4, c8…b8); use the song's own vocabulary`
     )
   }
   return vocabularyFromNotes(notes)
