@@ -93,6 +93,9 @@ function mostMelodic(tracks: MidiTrackSummary[]): MidiTrackSummary | undefined {
   return tracks.filter((t) => t.notes > 0).sort((a, b) => score(b) - score(a))[0]
 }
 
+/** 1/96 of a whole note: fine enough for 64ths and for triplet 32nds. */
+const NOTATED_GRID_TICKS = TICKS_PER_QUARTER / 24
+
 /** Nearest point on the sixteenth grid or the triplet-eighth grid, whichever is closer. */
 export function quantizeTicks(ticks: number): number {
   const sixteenth = TICKS_PER_QUARTER / 4
@@ -104,11 +107,15 @@ export function quantizeTicks(ticks: number): number {
 
 /**
  * A MIDI file → a melody: the track asked for, else the most melodic one; onsets and ends
- * quantised to the nearest sixteenth or triplet eighth; overlapping notes reduced to their
+ * quantised to the nearest sixteenth or triplet eighth unless the file is already on a notated
+ * grid (`quantize: true` forces it, `false` keeps the ticks); overlapping notes reduced to their
  * skyline; tempo, meter and key kept.
  * @throws MidiImportError for data that is not a readable MIDI file or holds no notes
  */
-export function midiToMelody(bytes: Uint8Array, options: { track?: number; title?: string } = {}): MidiImport {
+export function midiToMelody(
+  bytes: Uint8Array,
+  options: { track?: number; title?: string; quantize?: boolean | 'auto' } = {}
+): MidiImport {
   if (bytes.length > MIDI_MAX_BYTES) throw new MidiImportError(`the MIDI file is ${(bytes.length / 2 ** 20).toFixed(1)} MB; the limit is ${MIDI_MAX_BYTES / 2 ** 20} MB`)
   if (bytes.length < 14 || String.fromCharCode(...bytes.slice(0, 4)) !== 'MThd') {
     throw new MidiImportError('this is not a MIDI file: it does not start with a MIDI header (MThd)')
@@ -128,9 +135,15 @@ export function midiToMelody(bytes: Uint8Array, options: { track?: number; title
   if (!chosen || chosen.notes === 0) throw new MidiImportError('the MIDI file has no notes')
   const scale = TICKS_PER_QUARTER / midi.header.ppq
   const warnings: string[] = []
-  const notes = (midi.tracks[chosen.index]?.notes ?? []).flatMap((note) => {
-    const start = quantizeTicks(note.ticks * scale)
-    const end = quantizeTicks((note.ticks + note.durationTicks) * scale)
+  const written = midi.tracks[chosen.index]?.notes ?? []
+  // A file already on a fine notated grid (as our own exports are) is taken exactly; played
+  // or humanised timing is snapped to the nearest sixteenth or triplet eighth.
+  const onGrid = written.every((note) => [note.ticks, note.ticks + note.durationTicks].every((t) => Number.isInteger((t * scale) / NOTATED_GRID_TICKS)))
+  const place = options.quantize === false || (options.quantize !== true && onGrid) ? (t: number) => Math.round(t * scale) : (t: number) => quantizeTicks(t * scale)
+  if (!onGrid && options.quantize !== false) warnings.push('timing quantised to the nearest sixteenth or triplet eighth')
+  const notes = written.flatMap((note) => {
+    const start = place(note.ticks)
+    const end = place(note.ticks + note.durationTicks)
     return end > start ? [{ pitch: note.midi, startTicks: start, durationTicks: end - start }] : []
   })
   if (notes.length < chosen.notes) warnings.push(`${chosen.notes - notes.length} note(s) shorter than the grid were dropped`)
@@ -154,10 +167,11 @@ export function midiToMelody(bytes: Uint8Array, options: { track?: number; title
   }
 }
 
+/** @tonejs/midi names the key from the major list whatever the scale: G for one sharp, minor or not. */
 function keyFromMidi(event: { key: string; scale: string } | undefined): KeySignature {
-  if (!event) return { tonic: 'C', mode: 'major', fifths: 0 }
+  const fifths = event ? MAJOR_KEYS.indexOf(event.key) - 7 : 0
+  if (!event || fifths < -7) return { tonic: 'C', mode: 'major', fifths: 0 }
   const minor = event.scale === 'minor'
-  const fifths = (minor ? MINOR_KEYS : MAJOR_KEYS).indexOf(event.key) - 7
   const mode: KeyMode = minor ? 'minor' : 'major'
-  return { tonic: event.key, mode, fifths: fifths >= -7 ? fifths : 0 }
+  return { tonic: (minor ? MINOR_KEYS : MAJOR_KEYS)[fifths + 7] ?? 'C', mode, fifths }
 }
