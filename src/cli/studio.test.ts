@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { NABIYA_CODES_PATH, REPO_ROOT, seedDatasetRows } from '../engine/testing/seedSong'
+import { readWithMido } from '../engine/testing/mido'
+import { NABIYA_CODES_PATH, REPO_ROOT, seedDatasetRows, sharedPath } from '../engine/testing/seedSong'
 
 interface Run {
   code: number
@@ -81,5 +82,63 @@ describe('studio command line', () => {
     expect(run.stderr).toMatch(message)
     expect(run.stderr.trim().split('\n').filter((line) => !/nodedir/.test(line))).toHaveLength(1)
     expect(run.stdout).toBe('')
+  })
+
+  const NABIYA_ABC = sharedPath('songs/nabiya.abc')
+  const JIGS_ABC = sharedPath('corpus/nottingham/abc/jigs.abc')
+
+  it('reads 나비야 from ABC into exactly the seed\'s dataset', async () => {
+    const run = await studio('dataset', NABIYA_ABC, '--json')
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({ window: 4, rows: seedDatasetRows() })
+  })
+
+  it('converts ABC to MIDI that mido reads as the song, and MIDI back to note codes', async () => {
+    const mid = join(dir, 'nabiya.mid')
+    expect((await studio('convert', NABIYA_ABC, mid)).code).toBe(0)
+    const reading = readWithMido([mid])[mid]!
+    const codes = readFileSync(NABIYA_CODES_PATH, 'utf8').replace(/#.*$/gm, '').split(/[\s|]+/).filter(Boolean)
+    expect(reading.notes.map(([pitch]) => pitch)).toEqual(codes.map((c) => 60 + { c: 0, d: 2, e: 4, f: 5, g: 7, a: 9, b: 11 }[c[0] as 'c']))
+    expect(reading.notes.map(([, , length]) => length)).toEqual(codes.map((c) => (c.endsWith('8') ? 240 : 480)))
+    expect(reading.tempo).toBeCloseTo(100, 3)
+    expect(reading.meter).toEqual([2, 4])
+    const back = join(dir, 'nabiya-again.codes')
+    expect((await studio('convert', mid, back)).code).toBe(0)
+    expect(readFileSync(back, 'utf8').trim().split(/\s+/)).toEqual(codes)
+  })
+
+  it('picks a tune by X:, writes ABC and SVG, and inspects a tune book', async () => {
+    const abc = join(dir, 'abacus.abc')
+    expect((await studio('convert', JIGS_ABC, abc, '--tune', '2')).code).toBe(0)
+    expect(readFileSync(abc, 'utf8')).toMatch(/^X:1\nT:Abacus\nM:6\/8\nL:1\/8\nQ:1\/4=120\nK:G\n/)
+    const svg = join(dir, 'nabiya.svg')
+    expect((await studio('convert', NABIYA_ABC, svg)).code).toBe(0)
+    const drawn = readFileSync(svg, 'utf8')
+    expect(drawn.startsWith('<svg')).toBe(true)
+    expect(drawn.match(/class="abcjs-note /g)).toHaveLength(54)
+    const inspect = await studio('inspect', JIGS_ABC, '--json')
+    expect(inspect.code).toBe(0)
+    const summary = JSON.parse(inspect.stdout)
+    expect(summary.tunes).toHaveLength(340)
+    expect(summary.tunes[1]).toMatchObject({ number: '2', title: 'Abacus', key: 'G major', meter: '6/8', tempo: 120, errors: [] })
+    const missing = await studio('convert', JIGS_ABC, abc, '--tune', '9999')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/there is no tune X:9999 here/)
+  })
+
+  it('refuses binary garbage, a broken MIDI file and an over-large ABC file with one line each', async () => {
+    const garbage = songFile('garbage.abc', String.fromCharCode(...Array.from({ length: 3000 }, (_, i) => (i * 131) % 256)))
+    const asAbc = await studio('convert', garbage, join(dir, 'x.mid'))
+    expect(asAbc).toMatchObject({ code: 2, stdout: '' })
+    expect(asAbc.stderr).toMatch(/this is not ABC text: it holds binary data/)
+    const broken = join(dir, 'broken.mid')
+    writeFileSync(broken, readFileSync(join(dir, 'nabiya.mid')).subarray(0, 100))
+    const asMidi = await studio('train', broken, '--model', 'mlp')
+    expect(asMidi.code).toBe(2)
+    expect(asMidi.stderr).toMatch(/broken\.mid: the MIDI file is damaged or truncated/)
+    const huge = songFile('huge.abc', 'X:1\nK:C\n' + 'CDEF GABc | '.repeat(460_000))
+    const tooBig = await studio('inspect', huge)
+    expect(tooBig.code).toBe(2)
+    expect(tooBig.stderr).toMatch(/the ABC text is 5\.3 MB; the limit is 4 MB/)
   })
 })

@@ -21,7 +21,7 @@ export const MIDI_MAX_BYTES = 16 * 1024 * 1024
  */
 export function melodyToMidi(melody: Melody): Uint8Array {
   const midi = new toneMidi.Midi()
-  midi.header.name = melody.title
+  midi.header.name = toMidiText(melody.title)
   midi.header.setTempo(melody.tempo)
   midi.header.timeSignatures.push({ ticks: 0, timeSignature: [melody.meter.numerator, melody.meter.denominator] })
   const fifths = Math.max(-7, Math.min(7, melody.key.fifths))
@@ -29,7 +29,7 @@ export function melodyToMidi(melody: Melody): Uint8Array {
   midi.header.keySignatures.push({ ticks: 0, key: (minor ? MINOR_KEYS : MAJOR_KEYS)[fifths + 7] ?? 'C', scale: minor ? 'minor' : 'major' })
   midi.header.update()
   const track = midi.addTrack()
-  track.name = melody.title
+  track.name = toMidiText(melody.title)
   for (const note of melody.notes) {
     if (note.pitch === null) continue
     track.addNote({ midi: note.pitch, ticks: note.startTicks, durationTicks: note.durationTicks, velocity: 0.8 })
@@ -50,6 +50,20 @@ function withKeySignature(bytes: Uint8Array, fifths: number): Uint8Array {
     }
   }
   return bytes
+}
+
+/**
+ * MIDI text events are bytes; @tonejs/midi writes one byte per character (losing anything past
+ * Latin-1) and reads one character per byte. We write UTF-8 bytes and read them as UTF-8, so a
+ * title such as 나비야 survives.
+ */
+function toMidiText(text: string): string {
+  return String.fromCharCode(...new TextEncoder().encode(text))
+}
+
+function fromMidiText(text: string): string {
+  const bytes = Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff)
+  return new TextDecoder('utf-8').decode(bytes)
 }
 
 export interface MidiTrackSummary {
@@ -80,7 +94,7 @@ function summarize(track: ToneTrack, index: number): MidiTrackSummary {
   })
   return {
     index,
-    name: track.name,
+    name: fromMidiText(track.name),
     notes: notes.length,
     meanPitch: notes.length ? notes.reduce((sum, n) => sum + n.midi, 0) / notes.length : 0,
     polyphony: notes.length ? overlapping / notes.length : 0
@@ -91,6 +105,26 @@ function summarize(track: ToneTrack, index: number): MidiTrackSummary {
 function mostMelodic(tracks: MidiTrackSummary[]): MidiTrackSummary | undefined {
   const score = (t: MidiTrackSummary) => t.meanPitch - 24 * t.polyphony
   return tracks.filter((t) => t.notes > 0).sort((a, b) => score(b) - score(a))[0]
+}
+
+/**
+ * @tonejs/midi reads a chunk cut short as if it were whole and returns what it found; a truncated
+ * download would silently lose its end. We check the chunk layout first.
+ */
+function chunkDamage(bytes: Uint8Array): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const declaredTracks = view.getUint16(10)
+  let offset = 8 + view.getUint32(4)
+  let tracks = 0
+  while (offset < bytes.length) {
+    if (offset + 8 > bytes.length) return `${bytes.length - offset} stray bytes at the end`
+    const id = String.fromCharCode(...bytes.slice(offset, offset + 4))
+    const length = view.getUint32(offset + 4)
+    if (offset + 8 + length > bytes.length) return `chunk ${id} at byte ${offset} needs ${length} bytes, ${bytes.length - offset - 8} are left`
+    if (id === 'MTrk') tracks++
+    offset += 8 + length
+  }
+  return tracks < declaredTracks ? `the header announces ${declaredTracks} tracks, the file holds ${tracks}` : undefined
 }
 
 /** 1/96 of a whole note: fine enough for 64ths and for triplet 32nds. */
@@ -120,6 +154,8 @@ export function midiToMelody(
   if (bytes.length < 14 || String.fromCharCode(...bytes.slice(0, 4)) !== 'MThd') {
     throw new MidiImportError('this is not a MIDI file: it does not start with a MIDI header (MThd)')
   }
+  const damage = chunkDamage(bytes)
+  if (damage) throw new MidiImportError(`the MIDI file is damaged or truncated: ${damage}`)
   let midi: InstanceType<typeof toneMidi.Midi>
   try {
     midi = new toneMidi.Midi(bytes)
@@ -156,7 +192,7 @@ export function midiToMelody(
     tracks,
     warnings,
     melody: {
-      title: options.title ?? (midi.header.name || chosen.name),
+      title: options.title ?? fromMidiText(midi.header.name || chosen.name),
       tempo: tempo ? Math.round(tempo.bpm * 1000) / 1000 : DEFAULT_TEMPO,
       meter: timeSignature
         ? { numerator: timeSignature.timeSignature[0] ?? 4, denominator: timeSignature.timeSignature[1] ?? 4 }
