@@ -273,6 +273,8 @@ function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): 
     if (element['startEnding'] !== undefined) {
       sectionHasEndings = true
       skipping = !endingIncludes(element['startEnding'], pass)
+      // abc2midi does not carry a tie over an ending it skips: the note is struck again.
+      if (skipping && repeats === 'abc2midi') order.push({ el_type: 'tie-break' })
     }
     order.push(element)
   }
@@ -340,6 +342,10 @@ function soundElements(order: readonly AbcElement[]): { pitch: number; startTick
     }
     if (element.el_type === 'bar') {
       barAccidentals = new Map()
+      continue
+    }
+    if (element.el_type === 'tie-break') {
+      tiedFrom = undefined
       continue
     }
     if (element.el_type !== 'note') continue

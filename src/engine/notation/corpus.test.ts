@@ -46,11 +46,14 @@ describe('the Nottingham corpus', () => {
     }
     const agreeing = 801 - differing.length
     console.log(`abc2midi agreement: ${agreeing}/801 (${((agreeing / 801) * 100).toFixed(1)} %); differing:\n  ${differing.join('\n  ')}`)
-    // Known differences, each looked at: ties into first/second endings (reelsh-l X:53), a tie
-    // between chords (jigs X:153), and repeat marks abc2midi reads its own way (`|||:`, `:|:`,
-    // a `:|` after a repeat with endings, parts in part order with nested repeats).
-    // The issue asks for 99 % (793); we are at 791 and the gap is recorded on the issue.
-    expect(agreeing).toBeGreaterThanOrEqual(791)
+    // The tunes that differ, each looked at:
+    // - jigs X:81, X:256, reelsd-g X:8, reelsh-l X:35, reelsu-z X:29: a `:|` with no `|:` after
+    //   earlier repeats; abc2midi goes back to a different bar in each (to the last `|:` in
+    //   reelsd-g X:8 but not in jigs X:1, which agrees): we keep one rule, see playingOrder.
+    // - jigs X:153: an unclosed chord `[e3-c3][e2c2(3A…`, which each parser mends its own way.
+    // - reelsa-c X:81: the bar signs `|||:` and `:|:`, which abcjs reports as unknown.
+    // - reelsd-g X:1: chords in the old `[+GB]` convention, read as a decoration by abcjs.
+    expect(agreeing / 801).toBeGreaterThanOrEqual(0.99)
   })
 
   it('round-trips every tune ABC → melody → ABC → melody identically', () => {

@@ -44,10 +44,12 @@ export function abc2midiMelodies(abcPath: string): Map<string, ReferenceNote[]> 
     if (!existsSync(file)) continue
     const midi = new toneMidi.Midi(readFileSync(file))
     const scale = TICKS_PER_QUARTER / midi.header.ppq
-    const track = midi.tracks.find((t) => t.notes.length > 0)
+    // With guitar chords off, every note is melody; @tonejs/midi splits a track where a
+    // `%%MIDI program` changes the instrument, so the notes are gathered from all tracks.
+    const written = midi.tracks.flatMap((t) => t.notes)
     // abc2midi staggers the notes of a written chord by a few ticks: one onset, the top note.
     const notes: ReferenceNote[] = []
-    for (const note of [...(track?.notes ?? [])].sort((a, b) => a.ticks - b.ticks)) {
+    for (const note of [...written].sort((a, b) => a.ticks - b.ticks)) {
       const start = Math.round(note.ticks * scale)
       const last = notes.at(-1)
       if (last && start - last.startTicks < CHORD_STAGGER_TICKS) {
