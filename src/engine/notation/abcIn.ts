@@ -140,6 +140,19 @@ function hideUnknownFields(text: string): { text: string; problems: AbcProblem[]
   return { text: lines.join('\n'), problems }
 }
 
+/** The Nottingham files give their part order in a header `Y:` field; read it as `P:`. */
+function withYAsPartOrder(text: string): string {
+  return text
+    .split(/\n(?=X:)/)
+    .map((tune) => {
+      const headerEnd = tune.search(/^K:/m)
+      const header = headerEnd < 0 ? tune : tune.slice(0, headerEnd)
+      if (/^P:/m.test(header)) return tune
+      return header.replace(/^Y:/m, 'P:') + (headerEnd < 0 ? '' : tune.slice(headerEnd))
+    })
+    .join('\n')
+}
+
 function looksBinary(text: string): boolean {
   const sample = text.slice(0, 4096)
   let control = 0
@@ -188,11 +201,14 @@ function voiceElements(tune: AbcjsTune, voice: number): { elements: AbcElement[]
 const SECTION_ENDS = new Set(['bar_thin_thin', 'bar_thick_thin', 'bar_thin_thick'])
 
 /**
- * How `:|` and endings are read. `standard`: each section between double bars repeats on its
- * own, with its own first and second endings. `abc2midi`: as abc2midi 4.84 plays them, where a
- * section after a repeat with endings stays on its second pass (see playingOrder).
+ * How a tune is read into playing order. `standard`: each section between double bars repeats on
+ * its own, with its own first and second endings. `abc2midi`: repeats as abc2midi 4.84 plays them,
+ * where a section after a repeat with endings stays on its second pass (see playingOrder).
+ * `nottingham-midi`: as the MIDI files of the Nottingham dataset were rendered: standard repeats,
+ * the header `Y:` as part order, accidentals for one note only, tied notes struck again. Only for
+ * comparing with those files: it is not how the music is meant.
  */
-export type RepeatReading = 'standard' | 'abc2midi'
+export type RepeatReading = 'standard' | 'abc2midi' | 'nottingham-midi'
 
 const RIGHT_REPEATS = new Set(['bar_right_repeat', 'bar_dbl_repeat'])
 const LEFT_REPEATS = new Set(['bar_left_repeat', 'bar_dbl_repeat', 'bar_left_repeat_part'])
@@ -242,7 +258,7 @@ function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): 
       if (pass === 2 && !wasSkipping && element['startEnding'] === undefined) {
         markJumpTarget(i + 1)
         // Read as written, the second ending closes its section: the next one counts afresh.
-        if (repeats === 'standard') {
+        if (repeats !== 'abc2midi') {
           pass = 1
           sectionHasEndings = false
         }
@@ -262,7 +278,7 @@ function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): 
       pass = 1
       markJumpTarget(i + 1)
     }
-    if (repeats === 'standard' && SECTION_ENDS.has(type) && pass === 1 && !wasSkipping && element['startEnding'] === undefined) {
+    if (repeats !== 'abc2midi' && SECTION_ENDS.has(type) && pass === 1 && !wasSkipping && element['startEnding'] === undefined) {
       markJumpTarget(i + 1)
     }
     if (LEFT_REPEATS.has(type)) {
@@ -325,7 +341,7 @@ function inPartOrder(elements: readonly AbcElement[], partOrder: string | undefi
  * Sounds the playing order: key signatures and bar accidentals applied, tuplets scaled, ties
  * merged, the top note of a chord kept.
  */
-function soundElements(order: readonly AbcElement[]): { pitch: number; startTicks: number; durationTicks: number }[] {
+function soundElements(order: readonly AbcElement[], reading: RepeatReading): { pitch: number; startTicks: number; durationTicks: number }[] {
   const notes: { pitch: number; startTicks: number; durationTicks: number }[] = []
   let keyAccidentals = new Map<number, number>()
   let barAccidentals = new Map<number, number>()
@@ -367,11 +383,12 @@ function soundElements(order: readonly AbcElement[]): { pitch: number; startTick
       // reads it (the Nottingham MIDI files were made that way).
       if (written.accidental !== undefined) barAccidentals.set(letter, ACCIDENTAL_SEMITONES[written.accidental] ?? 0)
       const alteration = barAccidentals.get(letter) ?? keyAccidentals.get(letter) ?? 0
+      if (reading === 'nottingham-midi') barAccidentals.clear()
       const midi = 60 + 12 * Math.floor(step / 7) + (STEP_SEMITONES[letter] ?? 0) + alteration
       if (!top || midi > top.midi) top = { midi, tie: Boolean(written.startTie) }
     }
     if (!top) continue
-    const previous = tiedFrom && notes[tiedFrom.index]
+    const previous = reading === 'nottingham-midi' ? undefined : tiedFrom && notes[tiedFrom.index]
     if (previous && tiedFrom?.pitch === top.midi && previous.startTicks + previous.durationTicks === time) {
       notes[tiedFrom.index] = { ...previous, durationTicks: previous.durationTicks + ticks }
     } else {
@@ -386,7 +403,7 @@ function soundElements(order: readonly AbcElement[]): { pitch: number; startTick
 function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
   const { elements, voices } = voiceElements(tune, voice)
   if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
-  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder), repeats))
+  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder), repeats), repeats)
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
   return {
@@ -409,7 +426,7 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
   }
   if (looksBinary(text)) return whole('this is not ABC text: it holds binary data')
   if (text.trim() === '') return whole('the ABC text is empty')
-  const cleaned = hideUnknownFields(text)
+  const cleaned = hideUnknownFields(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text)
   let parsed: AbcjsTune[]
   try {
     parsed = abcjs.parseOnly(cleaned.text) as unknown as AbcjsTune[]

@@ -94,20 +94,22 @@ describe('the Nottingham corpus', () => {
   })
 
   it('reads the dataset\'s own MIDI files (jigs) as the same tunes as their ABC', () => {
-    const jigs = corpus[0]!.tunes
+    // The dataset's MIDI files were rendered with their own reading of the ABC: the header `Y:`
+    // as part order, an accidental for its note only, tied notes struck again (see
+    // RepeatReading). Read the same way, the ABC gives what our MIDI import reads.
+    const jigs = abcToMelodies(readFileSync(bookPath('jigs'), 'utf8'), { repeats: 'nottingham-midi' }).tunes
     let same = 0
-    const lengths: string[] = []
+    const differing: string[] = []
     for (const tune of jigs) {
       const fromMidi = midiToMelody(readFileSync(sharedPath(`corpus/nottingham/midi/jigs${tune.number}.mid`))).melody
       const a = sounding(tune).map((n) => n.pitch)
       const b = fromMidi.notes.filter((n) => n.pitch !== null).map((n) => n.pitch)
       if (a.join() === b.join()) same++
-      else lengths.push(`X:${tune.number} ${a.length}/${b.length}`)
+      else differing.push(`X:${tune.number} (${a.length} notes from ABC, ${b.length} from MIDI)`)
     }
-    console.log(`jigs: MIDI and ABC give the same pitch sequence for ${same}/${jigs.length} tunes; others (ABC/MIDI notes): ${lengths.slice(0, 40).join(', ')}`)
-    // The dataset's MIDI renderer plays each tune in its Y: part order (Y:AABABAC), which no ABC
-    // tool reads, and re-strikes ties across repeats: most differences are whole parts played
-    // again. The issue asks for 95 %; the gap is recorded on the issue.
-    expect(same).toBeGreaterThanOrEqual(150)
+    console.log(`jigs: MIDI and ABC give the same pitch sequence for ${same}/${jigs.length} tunes; differing: ${differing.join(', ')}`)
+    // The rest the renderer played with other repeats: most through more often (X:2, 3, 9, 81,
+    // 110, …), one less often (X:237).
+    expect(same / jigs.length).toBeGreaterThanOrEqual(0.95)
   })
 })
