@@ -96,10 +96,9 @@ describe('ABC import', () => {
     expect(abcToMelodies('  \n').problems[0]?.message).toBe('the ABC text is empty')
     const silent = abcToMelodies('X:1\nT:Silence\nK:C\n|]\n')
     expect(silent.tunes[0]).toMatchObject({ melody: null, problems: [expect.objectContaining({ severity: 'error', message: 'the tune has no notes' })] })
-    const started = performance.now()
+    // Refused on its length before abcjs sees it, so time and memory stay bounded.
     const huge = abcToMelodies('X:1\nK:C\n' + 'CDEF GABc | '.repeat(Math.ceil((5 * 2 ** 20) / 12)))
-    expect(huge.problems[0]?.message).toMatch(/^the ABC text is 5\.0 MB; the limit is 4 MB/)
-    expect(performance.now() - started).toBeLessThan(5000)
+    expect(huge).toEqual({ tunes: [], problems: [expect.objectContaining({ severity: 'error', message: expect.stringMatching(/^the ABC text is 5\.0 MB; the limit is 4 MB/) })] })
     expect(ABC_MAX_CHARS).toBe(4 * 2 ** 20)
   })
 })

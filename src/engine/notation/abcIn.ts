@@ -223,11 +223,12 @@ function endingIncludes(ending: unknown, pass: number): boolean {
 }
 
 /**
- * Playing order, as abc2midi plays it: each `:|` goes back once, to the last `|:`, or else to
- * just after the last completed repeat or second ending (the start of the tune at first). First
- * and second endings are taken on their pass. Once a repeat with endings has been played, the
- * count stays on its second pass until the next `|:`, so a later `[1 … :|[2 …` without `|:` plays
- * its second ending only (abc2midi's reading of Nottingham tunes such as "A and D").
+ * Playing order: each `:|` goes back once, to the last `|:`, or else to just after the last
+ * completed repeat, second ending or (standard reading) double bar — the start of the tune at
+ * first. First and second endings are taken on their pass. In the abc2midi reading, once a repeat
+ * with endings has been played the count stays on its second pass until the next `|:`, so a later
+ * `[1 … :|[2 …` without `|:` plays its second ending only (as abc2midi plays Nottingham tunes
+ * such as "A and D"); the standard reading repeats that section with both its endings.
  */
 function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): AbcElement[] {
   const order: AbcElement[] = []
