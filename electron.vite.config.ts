@@ -6,7 +6,10 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          trainingProcess: resolve(__dirname, 'src/host/trainingProcess.ts')
+        },
         // tfjs and its native bindings load at run time from node_modules, never bundled.
         external: [/^@tensorflow\//]
       }

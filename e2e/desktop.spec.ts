@@ -14,7 +14,7 @@ function electronBinary(): string | undefined {
   }
 }
 
-test('the desktop app opens a sandboxed window that reads 나비야 through the StudioApi', async () => {
+test('the desktop app opens a sandboxed window that reads 나비야 and trains through the StudioApi', async () => {
   const binary = electronBinary()
   if (!binary) {
     const reason = 'the Electron binary is not installed (its download needs internet), so the desktop app cannot start here'
@@ -25,12 +25,21 @@ test('the desktop app opens a sandboxed window that reads 나비야 through the 
   const app = await electron.launch({ executablePath: binary, args: [join(process.cwd(), 'out/main/index.js'), '--no-sandbox'] })
   const page = await app.firstWindow()
   await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
-  await expect(page.getByTestId('status')).toHaveText(/54 notes · 50 training windows of 4/)
+  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
   // The page has no Node: the preload exposes the StudioApi and nothing else.
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
-  expect(await page.evaluate(() => Object.keys((globalThis as { studio?: object }).studio ?? {}).sort())).toEqual(['getAppInfo', 'summarizeSong'])
-  await page.getByLabel('Melody in note codes').fill('g8 e8\nf8 x4')
-  await expect(page.getByTestId('status')).toHaveText(/line 2, column 4: unknown note code 'x4'/)
+  expect(await page.evaluate(() => Object.keys((globalThis as { studio?: object }).studio ?? {}).sort())).toEqual([
+    'checkSong',
+    'getAppInfo',
+    'onTrainingDone',
+    'onTrainingError',
+    'onTrainingProgress',
+    'startTraining',
+    'stopTraining'
+  ])
+  await page.getByTestId('epochs').fill('3')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
   await page.screenshot({ path: 'test-results/desktop-song.png' })
   await app.close()
 })

@@ -10,7 +10,7 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-function createWindow(): void {
+function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -34,6 +34,7 @@ function createWindow(): void {
   const devServer = process.env['ELECTRON_RENDERER_URL']
   if (!app.isPackaged && devServer) void window.loadURL(devServer)
   else void window.loadFile(join(here, '../renderer/index.html'))
+  return window
 }
 
 void app.whenReady().then(() => {
@@ -41,8 +42,8 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-  registerStudioHandlers()
-  createWindow()
+  const service = registerStudioHandlers(createWindow())
+  app.on('will-quit', () => service.dispose())
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })

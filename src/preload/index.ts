@@ -1,6 +1,6 @@
 // Sandboxed preload: exposes the StudioApi and nothing else. No channel name comes from the page.
-import { contextBridge, ipcRenderer } from 'electron'
-import { STUDIO_CHANNELS, StudioApiError, type StudioApi, type StudioReply } from '../shared/studioApi'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { STUDIO_CHANNELS, STUDIO_EVENTS, StudioApiError, type StudioApi, type StudioReply } from '../shared/studioApi'
 
 async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   const reply = (await ipcRenderer.invoke(channel, ...args)) as StudioReply<T>
@@ -8,9 +8,20 @@ async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   return reply.value
 }
 
+function subscribe<T>(channel: string, listener: (payload: T) => void): () => void {
+  const handler = (_event: IpcRendererEvent, payload: T) => listener(payload)
+  ipcRenderer.on(channel, handler)
+  return () => ipcRenderer.off(channel, handler)
+}
+
 const studio: StudioApi = {
   getAppInfo: () => invoke(STUDIO_CHANNELS.getAppInfo),
-  summarizeSong: (text, window) => invoke(STUDIO_CHANNELS.summarizeSong, text, window)
+  checkSong: (abc) => invoke(STUDIO_CHANNELS.checkSong, abc),
+  startTraining: (request) => invoke(STUDIO_CHANNELS.startTraining, request),
+  stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
+  onTrainingProgress: (listener) => subscribe(STUDIO_EVENTS.trainingProgress, listener),
+  onTrainingDone: (listener) => subscribe(STUDIO_EVENTS.trainingDone, listener),
+  onTrainingError: (listener) => subscribe(STUDIO_EVENTS.trainingError, listener)
 }
 
 contextBridge.exposeInMainWorld('studio', studio)

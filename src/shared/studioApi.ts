@@ -1,8 +1,11 @@
 /**
  * The one contract between the UI and the engine. The preload exposes exactly this object as
- * `window.studio`; main (and later the web-mode server) implements it. Errors cross the
- * boundary as `{ name, message }` and are thrown again on the UI side as StudioApiError.
+ * `window.studio`; main and the web-mode server implement it. Errors cross the boundary as
+ * `{ name, message }` and are thrown again on the UI side as StudioApiError.
  */
+export const STUDIO_MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
+export type StudioModelKind = (typeof STUDIO_MODEL_KINDS)[number]
+
 export interface AppInfo {
   readonly name: string
   readonly version: string
@@ -10,32 +13,100 @@ export interface AppInfo {
   readonly electron: string | null
 }
 
-export interface SongSummary {
-  readonly notes: number
-  readonly samples: number
-  readonly window: number
-  readonly vocabulary: 'seed' | 'song'
-  readonly codes: string[]
+export interface SongProblem {
+  readonly severity: 'error' | 'warning'
+  readonly line: number
+  readonly column: number
+  readonly message: string
 }
+
+export interface SongCheck {
+  /** Sounding notes of the first tune, 0 when it has none. */
+  readonly notes: number
+  readonly title: string
+  readonly problems: SongProblem[]
+}
+
+export interface TrainingRequest {
+  readonly abc: string
+  readonly model: StudioModelKind
+  readonly epochs: number
+  readonly untilPerfect: boolean
+  readonly seed?: number
+}
+
+export interface TrainingProgress {
+  readonly runId: string
+  readonly epoch: number
+  readonly epochs: number
+  readonly loss: number
+  readonly accuracy: number
+  readonly elapsedMs: number
+  readonly etaMs: number
+  readonly samplesPerSecond: number
+}
+
+export interface PredictionView {
+  readonly accuracy: number
+  /** The predicted song as ABC, to draw. */
+  readonly abc: string
+  /** 0-based indices of the notes that differ from the song. */
+  readonly wrong: number[]
+}
+
+export interface TrainingResult {
+  readonly runId: string
+  readonly model: StudioModelKind
+  readonly backend: string
+  readonly params: number
+  readonly epochs: number
+  readonly trainMs: number
+  readonly oneStep: PredictionView
+  readonly fullSong: PredictionView
+}
+
+export interface TrainingFailure {
+  readonly runId: string
+  readonly error: SerializedError
+}
+
+export type Unsubscribe = () => void
 
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>
-  /** Parses note codes and counts the training windows; rejects with the line and token of bad input. */
-  summarizeSong(text: string, window: number): Promise<SongSummary>
+  /** Reads ABC as the engine will: note count and problems with line and column. */
+  checkSong(abc: string): Promise<SongCheck>
+  /** Starts training in the training process; progress and the result arrive as events. */
+  startTraining(request: TrainingRequest): Promise<{ runId: string }>
+  /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
+  stopTraining(runId: string): Promise<void>
+  onTrainingProgress(listener: (progress: TrainingProgress) => void): Unsubscribe
+  onTrainingDone(listener: (result: TrainingResult) => void): Unsubscribe
+  onTrainingError(listener: (failure: TrainingFailure) => void): Unsubscribe
 }
 
-/** IPC channel per method: the preload invokes only these, main handles only these. */
+/** The request/response methods, each with its channel; events travel on STUDIO_EVENTS. */
 export const STUDIO_CHANNELS = {
   getAppInfo: 'studio:get-app-info',
-  summarizeSong: 'studio:summarize-song'
-} as const satisfies Record<keyof StudioApi, string>
+  checkSong: 'studio:check-song',
+  startTraining: 'studio:start-training',
+  stopTraining: 'studio:stop-training'
+} as const
+
+export type StudioMethod = keyof typeof STUDIO_CHANNELS
+
+export const STUDIO_EVENTS = {
+  trainingProgress: 'studio:training-progress',
+  trainingDone: 'studio:training-done',
+  trainingError: 'studio:training-error'
+} as const
 
 export interface SerializedError {
   readonly name: string
   readonly message: string
 }
 
-/** What every IPC handler answers: a value, or an error to rethrow on the other side. */
+/** What every request answers: a value, or an error to rethrow on the other side. */
 export type StudioReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError }
 
 export class StudioApiError extends Error {
@@ -45,6 +116,6 @@ export class StudioApiError extends Error {
   }
 }
 
-/** Limits on what the UI may send, checked in main before any work is done. */
+/** Limits on what the UI may send, checked before any work is done. */
 export const SONG_TEXT_MAX_CHARS = 1_000_000
-export const WINDOW_MAX = 512
+export const EPOCHS_MAX = 100_000

@@ -57,15 +57,15 @@ function writePitch(letter: string, octave: number): string {
 }
 
 /** Splits notes at bar lines: each piece is [note, ties into the next piece]. */
-function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: MelodyNote; tied: boolean; barEnd: boolean }[] {
-  const pieces: { note: MelodyNote; tied: boolean; barEnd: boolean }[] = []
+function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] {
+  const pieces: { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] = []
   let cursor = 0
-  const filled = notes.flatMap((note) => {
-    const gap = note.startTicks > cursor ? [{ pitch: null, startTicks: cursor, durationTicks: note.startTicks - cursor }] : []
+  const filled = notes.flatMap((note, source) => {
+    const gap = note.startTicks > cursor ? [{ note: { pitch: null, startTicks: cursor, durationTicks: note.startTicks - cursor }, source: -1 }] : []
     cursor = note.startTicks + note.durationTicks
-    return [...gap, note]
+    return [...gap, { note, source }]
   })
-  for (const note of filled) {
+  for (const { note, source } of filled) {
     let start = note.startTicks
     const end = note.startTicks + note.durationTicks
     while (start < end) {
@@ -73,6 +73,7 @@ function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: Melo
       const pieceEnd = Math.min(end, barEnd)
       pieces.push({
         note: { pitch: note.pitch, startTicks: start, durationTicks: pieceEnd - start },
+        source,
         tied: note.pitch !== null && pieceEnd < end,
         barEnd: pieceEnd === barEnd
       })
@@ -83,6 +84,14 @@ function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: Melo
 }
 
 export function melodyToAbc(melody: Melody, options: { number?: number } = {}): string {
+  return melodyToAbcWithHeads(melody, options).abc
+}
+
+/**
+ * The ABC text, and for each melody note the index of its first note head in the drawn score
+ * (a note split at a bar line has two heads), so a view can mark notes of the melody.
+ */
+export function melodyToAbcWithHeads(melody: Melody, options: { number?: number } = {}): { abc: string; firstHead: number[] } {
   const { numerator, denominator } = melody.meter
   const keyName = `${melody.key.tonic}${MODE_SUFFIX[melody.key.mode]}`
   const header = [
@@ -102,7 +111,13 @@ export function melodyToAbc(melody: Melody, options: { number?: number } = {}): 
   let line = ''
   let barsInLine = 0
   const lines: string[] = []
-  for (const { note, tied, barEnd } of barPieces(melody.notes, barTicks)) {
+  const firstHead: number[] = melody.notes.map(() => -1)
+  let heads = 0
+  for (const { note, source, tied, barEnd } of barPieces(melody.notes, barTicks)) {
+    if (note.pitch !== null) {
+      if (source >= 0 && firstHead[source] === -1) firstHead[source] = heads
+      heads++
+    }
     const length = abcLength(note.durationTicks)
     const end = note.startTicks + note.durationTicks
     const separator = end % beatTicks === 0 || note.pitch === null ? ' ' : ''
@@ -130,5 +145,5 @@ export function melodyToAbc(melody: Melody, options: { number?: number } = {}): 
   }
   if (line.trim() !== '') lines.push(line.trimEnd())
   const body = lines.join('\n').replace(/\|\s*$/, '')
-  return `${header.join('\n')}\n${body} |]\n`
+  return { abc: `${header.join('\n')}\n${body} |]\n`, firstHead }
 }

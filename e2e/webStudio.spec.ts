@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import { startWebStudio, type WebStudio } from '../src/server/webServer'
+
+// Web mode with the real engine and a real training process: no mocks.
+let studio: WebStudio
+
+test.beforeAll(async () => {
+  studio = await startWebStudio({
+    rendererDir: join(process.cwd(), 'out/renderer'),
+    appInfo: { name: 'melody-studio', version: 'test', electron: null }
+  })
+})
+
+test.afterAll(async () => {
+  await studio.close()
+})
+
+async function openStudio(page: Page): Promise<void> {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(studio.url)
+  await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
+  expect(errors).toEqual([])
+}
+
+test('type 나비야 in ABC, see its score, train the stateful model, see red notes where it is wrong', async ({ page }) => {
+  test.setTimeout(180_000)
+  await openStudio(page)
+  const editor = page.getByLabel('Melody in ABC')
+  const nabiya = await editor.inputValue()
+  await editor.fill('')
+  await editor.pressSequentially(nabiya.slice(0, 40))
+  await editor.fill(nabiya)
+  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+  await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+  await page.screenshot({ path: 'test-results/web-song.png', fullPage: true })
+
+  await page.getByTestId('model').selectOption('stateful-lstm-2f')
+  await page.getByTestId('epochs').fill('20')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/20/, { timeout: 60_000 })
+  const chart = page.getByTestId('loss-chart')
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(1)
+  await page.screenshot({ path: 'test-results/web-training.png', fullPage: true })
+
+  const results = page.getByTestId('results')
+  await expect(results).toBeVisible({ timeout: 120_000 })
+  const oneStep = await page.getByTestId('one-step-accuracy').textContent()
+  const wrong = Number(/(\d+) wrong/.exec(oneStep ?? '')?.[1])
+  expect(oneStep).toMatch(/One step: \d+ % right, \d+ wrong/)
+  // 50 predicted notes after the 4 given; a wrong length may split a note at a bar line.
+  expect(await page.getByTestId('one-step score').locator('.abcjs-note').count()).toBeGreaterThanOrEqual(54)
+  await expect(page.getByTestId('one-step score').locator('.abcjs-note.wrong')).toHaveCount(wrong)
+  const fullWrong = Number(/(\d+) wrong/.exec((await page.getByTestId('full-song-accuracy').textContent()) ?? '')?.[1])
+  await expect(page.getByTestId('full-song score').locator('.abcjs-note.wrong')).toHaveCount(fullWrong)
+  console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
+  await page.screenshot({ path: 'test-results/web-results.png', fullPage: true })
+})
+
+test('malformed ABC shows its line and keeps the last good score', async ({ page }) => {
+  await openStudio(page)
+  await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+  await page.getByLabel('Melody in ABC').fill('X:1\nT:Broken\nK:C\n|]\n')
+  await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
+  await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+})
+
+test('stop ends a long run between batches', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openStudio(page)
+  await page.getByTestId('model').selectOption('stateful-lstm')
+  await page.getByTestId('epochs').fill('2000')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
+  const clicked = Date.now()
+  await page.getByRole('button', { name: 'Stop' }).click()
+  await expect(page.getByTestId('training-error')).toHaveText(/Stopped: training cancelled after \d+ epochs?/, { timeout: 10_000 })
+  console.log(`stop took effect ${Date.now() - clicked} ms after the click`)
+})
+
+test('a killed training process is reported, and a new run works', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openStudio(page)
+  await page.getByTestId('epochs').fill('2000')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
+  const pid = studio.service.trainingPid
+  expect(pid).toBeDefined()
+  process.kill(pid!, 'SIGKILL')
+  await expect(page.getByTestId('training-error')).toHaveText(/the training process was killed \(SIGKILL\); start the run again/)
+  await page.getByTestId('epochs').fill('3')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+})
+
+test('the API refuses calls without the token and payloads that do not fit', async ({ request }) => {
+  const base = new URL(studio.url).origin
+  const noToken = await request.post(`${base}/api/checkSong`, { data: { args: ['X:1\nK:C\nC'] } })
+  expect(noToken.status()).toBe(403)
+  const headers = { 'x-studio-token': studio.token }
+  const bad = await request.post(`${base}/api/startTraining`, { headers, data: { args: [{ abc: 'X:1\nK:C\nCDEFG', model: 'gpt', epochs: -1, untilPerfect: true }] } })
+  const reply = await bad.json()
+  expect(reply).toMatchObject({ ok: false, error: { name: 'InvalidMessageError' } })
+  expect(reply.error.message).toMatch(/model/)
+  const good = await request.post(`${base}/api/checkSong`, { headers, data: { args: ['X:1\nK:C\nCDE|'] } })
+  expect(await good.json()).toEqual({ ok: true, value: { notes: 3, title: '', problems: [] } })
+})

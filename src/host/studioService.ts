@@ -1,0 +1,75 @@
+import { abcToMelodies } from '../engine/notation/abcIn'
+import type { AppInfo, SongCheck, StudioMethod, TrainingFailure, TrainingProgress, TrainingResult } from '../shared/studioApi'
+import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import { TrainingHost } from './trainingHost'
+
+export class InvalidMessageError extends Error {
+  override readonly name = 'InvalidMessageError'
+}
+
+export interface StudioServiceEvents {
+  onProgress(progress: TrainingProgress): void
+  onDone(result: TrainingResult): void
+  onError(failure: TrainingFailure): void
+}
+
+export function checkSong(abc: string): SongCheck {
+  const imported = abcToMelodies(abc)
+  const tune = imported.tunes[0]
+  return {
+    notes: tune?.melody?.notes.filter((n) => n.pitch !== null).length ?? 0,
+    title: tune?.title ?? '',
+    problems: [...imported.problems, ...(tune?.problems ?? [])]
+  }
+}
+
+/**
+ * The StudioApi's request methods behind any transport (Electron IPC, web mode): every call is
+ * checked against its schema first, then served by the engine or the training process.
+ */
+export class StudioService {
+  constructor(
+    private readonly appInfo: AppInfo,
+    events: StudioServiceEvents,
+    private readonly training = new TrainingHost()
+  ) {
+    training.on('progress', events.onProgress)
+    training.on('done', events.onDone)
+    training.on('error', events.onError)
+  }
+
+  /** @throws InvalidMessageError for arguments that do not fit the method's schema */
+  async invoke(method: StudioMethod, args: unknown): Promise<unknown> {
+    const parsed = STUDIO_ARGUMENTS[method].safeParse(args)
+    if (!parsed.success) {
+      throw new InvalidMessageError(`${method}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'} ${issue.message}`).join('; ')}`)
+    }
+    switch (method) {
+      case 'getAppInfo':
+        return this.appInfo
+      case 'checkSong': {
+        const [abc] = STUDIO_ARGUMENTS.checkSong.parse(args)
+        return checkSong(abc)
+      }
+      case 'startTraining': {
+        const [request] = STUDIO_ARGUMENTS.startTraining.parse(args)
+        const problems = checkSong(request.abc)
+        if (problems.notes === 0) throw new InvalidMessageError('the song has no notes to train on')
+        return { runId: this.training.start(request) }
+      }
+      case 'stopTraining': {
+        const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)
+        this.training.stop(runId)
+        return undefined
+      }
+    }
+  }
+
+  get trainingPid(): number | undefined {
+    return this.training.pid
+  }
+
+  dispose(): void {
+    this.training.dispose()
+  }
+}

@@ -1,0 +1,70 @@
+import {
+  chooseBackend,
+  disposeModel,
+  importSong,
+  melodyToAbcWithHeads,
+  melodyToNoteCodes,
+  noteCodesToMelody,
+  prepareSongTraining,
+  readNoteCode,
+  trainOnSong,
+  type Melody,
+  type SongPrediction,
+  type Vocabulary
+} from '../engine'
+import type { PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+
+/** At most this often a progress event leaves the training process: what a chart can draw. */
+export const PROGRESS_EVERY_MS = 100
+
+function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Melody): PredictionView {
+  const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
+  const codes = prediction.indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
+  const melody = { ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }
+  // One melody note per code; the view marks note heads, so wrong notes are given as heads.
+  const { abc, firstHead } = melodyToAbcWithHeads(melody)
+  return {
+    accuracy: prediction.accuracy,
+    abc,
+    wrong: prediction.wrong.flatMap((i) => (codes[i]?.pitch === 'r' || (firstHead[i] ?? -1) < 0 ? [] : [firstHead[i] as number]))
+  }
+}
+
+/**
+ * One training run from the UI's request: ABC in, the model trained, both predictions back as
+ * ABC with their wrong notes. Runs in the training process.
+ */
+export async function trainSongRun(
+  runId: string,
+  request: TrainingRequest,
+  signal: AbortSignal,
+  onProgress: (progress: TrainingProgress) => void
+): Promise<TrainingResult> {
+  const backend = await chooseBackend({ env: process.env })
+  const { melody } = importSong(new TextEncoder().encode(request.abc), 'abc')
+  const notes = melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+  const setup = prepareSongTraining(notes, request.model, { epochs: request.epochs, seed: request.seed })
+  let lastSent = 0
+  const { outcome, check, model } = await trainOnSong(setup, {
+    untilPerfect: request.untilPerfect,
+    signal,
+    onEpochEnd: (progress) => {
+      const now = performance.now()
+      if (now - lastSent < PROGRESS_EVERY_MS && progress.epoch !== progress.epochs) return
+      lastSent = now
+      onProgress({ runId, ...progress })
+    }
+  })
+  const params = model.countParams()
+  disposeModel(model)
+  return {
+    runId,
+    model: request.model,
+    backend: backend.name,
+    params,
+    epochs: outcome.epochsRun,
+    trainMs: outcome.trainMs,
+    oneStep: predictionView(check.oneStep, setup.vocabulary, melody),
+    fullSong: predictionView(check.fullSong, setup.vocabulary, melody)
+  }
+}

@@ -1,0 +1,82 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import type { TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
+
+export interface TrainingHostEvents {
+  progress: [TrainingProgress]
+  done: [TrainingResult]
+  error: [TrainingFailure]
+}
+
+/**
+ * Owns the training process: starts it on the first run, passes runs and stops to it, and turns
+ * its death into an error for the run in flight; the next run starts a fresh process.
+ */
+export class TrainingHost extends EventEmitter<TrainingHostEvents> {
+  private child: ChildProcess | undefined
+  private readonly active = new Set<string>()
+
+  constructor(private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url))) {
+    super()
+  }
+
+  start(request: TrainingRequest): string {
+    const runId = `run-${randomUUID()}`
+    this.active.add(runId)
+    this.send({ type: 'train', runId, request })
+    return runId
+  }
+
+  stop(runId: string): void {
+    if (this.active.has(runId)) this.send({ type: 'stop', runId })
+  }
+
+  /** The training process's pid, for tests that kill it. */
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  dispose(): void {
+    this.child?.kill()
+    this.child = undefined
+  }
+
+  private send(message: ToTrainingProcess): void {
+    this.process().send(message)
+  }
+
+  private process(): ChildProcess {
+    if (this.child?.connected) return this.child
+    const child = fork(this.entry, [], {
+      // Run from TypeScript source through tsx; a built studio passes a .js entry instead.
+      execArgv: this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
+    child.on('message', (message: FromTrainingProcess) => this.receive(message))
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined
+      const reason = signal ? `was killed (${signal})` : `exited with code ${code}`
+      for (const runId of this.active) {
+        this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
+      }
+      this.active.clear()
+    })
+    this.child = child
+    return child
+  }
+
+  private receive(message: FromTrainingProcess): void {
+    if (message.type === 'progress') {
+      this.emit('progress', message.progress)
+    } else if (message.type === 'done') {
+      this.active.delete(message.result.runId)
+      this.emit('done', message.result)
+    } else {
+      this.active.delete(message.runId)
+      this.emit('error', { runId: message.runId, error: message.error })
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// The training process: one per studio, started by the training host with child_process.fork
+// (tfjs-node cannot load twice in worker threads, tensorflow/tfjs#8388). One run at a time.
+import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
+import { trainSongRun } from './trainSongRun'
+
+const runs = new Map<string, AbortController>()
+
+function send(message: FromTrainingProcess): void {
+  process.send?.(message)
+}
+
+process.on('message', (message: ToTrainingProcess) => {
+  if (message.type === 'stop') {
+    runs.get(message.runId)?.abort()
+    return
+  }
+  const abort = new AbortController()
+  runs.set(message.runId, abort)
+  trainSongRun(message.runId, message.request, abort.signal, (progress) => send({ type: 'progress', progress }))
+    .then((result) => send({ type: 'done', result }))
+    .catch((error: unknown) => {
+      const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
+      send({ type: 'error', runId: message.runId, error: failure })
+    })
+    .finally(() => runs.delete(message.runId))
+})
+
+// Without a parent there is nothing to serve.
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,50 @@
+import {
+  STUDIO_CHANNELS,
+  STUDIO_EVENTS,
+  StudioApiError,
+  type StudioApi,
+  type StudioMethod,
+  type StudioReply,
+  type TrainingFailure,
+  type TrainingProgress,
+  type TrainingResult
+} from '../../../shared/studioApi'
+
+/** The StudioApi over the web-mode server: calls as POSTs, events as one server-sent stream. */
+function webStudio(token: string): StudioApi {
+  const call = async <T>(method: StudioMethod, ...args: unknown[]): Promise<T> => {
+    const response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token },
+      body: JSON.stringify({ args })
+    })
+    const reply = (await response.json()) as StudioReply<T>
+    if (!reply.ok) throw new StudioApiError(reply.error)
+    return reply.value
+  }
+  const events = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
+  const subscribe = <T>(event: string, listener: (payload: T) => void) => {
+    const handler = (message: MessageEvent<string>) => listener(JSON.parse(message.data) as T)
+    events.addEventListener(event, handler)
+    return () => events.removeEventListener(event, handler)
+  }
+  return {
+    getAppInfo: () => call('getAppInfo'),
+    checkSong: (abc) => call('checkSong', abc),
+    startTraining: (request) => call('startTraining', request),
+    stopTraining: (runId) => call('stopTraining', runId),
+    onTrainingProgress: (listener) => subscribe<TrainingProgress>(STUDIO_EVENTS.trainingProgress, listener),
+    onTrainingDone: (listener) => subscribe<TrainingResult>(STUDIO_EVENTS.trainingDone, listener),
+    onTrainingError: (listener) => subscribe<TrainingFailure>(STUDIO_EVENTS.trainingError, listener)
+  }
+}
+
+/** The desktop app's preload API, else web mode's (the page was opened with its token), else none. */
+export function connectStudio(): StudioApi | null {
+  if (window.studio) return window.studio
+  const token = new URLSearchParams(window.location.search).get('token')
+  return token ? webStudio(token) : null
+}
+
+// Keeps the channel table in the bundle's type check: both transports serve the same methods.
+export const STUDIO_METHODS = Object.keys(STUDIO_CHANNELS) as StudioMethod[]

@@ -1,0 +1,24 @@
+// Every message from the UI is checked against these before main or the server acts on it.
+import { z } from 'zod'
+import { EPOCHS_MAX, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
+
+const songText = z.string().max(SONG_TEXT_MAX_CHARS)
+
+export const STUDIO_ARGUMENTS = {
+  getAppInfo: z.tuple([]),
+  checkSong: z.tuple([songText]),
+  startTraining: z.tuple([
+    z.strictObject({
+      abc: songText,
+      model: z.enum(STUDIO_MODEL_KINDS),
+      epochs: z.number().int().min(1).max(EPOCHS_MAX),
+      untilPerfect: z.boolean(),
+      seed: z.number().int().min(0).max(2 ** 31).optional()
+    })
+  ]),
+  stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)])
+} as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
+
+export function isStudioMethod(name: string): name is StudioMethod {
+  return Object.hasOwn(STUDIO_ARGUMENTS, name)
+}
