@@ -1,5 +1,8 @@
 import { expect, test, type Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { abcToMelodies } from '../src/engine/notation/abcIn'
+import { midiToMelody } from '../src/engine/notation/midi'
 import { startWebStudio, type WebStudio } from '../src/server/webServer'
 
 // Web mode with the real engine and a real training process: no mocks.
@@ -56,6 +59,18 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await expect(page.getByTestId('full-song score').locator('.abcjs-note.wrong')).toHaveCount(fullWrong)
   console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
   await page.screenshot({ path: 'test-results/web-results.png', fullPage: true })
+
+  // Export the full-song prediction as MIDI: the engine reads the file back to the same notes.
+  const download = page.waitForEvent('download')
+  await page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'MIDI' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toBe('Nabiya (Butterfly).mid')
+  const saved = await file.path()
+  const fromMidi = midiToMelody(readFileSync(saved)).melody.notes
+  const shownAbc = await page.evaluate(() => document.querySelector('[data-testid="full-song score"]')?.getAttribute('data-abc') ?? '')
+  const predicted = abcToMelodies(shownAbc).tunes[0]?.melody?.notes ?? []
+  expect(fromMidi.filter((n) => n.pitch !== null)).toEqual(predicted.filter((n) => n.pitch !== null))
+  expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
 })
 
 test('malformed ABC shows its line and keeps the last good score', async ({ page }) => {

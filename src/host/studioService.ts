@@ -1,5 +1,7 @@
 import { abcToMelodies } from '../engine/notation/abcIn'
-import type { AppInfo, SongCheck, StudioMethod, TrainingFailure, TrainingProgress, TrainingResult } from '../shared/studioApi'
+import { exportSong, importSong } from '../engine/notation/songFiles'
+import { melodyToSvg } from '../render/sheetMusic'
+import type { AppInfo, ExportedFile, ExportFormat, SongCheck, StudioMethod, TrainingFailure, TrainingProgress, TrainingResult } from '../shared/studioApi'
 import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
 import { TrainingHost } from './trainingHost'
 
@@ -21,6 +23,21 @@ export function checkSong(abc: string): SongCheck {
     title: tune?.title ?? '',
     problems: [...imported.problems, ...(tune?.problems ?? [])]
   }
+}
+
+const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
+  midi: { extension: 'mid', mimeType: 'audio/midi' },
+  abc: { extension: 'abc', mimeType: 'text/vnd.abc' },
+  svg: { extension: 'svg', mimeType: 'image/svg+xml' },
+  codes: { extension: 'codes', mimeType: 'text/plain' }
+}
+
+export function exportSongFile(abc: string, format: ExportFormat): ExportedFile {
+  const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
+  const bytes = format === 'svg' ? new TextEncoder().encode(melodyToSvg(melody)) : exportSong(melody, format)
+  const stem = (melody.title || 'melody').replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim() || 'melody'
+  const { extension, mimeType } = EXPORT_TYPES[format]
+  return { fileName: `${stem}.${extension}`, mimeType, base64: Buffer.from(bytes).toString('base64') }
 }
 
 /**
@@ -56,6 +73,10 @@ export class StudioService {
         const problems = checkSong(request.abc)
         if (problems.notes === 0) throw new InvalidMessageError('the song has no notes to train on')
         return { runId: this.training.start(request) }
+      }
+      case 'exportSong': {
+        const [abc, format] = STUDIO_ARGUMENTS.exportSong.parse(args)
+        return exportSongFile(abc, format)
       }
       case 'stopTraining': {
         const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)

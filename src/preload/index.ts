@@ -19,6 +19,7 @@ const studio: StudioApi = {
   checkSong: (abc) => invoke(STUDIO_CHANNELS.checkSong, abc),
   startTraining: (request) => invoke(STUDIO_CHANNELS.startTraining, request),
   stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
+  exportSong: (abc, format) => invoke(STUDIO_CHANNELS.exportSong, abc, format),
   onTrainingProgress: (listener) => subscribe(STUDIO_EVENTS.trainingProgress, listener),
   onTrainingDone: (listener) => subscribe(STUDIO_EVENTS.trainingDone, listener),
   onTrainingError: (listener) => subscribe(STUDIO_EVENTS.trainingError, listener)

@@ -70,6 +70,16 @@ export interface TrainingFailure {
   readonly error: SerializedError
 }
 
+export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'codes'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export interface ExportedFile {
+  readonly fileName: string
+  readonly mimeType: string
+  /** The file's bytes, base64: IPC and JSON carry text. */
+  readonly base64: string
+}
+
 export type Unsubscribe = () => void
 
 export interface StudioApi {
@@ -80,6 +90,8 @@ export interface StudioApi {
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
   stopTraining(runId: string): Promise<void>
+  /** A song (as ABC) as a file to save: MIDI, ABC, SVG sheet music or note codes. */
+  exportSong(abc: string, format: ExportFormat): Promise<ExportedFile>
   onTrainingProgress(listener: (progress: TrainingProgress) => void): Unsubscribe
   onTrainingDone(listener: (result: TrainingResult) => void): Unsubscribe
   onTrainingError(listener: (failure: TrainingFailure) => void): Unsubscribe
@@ -90,7 +102,8 @@ export const STUDIO_CHANNELS = {
   getAppInfo: 'studio:get-app-info',
   checkSong: 'studio:check-song',
   startTraining: 'studio:start-training',
-  stopTraining: 'studio:stop-training'
+  stopTraining: 'studio:stop-training',
+  exportSong: 'studio:export-song'
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_CHANNELS

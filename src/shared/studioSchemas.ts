@@ -1,6 +1,6 @@
 // Every message from the UI is checked against these before main or the server acts on it.
 import { z } from 'zod'
-import { EPOCHS_MAX, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
+import { EPOCHS_MAX, EXPORT_FORMATS, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 
@@ -16,7 +16,8 @@ export const STUDIO_ARGUMENTS = {
       seed: z.number().int().min(0).max(2 ** 31).optional()
     })
   ]),
-  stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)])
+  stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
+  exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
 
 export function isStudioMethod(name: string): name is StudioMethod {

@@ -33,6 +33,7 @@ function webStudio(token: string): StudioApi {
     checkSong: (abc) => call('checkSong', abc),
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
+    exportSong: (abc, format) => call('exportSong', abc, format),
     onTrainingProgress: (listener) => subscribe<TrainingProgress>(STUDIO_EVENTS.trainingProgress, listener),
     onTrainingDone: (listener) => subscribe<TrainingResult>(STUDIO_EVENTS.trainingDone, listener),
     onTrainingError: (listener) => subscribe<TrainingFailure>(STUDIO_EVENTS.trainingError, listener)
