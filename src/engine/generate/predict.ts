@@ -64,11 +64,11 @@ function predictAlongSong(
   const predicted: number[] = []
   resetIfStateful(single.model, spec)
   for (let step = spec.window; step < song.length; step++) {
-    const window = (feedBack ? heard : song).slice(step - spec.window, step)
+    const notesIn = (feedBack ? heard : song).slice(step - spec.window, step)
     const next = predictClass(
       single.model,
       spec,
-      window.map((index) => encoding.encode(index))
+      notesIn.map((index) => encoding.encode(index))
     )
     predicted.push(next)
     heard.push(next)
