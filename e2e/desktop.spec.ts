@@ -30,7 +30,10 @@ test('the desktop app opens a sandboxed window that reads 나비야 and trains t
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
   expect(await page.evaluate(() => Object.keys((globalThis as { studio?: object }).studio ?? {}).sort())).toEqual([
     'checkSong',
+    'describeModel',
+    'exportSong',
     'getAppInfo',
+    'getBackend',
     'onTrainingDone',
     'onTrainingError',
     'onTrainingProgress',

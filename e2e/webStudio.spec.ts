@@ -40,6 +40,8 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await page.screenshot({ path: 'test-results/web-song.png', fullPage: true })
 
   await page.getByTestId('model').selectOption('stateful-lstm-2f')
+  await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters · 12 classes ·\s+50 samples ·\s+stateful, pitch and length ·\s+batch 1/)
+  await expect(page.getByTestId('backend')).toHaveText(/Backend: (wasm|tfjs-node|tfjs-node-gpu|cpu)/, { timeout: 30_000 })
   await page.getByTestId('epochs').fill('20')
   // The longest gap between animation frames while training: what a person would feel as a stall.
   await page.evaluate(() => {

@@ -1,7 +1,22 @@
 import { abcToMelodies } from '../engine/notation/abcIn'
+import { countSpecParams, MODEL_PRESETS } from '../engine/models/spec'
+import { melodyToNoteCodes } from '../engine/notation/noteCodes'
 import { exportSong, importSong } from '../engine/notation/songFiles'
+import { prepareSongTraining } from '../engine/songTraining'
 import { melodyToSvg } from '../render/sheetMusic'
-import type { AppInfo, ExportedFile, ExportFormat, SongCheck, StudioMethod, TrainingFailure, TrainingProgress, TrainingResult } from '../shared/studioApi'
+import type {
+  AppInfo,
+  ExportedFile,
+  ExportFormat,
+  ModelDescription,
+  ModelOptionsView,
+  SongCheck,
+  StudioMethod,
+  StudioModelKind,
+  TrainingFailure,
+  TrainingProgress,
+  TrainingResult
+} from '../shared/studioApi'
 import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
 import { TrainingHost } from './trainingHost'
 
@@ -22,6 +37,28 @@ export function checkSong(abc: string): SongCheck {
     notes: tune?.melody?.notes.filter((n) => n.pitch !== null).length ?? 0,
     title: tune?.title ?? '',
     problems: [...imported.problems, ...(tune?.problems ?? [])]
+  }
+}
+
+/** @throws SongError, OptionError for a song or options a model cannot be built for */
+export function describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): ModelDescription {
+  const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
+  const notes = melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+  const { spec, dataset } = prepareSongTraining(notes, model, options)
+  return {
+    model,
+    title: MODEL_PRESETS[model].title,
+    explanation: MODEL_PRESETS[model].explanation,
+    params: countSpecParams(spec),
+    classes: spec.classes,
+    samples: dataset.labels.length,
+    units: spec.units,
+    window: spec.window,
+    batchSize: spec.batchSize,
+    learningRate: spec.learningRate,
+    seed: spec.seed,
+    stateful: spec.stateful,
+    features: spec.encoding === 'pitch-length' ? 2 : 1
   }
 }
 
@@ -68,6 +105,12 @@ export class StudioService {
         const [abc] = STUDIO_ARGUMENTS.checkSong.parse(args)
         return checkSong(abc)
       }
+      case 'describeModel': {
+        const [abc, model, options] = STUDIO_ARGUMENTS.describeModel.parse(args)
+        return describeModel(abc, model, options)
+      }
+      case 'getBackend':
+        return this.training.backend()
       case 'startTraining': {
         const [request] = STUDIO_ARGUMENTS.startTraining.parse(args)
         const problems = checkSong(request.abc)

@@ -43,7 +43,7 @@ export async function trainSongRun(
   const backend = await chooseBackend({ env: process.env })
   const { melody } = importSong(new TextEncoder().encode(request.abc), 'abc')
   const notes = melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
-  const setup = prepareSongTraining(notes, request.model, { epochs: request.epochs, seed: request.seed })
+  const setup = prepareSongTraining(notes, request.model, { ...request.options, epochs: request.epochs })
   let lastSent = 0
   const { outcome, check, model } = await trainOnSong(setup, {
     untilPerfect: request.untilPerfect,

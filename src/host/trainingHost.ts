@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { BackendView, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
 export interface TrainingHostEvents {
@@ -18,6 +18,7 @@ export interface TrainingHostEvents {
 export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   private child: ChildProcess | undefined
   private readonly active = new Set<string>()
+  private backendWaiters: ((backend: BackendView) => void)[] = []
 
   constructor(private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url))) {
     super()
@@ -28,6 +29,14 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     this.active.add(runId)
     this.send({ type: 'train', runId, request })
     return runId
+  }
+
+  /** Asks the training process which backend it runs on (starting it if need be). */
+  backend(): Promise<BackendView> {
+    return new Promise((resolve) => {
+      this.backendWaiters.push(resolve)
+      this.send({ type: 'backend' })
+    })
   }
 
   stop(runId: string): void {
@@ -63,13 +72,17 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
         this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
       }
       this.active.clear()
+      const waiters = this.backendWaiters.splice(0)
+      for (const waiter of waiters) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
     })
     this.child = child
     return child
   }
 
   private receive(message: FromTrainingProcess): void {
-    if (message.type === 'progress') {
+    if (message.type === 'backend') {
+      for (const waiter of this.backendWaiters.splice(0)) waiter(message.backend)
+    } else if (message.type === 'progress') {
       this.emit('progress', message.progress)
     } else if (message.type === 'done') {
       this.active.delete(message.result.runId)

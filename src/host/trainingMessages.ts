@@ -1,11 +1,13 @@
 // Messages between the training host (main or the web server) and the training process.
-import type { SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { BackendView, SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 export type ToTrainingProcess =
   | { readonly type: 'train'; readonly runId: string; readonly request: TrainingRequest }
   | { readonly type: 'stop'; readonly runId: string }
+  | { readonly type: 'backend' }
 
 export type FromTrainingProcess =
   | { readonly type: 'progress'; readonly progress: TrainingProgress }
   | { readonly type: 'done'; readonly result: TrainingResult }
   | { readonly type: 'error'; readonly runId: string; readonly error: SerializedError }
+  | { readonly type: 'backend'; readonly backend: BackendView }

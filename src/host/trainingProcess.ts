@@ -1,5 +1,6 @@
 // The training process: one per studio, started by the training host with child_process.fork
 // (tfjs-node cannot load twice in worker threads, tensorflow/tfjs#8388). One run at a time.
+import { chooseBackend } from '../engine/backend/chooseBackend'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 import { trainSongRun } from './trainSongRun'
 
@@ -12,6 +13,13 @@ function send(message: FromTrainingProcess): void {
 process.on('message', (message: ToTrainingProcess) => {
   if (message.type === 'stop') {
     runs.get(message.runId)?.abort()
+    return
+  }
+  if (message.type === 'backend') {
+    void chooseBackend({ env: process.env }).then(
+      (choice) => send({ type: 'backend', backend: { name: choice.name, skipped: choice.skipped } }),
+      (error: unknown) => send({ type: 'backend', backend: { name: 'none', skipped: [{ name: 'all', reason: String(error) }] } })
+    )
     return
   }
   const abort = new AbortController()

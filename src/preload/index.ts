@@ -17,6 +17,8 @@ function subscribe<T>(channel: string, listener: (payload: T) => void): () => vo
 const studio: StudioApi = {
   getAppInfo: () => invoke(STUDIO_CHANNELS.getAppInfo),
   checkSong: (abc) => invoke(STUDIO_CHANNELS.checkSong, abc),
+  describeModel: (abc, model, options) => invoke(STUDIO_CHANNELS.describeModel, abc, model, options),
+  getBackend: () => invoke(STUDIO_CHANNELS.getBackend),
   startTraining: (request) => invoke(STUDIO_CHANNELS.startTraining, request),
   stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
   exportSong: (abc, format) => invoke(STUDIO_CHANNELS.exportSong, abc, format),

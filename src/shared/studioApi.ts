@@ -27,12 +27,42 @@ export interface SongCheck {
   readonly problems: SongProblem[]
 }
 
+/** The options a person may set on a model; anything left out takes the seed's value. */
+export interface ModelOptionsView {
+  readonly units?: number
+  readonly window?: number
+  readonly batchSize?: number
+  readonly learningRate?: number
+  readonly seed?: number
+}
+
 export interface TrainingRequest {
   readonly abc: string
   readonly model: StudioModelKind
   readonly epochs: number
   readonly untilPerfect: boolean
-  readonly seed?: number
+  readonly options?: ModelOptionsView
+}
+
+export interface ModelDescription {
+  readonly model: StudioModelKind
+  readonly title: string
+  readonly explanation: string
+  readonly params: number
+  readonly classes: number
+  readonly samples: number
+  readonly units: number
+  readonly window: number
+  readonly batchSize: number
+  readonly learningRate: number
+  readonly seed: number
+  readonly stateful: boolean
+  readonly features: 1 | 2
+}
+
+export interface BackendView {
+  readonly name: string
+  readonly skipped: { readonly name: string; readonly reason: string }[]
 }
 
 export interface TrainingProgress {
@@ -86,6 +116,10 @@ export interface StudioApi {
   getAppInfo(): Promise<AppInfo>
   /** Reads ABC as the engine will: note count and problems with line and column. */
   checkSong(abc: string): Promise<SongCheck>
+  /** What a model would be for this song and these options: parameter count, classes, samples. */
+  describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): Promise<ModelDescription>
+  /** The TensorFlow.js backend the training process uses, and why it passed over the others. */
+  getBackend(): Promise<BackendView>
   /** Starts training in the training process; progress and the result arrive as events. */
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
@@ -101,6 +135,8 @@ export interface StudioApi {
 export const STUDIO_CHANNELS = {
   getAppInfo: 'studio:get-app-info',
   checkSong: 'studio:check-song',
+  describeModel: 'studio:describe-model',
+  getBackend: 'studio:get-backend',
   startTraining: 'studio:start-training',
   stopTraining: 'studio:stop-training',
   exportSong: 'studio:export-song'

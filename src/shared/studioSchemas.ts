@@ -3,17 +3,27 @@ import { z } from 'zod'
 import { EPOCHS_MAX, EXPORT_FORMATS, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
+const modelKind = z.enum(STUDIO_MODEL_KINDS)
+const modelOptions = z.strictObject({
+  units: z.number().int().min(1).max(1024).optional(),
+  window: z.number().int().min(1).max(256).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  learningRate: z.number().positive().max(10).optional(),
+  seed: z.number().int().min(0).max(2 ** 31).optional()
+})
 
 export const STUDIO_ARGUMENTS = {
   getAppInfo: z.tuple([]),
   checkSong: z.tuple([songText]),
+  describeModel: z.tuple([songText, modelKind, modelOptions]),
+  getBackend: z.tuple([]),
   startTraining: z.tuple([
     z.strictObject({
       abc: songText,
-      model: z.enum(STUDIO_MODEL_KINDS),
+      model: modelKind,
       epochs: z.number().int().min(1).max(EPOCHS_MAX),
       untilPerfect: z.boolean(),
-      seed: z.number().int().min(0).max(2 ** 31).optional()
+      options: modelOptions.optional()
     })
   ]),
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),

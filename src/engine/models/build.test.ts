@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { chooseBackend } from '../backend/chooseBackend'
 import { OptionError } from '../errors'
 import { buildModel, disposeModel } from './build'
-import { MODEL_KINDS, resolveModelSpec } from './spec'
+import { countSpecParams, MODEL_KINDS, resolveModelSpec } from './spec'
 
 beforeAll(async () => {
   await chooseBackend({ env: process.env })
@@ -14,9 +14,16 @@ describe('seed models', () => {
   const expected = { mlp: 18_700, lstm: 68_108, 'stateful-lstm': 68_108, 'stateful-lstm-2f': 68_620 }
 
   it.each(MODEL_KINDS)('%s has Keras\'s parameter count', (kind) => {
-    const model = buildModel(resolveModelSpec(kind, {}, 12))
+    const spec = resolveModelSpec(kind, {}, 12)
+    const model = buildModel(spec)
     expect(model.countParams()).toBe(expected[kind])
+    expect(countSpecParams(spec)).toBe(expected[kind])
     disposeModel(model)
+    // The count without building matches the built model for other options too.
+    const other = resolveModelSpec(kind, { units: 24, window: 6 }, 9)
+    const built = buildModel(other)
+    expect(countSpecParams(other)).toBe(built.countParams())
+    disposeModel(built)
   })
 
   it('counts an LSTM(128) on one feature at 66,560 parameters', () => {

@@ -111,3 +111,17 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0)
   }
 }
+
+/**
+ * Parameter count of a spec without building it (the model screen shows it as options change).
+ * Keras's counts: Dense(n) on m inputs has m·n + n; LSTM(n) on f features has 4·(n·(f + n) + n).
+ */
+export function countSpecParams(spec: ModelSpec): number {
+  const features = spec.encoding === 'pitch-length' ? 2 : 1
+  const dense = (inputs: number, units: number) => inputs * units + units
+  const hidden =
+    spec.kind === 'mlp'
+      ? dense(spec.window * features, spec.units) + dense(spec.units, spec.units)
+      : 4 * (spec.units * (features + spec.units) + spec.units)
+  return hidden + dense(spec.units, spec.classes)
+}

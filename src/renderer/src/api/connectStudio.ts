@@ -31,6 +31,8 @@ function webStudio(token: string): StudioApi {
   return {
     getAppInfo: () => call('getAppInfo'),
     checkSong: (abc) => call('checkSong', abc),
+    describeModel: (abc, model, options) => call('describeModel', abc, model, options),
+    getBackend: () => call('getBackend'),
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
     exportSong: (abc, format) => call('exportSong', abc, format),
