@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { abcToMelodies } from '../src/engine/notation/abcIn'
 import { midiToMelody } from '../src/engine/notation/midi'
@@ -7,10 +8,12 @@ import { startWebStudio, type WebStudio } from '../src/server/webServer'
 
 // Web mode with the real engine and a real training process: no mocks.
 let studio: WebStudio
+const dataDir = mkdtempSync(join(tmpdir(), 'studio-library-'))
 
 test.beforeAll(async () => {
   studio = await startWebStudio({
     rendererDir: join(process.cwd(), 'out/renderer'),
+    dataDir,
     appInfo: { name: 'melody-studio', version: 'test', electron: null }
   })
 })
@@ -95,6 +98,27 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   const predicted = abcToMelodies(shownAbc).tunes[0]?.melody?.notes ?? []
   expect(fromMidi.filter((n) => n.pitch !== null)).toEqual(predicted.filter((n) => n.pitch !== null))
   expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
+
+  // Reload: the song and the run are still there, from the library on disk.
+  await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:Nabiya (Butterfly)', 'T:Nabiya, edited'))
+  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+  await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Nabiya, edited')
+  await page.reload()
+  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Nabiya, edited/)
+  const runs = page.getByTestId('runs').getByRole('button')
+  await expect(runs).toHaveCount(1)
+  await expect(runs.first()).toHaveText(/stateful-lstm-2f, 20 epochs: one step \d+ %, full song \d+ %/)
+  await runs.first().click()
+  await expect(page.getByTestId('one-step accuracy'.replace(' ', '-'))).toHaveText(oneStep ?? '')
+  await page.screenshot({ path: 'test-results/web-reloaded.png', fullPage: true })
+})
+
+test('a corrupt run file is reported and skipped; the rest still loads', async ({ page }) => {
+  mkdirSync(join(dataDir, 'runs'), { recursive: true })
+  writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')
+  await openStudio(page)
+  await expect(page.getByTestId('library-problems')).toHaveText(/runs\/zz-broken\.json could not be read .*; it was skipped/)
+  await expect(page.getByTestId('runs').getByRole('button')).toHaveCount(1)
 })
 
 test('malformed ABC shows its line and keeps the last good score', async ({ page }) => {
@@ -104,6 +128,13 @@ test('malformed ABC shows its line and keeps the last good score', async ({ page
   await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
   await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
   await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+  // The broken text is autosaved as it is (nothing typed is lost) and comes back on reload.
+  await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('T:Broken')
+  await page.reload()
+  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Broken/)
+  await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
+  // Leave a good song for the tests after this one.
+  writeFileSync(join(dataDir, 'song.json'), JSON.stringify({ abc: readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8') }))
 })
 
 test('stop ends a long run between batches', async ({ page }) => {

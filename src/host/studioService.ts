@@ -15,9 +15,11 @@ import type {
   StudioModelKind,
   TrainingFailure,
   TrainingProgress,
+  TrainingRequest,
   TrainingResult
 } from '../shared/studioApi'
 import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import { StudioLibrary } from './studioLibrary'
 import { TrainingHost } from './trainingHost'
 
 export class InvalidMessageError extends Error {
@@ -82,14 +84,30 @@ export function exportSongFile(abc: string, format: ExportFormat): ExportedFile 
  * checked against its schema first, then served by the engine or the training process.
  */
 export class StudioService {
+  /** Requests and losses of the runs in flight, kept for the library when they finish. */
+  private readonly running = new Map<string, { request: TrainingRequest; losses: number[] }>()
+
   constructor(
     private readonly appInfo: AppInfo,
     events: StudioServiceEvents,
+    private readonly library: StudioLibrary,
     private readonly training = new TrainingHost()
   ) {
-    training.on('progress', events.onProgress)
-    training.on('done', events.onDone)
-    training.on('error', events.onError)
+    training.on('progress', (progress) => {
+      this.running.get(progress.runId)?.losses.push(progress.loss)
+      events.onProgress(progress)
+    })
+    training.on('done', (result) => {
+      const run = this.running.get(result.runId)
+      this.running.delete(result.runId)
+      // Saved before the UI hears of it, so a reload right after shows the run.
+      const saved = run ? this.library.saveRun(run.request, run.losses, result) : Promise.resolve()
+      void saved.catch(() => undefined).then(() => events.onDone(result))
+    })
+    training.on('error', (failure) => {
+      this.running.delete(failure.runId)
+      events.onError(failure)
+    })
   }
 
   /** @throws InvalidMessageError for arguments that do not fit the method's schema */
@@ -115,11 +133,19 @@ export class StudioService {
         const [request] = STUDIO_ARGUMENTS.startTraining.parse(args)
         const problems = checkSong(request.abc)
         if (problems.notes === 0) throw new InvalidMessageError('the song has no notes to train on')
-        return { runId: this.training.start(request) }
+        const runId = this.training.start(request)
+        this.running.set(runId, { request, losses: [] })
+        return { runId }
       }
       case 'exportSong': {
         const [abc, format] = STUDIO_ARGUMENTS.exportSong.parse(args)
         return exportSongFile(abc, format)
+      }
+      case 'loadLibrary':
+        return this.library.load()
+      case 'saveSong': {
+        const [abc] = STUDIO_ARGUMENTS.saveSong.parse(args)
+        return this.library.saveSong(abc)
       }
       case 'stopTraining': {
         const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)

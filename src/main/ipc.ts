@@ -1,6 +1,7 @@
 import { app, ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { StudioLibrary } from '../host/studioLibrary'
 import { StudioService } from '../host/studioService'
 import { TrainingHost } from '../host/trainingHost'
 import { STUDIO_CHANNELS, STUDIO_EVENTS, type StudioMethod, type StudioReply } from '../shared/studioApi'
@@ -27,6 +28,7 @@ export function registerStudioHandlers(window: BrowserWindow): StudioService {
       onDone: (result) => send(STUDIO_EVENTS.trainingDone, result),
       onError: (failure) => send(STUDIO_EVENTS.trainingError, failure)
     },
+    new StudioLibrary(join(app.getPath('userData'), 'library')),
     new TrainingHost(join(here, 'trainingProcess.js'))
   )
   for (const [method, channel] of Object.entries(STUDIO_CHANNELS) as [StudioMethod, string][]) {

@@ -3,6 +3,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
+import { StudioLibrary } from '../host/studioLibrary'
 import { StudioService } from '../host/studioService'
 import { STUDIO_EVENTS, type AppInfo, type StudioReply } from '../shared/studioApi'
 import { isStudioMethod } from '../shared/studioSchemas'
@@ -35,7 +36,13 @@ export interface WebStudio {
  * Requests need the per-start token (header `x-studio-token`, or `?token=` for the event
  * stream); the Host header must name this server, which keeps other sites' pages out.
  */
-export async function startWebStudio(options: { rendererDir: string; port?: number; appInfo: AppInfo }): Promise<WebStudio> {
+export async function startWebStudio(options: {
+  rendererDir: string
+  /** Where songs and runs are kept. */
+  dataDir: string
+  port?: number
+  appInfo: AppInfo
+}): Promise<WebStudio> {
   const token = randomBytes(24).toString('base64url')
   const streams = new Set<ServerResponse>()
   const broadcast = (event: string, data: unknown) => {
@@ -45,7 +52,7 @@ export async function startWebStudio(options: { rendererDir: string; port?: numb
     onProgress: (progress) => broadcast(STUDIO_EVENTS.trainingProgress, progress),
     onDone: (result) => broadcast(STUDIO_EVENTS.trainingDone, result),
     onError: (failure) => broadcast(STUDIO_EVENTS.trainingError, failure)
-  })
+  }, new StudioLibrary(options.dataDir))
   let port = 0
   const hasToken = (given: string | null | undefined) => {
     if (!given || given.length !== token.length) return false

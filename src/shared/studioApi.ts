@@ -100,6 +100,24 @@ export interface TrainingFailure {
   readonly error: SerializedError
 }
 
+/** A finished run as the library keeps it. */
+export interface RunRecord {
+  readonly runId: string
+  readonly savedAt: string
+  readonly request: TrainingRequest
+  /** Loss per reported epoch. */
+  readonly losses: number[]
+  readonly result: TrainingResult
+}
+
+export interface LibraryView {
+  /** The song last edited, or null on a first start. */
+  readonly song: string | null
+  readonly runs: RunRecord[]
+  /** Files that could not be read and were skipped. */
+  readonly problems: string[]
+}
+
 export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'codes'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
@@ -124,6 +142,10 @@ export interface StudioApi {
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
   stopTraining(runId: string): Promise<void>
+  /** The song last edited and the finished runs, from the user's data folder. */
+  loadLibrary(): Promise<LibraryView>
+  /** Autosaves the song being edited. */
+  saveSong(abc: string): Promise<void>
   /** A song (as ABC) as a file to save: MIDI, ABC, SVG sheet music or note codes. */
   exportSong(abc: string, format: ExportFormat): Promise<ExportedFile>
   onTrainingProgress(listener: (progress: TrainingProgress) => void): Unsubscribe
@@ -139,7 +161,9 @@ export const STUDIO_CHANNELS = {
   getBackend: 'studio:get-backend',
   startTraining: 'studio:start-training',
   stopTraining: 'studio:stop-training',
-  exportSong: 'studio:export-song'
+  exportSong: 'studio:export-song',
+  loadLibrary: 'studio:load-library',
+  saveSong: 'studio:save-song'
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_CHANNELS

@@ -27,7 +27,9 @@ export const STUDIO_ARGUMENTS = {
     })
   ]),
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
-  exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)])
+  exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
+  loadLibrary: z.tuple([]),
+  saveSong: z.tuple([songText])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
 
 export function isStudioMethod(name: string): name is StudioMethod {

@@ -36,6 +36,8 @@ function webStudio(token: string): StudioApi {
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
     exportSong: (abc, format) => call('exportSong', abc, format),
+    loadLibrary: () => call('loadLibrary'),
+    saveSong: (abc) => call('saveSong', abc),
     onTrainingProgress: (listener) => subscribe<TrainingProgress>(STUDIO_EVENTS.trainingProgress, listener),
     onTrainingDone: (listener) => subscribe<TrainingResult>(STUDIO_EVENTS.trainingDone, listener),
     onTrainingError: (listener) => subscribe<TrainingFailure>(STUDIO_EVENTS.trainingError, listener)

@@ -1,0 +1,76 @@
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { LibraryView, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
+
+/** Writes a file whole or not at all: a crash mid-write leaves the old file, never half of one. */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`
+  await writeFile(temporary, data, 'utf8')
+  await rename(temporary, path)
+}
+
+function isRunRecord(value: unknown): value is RunRecord {
+  const record = value as Partial<RunRecord> | null
+  return (
+    typeof record?.runId === 'string' &&
+    typeof record.savedAt === 'string' &&
+    typeof record.request?.model === 'string' &&
+    Array.isArray(record.losses) &&
+    typeof record.result?.oneStep?.accuracy === 'number'
+  )
+}
+
+/**
+ * The studio's songs and runs on disk, in the user's data folder: the song being edited
+ * (autosaved) and every finished run with its settings, loss per epoch and results. A file that
+ * cannot be read is reported and skipped; the rest still loads.
+ */
+export class StudioLibrary {
+  constructor(private readonly folder: string) {}
+
+  private get runsFolder(): string {
+    return join(this.folder, 'runs')
+  }
+
+  async saveSong(abc: string): Promise<void> {
+    await mkdir(this.folder, { recursive: true })
+    await writeFileAtomic(join(this.folder, 'song.json'), JSON.stringify({ abc, savedAt: new Date().toISOString() }))
+  }
+
+  async saveRun(request: TrainingRequest, losses: number[], result: TrainingResult): Promise<RunRecord> {
+    await mkdir(this.runsFolder, { recursive: true })
+    const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, losses, result }
+    await writeFileAtomic(join(this.runsFolder, `${result.runId}.json`), JSON.stringify(record))
+    return record
+  }
+
+  async load(): Promise<LibraryView> {
+    const problems: string[] = []
+    let song: string | null = null
+    try {
+      const saved = JSON.parse(await readFile(join(this.folder, 'song.json'), 'utf8')) as { abc?: unknown }
+      if (typeof saved.abc === 'string') song = saved.abc
+      else problems.push('song.json holds no song; it was skipped')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`song.json could not be read (${(error as Error).message}); it was skipped`)
+    }
+    const runs: RunRecord[] = []
+    let names: string[] = []
+    try {
+      names = (await readdir(this.runsFolder)).filter((name) => name.endsWith('.json'))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`the runs folder could not be read: ${(error as Error).message}`)
+    }
+    for (const name of names.sort()) {
+      try {
+        const record: unknown = JSON.parse(await readFile(join(this.runsFolder, name), 'utf8'))
+        if (isRunRecord(record)) runs.push(record)
+        else problems.push(`runs/${name} is not a run record; it was skipped`)
+      } catch (error) {
+        problems.push(`runs/${name} could not be read (${(error as Error).message}); it was skipped`)
+      }
+    }
+    runs.sort((a, b) => a.savedAt.localeCompare(b.savedAt))
+    return { song, runs, problems }
+  }
+}
