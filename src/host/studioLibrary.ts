@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LibraryView, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { EpochPoint, LibraryView, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 /** Writes a file whole or not at all: a crash mid-write leaves the old file, never half of one. */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
@@ -15,7 +15,7 @@ function isRunRecord(value: unknown): value is RunRecord {
     typeof record?.runId === 'string' &&
     typeof record.savedAt === 'string' &&
     typeof record.request?.model === 'string' &&
-    Array.isArray(record.losses) &&
+    Array.isArray(record.history) &&
     typeof record.result?.oneStep?.accuracy === 'number'
   )
 }
@@ -37,9 +37,9 @@ export class StudioLibrary {
     await writeFileAtomic(join(this.folder, 'song.json'), JSON.stringify({ abc, savedAt: new Date().toISOString() }))
   }
 
-  async saveRun(request: TrainingRequest, losses: number[], result: TrainingResult): Promise<RunRecord> {
+  async saveRun(request: TrainingRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
     await mkdir(this.runsFolder, { recursive: true })
-    const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, losses, result }
+    const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, history, result }
     await writeFileAtomic(join(this.runsFolder, `${result.runId}.json`), JSON.stringify(record))
     return record
   }

@@ -6,6 +6,7 @@ import { prepareSongTraining } from '../engine/songTraining'
 import { melodyToSvg } from '../render/sheetMusic'
 import type {
   AppInfo,
+  EpochPoint,
   ExportedFile,
   ExportFormat,
   ModelDescription,
@@ -84,8 +85,8 @@ export function exportSongFile(abc: string, format: ExportFormat): ExportedFile 
  * checked against its schema first, then served by the engine or the training process.
  */
 export class StudioService {
-  /** Requests and losses of the runs in flight, kept for the library when they finish. */
-  private readonly running = new Map<string, { request: TrainingRequest; losses: number[] }>()
+  /** Requests and curves of the runs in flight, kept for the library when they finish. */
+  private readonly running = new Map<string, { request: TrainingRequest; history: EpochPoint[] }>()
 
   constructor(
     private readonly appInfo: AppInfo,
@@ -94,14 +95,14 @@ export class StudioService {
     private readonly training = new TrainingHost()
   ) {
     training.on('progress', (progress) => {
-      this.running.get(progress.runId)?.losses.push(progress.loss)
+      this.running.get(progress.runId)?.history.push({ epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy })
       events.onProgress(progress)
     })
     training.on('done', (result) => {
       const run = this.running.get(result.runId)
       this.running.delete(result.runId)
       // Saved before the UI hears of it, so a reload right after shows the run.
-      const saved = run ? this.library.saveRun(run.request, run.losses, result) : Promise.resolve()
+      const saved = run ? this.library.saveRun(run.request, run.history, result) : Promise.resolve()
       void saved.catch(() => undefined).then(() => events.onDone(result))
     })
     training.on('error', (failure) => {
@@ -134,7 +135,7 @@ export class StudioService {
         const problems = checkSong(request.abc)
         if (problems.notes === 0) throw new InvalidMessageError('the song has no notes to train on')
         const runId = this.training.start(request)
-        this.running.set(runId, { request, losses: [] })
+        this.running.set(runId, { request, history: [] })
         return { runId }
       }
       case 'exportSong': {

@@ -100,13 +100,19 @@ export interface TrainingFailure {
   readonly error: SerializedError
 }
 
+export interface EpochPoint {
+  readonly epoch: number
+  readonly loss: number
+  readonly accuracy: number
+}
+
 /** A finished run as the library keeps it. */
 export interface RunRecord {
   readonly runId: string
   readonly savedAt: string
   readonly request: TrainingRequest
-  /** Loss per reported epoch. */
-  readonly losses: number[]
+  /** Loss and accuracy at each reported epoch. */
+  readonly history: EpochPoint[]
   readonly result: TrainingResult
 }
 
