@@ -87,6 +87,16 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
   await page.screenshot({ path: 'test-results/web-results.png', fullPage: true })
 
+  // Play the one-step prediction: the cursor appears and moves along the score.
+  await page.getByRole('button', { name: 'play one-step score' }).click()
+  const cursor = page.getByTestId('one-step score cursor')
+  await expect(cursor).toBeVisible()
+  const firstLeft = await cursor.evaluate((element) => element.getBoundingClientRect().left)
+  await expect.poll(() => cursor.evaluate((element) => element.getBoundingClientRect().left), { timeout: 5_000 }).toBeGreaterThan(firstLeft)
+  await page.screenshot({ path: 'test-results/web-playing.png', fullPage: true })
+  await page.getByRole('button', { name: 'stop one-step score' }).click()
+  await expect(cursor).toBeHidden()
+
   // Export the full-song prediction as MIDI: the engine reads the file back to the same notes.
   const download = page.waitForEvent('download')
   await page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'MIDI' }).click()
