@@ -34,9 +34,12 @@ test('the desktop app opens a sandboxed window that reads 나비야 and trains t
     'exportSong',
     'getAppInfo',
     'getBackend',
+    'importFile',
+    'loadLibrary',
     'onTrainingDone',
     'onTrainingError',
     'onTrainingProgress',
+    'saveSong',
     'startTraining',
     'stopTraining'
   ])

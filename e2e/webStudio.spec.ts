@@ -123,6 +123,30 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await page.screenshot({ path: 'test-results/web-reloaded.png', fullPage: true })
 })
 
+test('open a tune book and a MIDI file, choosing the tune and the track', async ({ page }) => {
+  await openStudio(page)
+  await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/corpus/nottingham/abc/jigs.abc'))
+  const choice = page.getByTestId('import-choice')
+  await expect(choice.locator('option')).toHaveCount(340)
+  await choice.selectOption('2')
+  await page.getByRole('button', { name: 'Use it' }).click()
+  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X: 2\nT:Abacus/)
+  await expect(page.getByTestId('song-status')).toHaveText(/^297 notes/)
+  await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid'))
+  await expect(choice.locator('option')).toHaveCount(2)
+  await expect(choice.locator('option').first()).toHaveText(/track 1.*\(the melody, by our guess\)/)
+  await page.getByRole('button', { name: 'Use it' }).click()
+  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:/)
+  await expect(page.getByTestId('song-status')).toHaveText(/^171 notes/)
+  const broken = join(mkdtempSync(join(tmpdir(), 'broken-')), 'broken.mid')
+  writeFileSync(broken, readFileSync(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')).subarray(0, 60))
+  await page.getByTestId('open-file').setInputFiles(broken)
+  await expect(page.getByTestId('import-problem')).toHaveText(/damaged or truncated/)
+  // Leave a good song for the tests after this one.
+  await page.getByLabel('Melody in ABC').fill(readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8'))
+  await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Butterfly')
+})
+
 test('a corrupt run file is reported and skipped; the rest still loads', async ({ page }) => {
   mkdirSync(join(dataDir, 'runs'), { recursive: true })
   writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')

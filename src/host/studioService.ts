@@ -1,7 +1,10 @@
 import { abcToMelodies } from '../engine/notation/abcIn'
 import { countSpecParams, MODEL_PRESETS } from '../engine/models/spec'
 import { melodyToNoteCodes } from '../engine/notation/noteCodes'
-import { exportSong, importSong } from '../engine/notation/songFiles'
+import { melodyToAbc } from '../engine/notation/abcOut'
+import { midiToMelody } from '../engine/notation/midi'
+import { exportSong, importSong, songFormatOf } from '../engine/notation/songFiles'
+import { SongError } from '../engine/errors'
 import { prepareSongTraining } from '../engine/songTraining'
 import { melodyToSvg } from '../render/sheetMusic'
 import type {
@@ -9,6 +12,7 @@ import type {
   EpochPoint,
   ExportedFile,
   ExportFormat,
+  ImportedFile,
   ModelDescription,
   ModelOptionsView,
   SongCheck,
@@ -63,6 +67,46 @@ export function describeModel(abc: string, model: StudioModelKind, options: Mode
     stateful: spec.stateful,
     features: spec.encoding === 'pitch-length' ? 2 : 1
   }
+}
+
+/** The text of one tune of a tune book, from its X: line to the next tune. */
+function tuneText(text: string, number: string): string {
+  const lines = text.split(/\r?\n/)
+  const start = lines.findIndex((line) => new RegExp(`^X:\\s*${number.replace(/[^\w]/g, '')}\\s*$`).test(line))
+  if (start < 0) return ''
+  const end = lines.findIndex((line, i) => i > start && /^X:/.test(line))
+  return lines.slice(start, end < 0 ? undefined : end).join('\n').trim() + '\n'
+}
+
+/** @throws SongError, MidiImportError for files that hold no song */
+export function importFile(fileName: string, base64: string, pick?: string): ImportedFile {
+  const format = songFormatOf(fileName)
+  if (!format) throw new SongError(`${fileName}: unknown song format; open .abc, .mid or .codes`)
+  const bytes = Buffer.from(base64, 'base64')
+  if (format === 'abc') {
+    const text = bytes.toString('utf8')
+    const tunes = abcToMelodies(text).tunes.filter((tune) => tune.melody)
+    if (tunes.length === 0) throw new SongError(`${fileName}: no tune with notes`)
+    const choices = tunes.map((tune) => ({ id: tune.number, label: `X:${tune.number} ${tune.title}`.trim() }))
+    const chosen = tunes.length === 1 ? tunes[0] : tunes.find((tune) => tune.number === pick)
+    if (!chosen?.melody) return { abc: null, choices, warnings: [] }
+    const abc = tuneText(text, chosen.number) || melodyToAbc(chosen.melody)
+    return { abc, choices, warnings: chosen.problems.map((p) => `line ${p.line}: ${p.message}`) }
+  }
+  if (format === 'midi') {
+    const summary = midiToMelody(bytes)
+    const tracks = summary.tracks.filter((track) => track.notes > 0)
+    const choices = tracks.map((track) => ({
+      id: String(track.index),
+      label: `track ${track.index + 1}${track.name ? ` "${track.name}"` : ''}: ${track.notes} notes${track.polyphony > 0 ? ', chords' : ''}${track.index === summary.track ? ' (the melody, by our guess)' : ''}`
+    }))
+    if (tracks.length > 1 && pick === undefined) return { abc: null, choices, warnings: [] }
+    const imported = pick === undefined ? summary : midiToMelody(bytes, { track: Number(pick) })
+    const title = imported.melody.title || fileName.replace(/\.[^.]+$/, '')
+    return { abc: melodyToAbc({ ...imported.melody, title }), choices, warnings: imported.warnings }
+  }
+  const { melody } = importSong(bytes, format)
+  return { abc: melodyToAbc({ ...melody, title: fileName.replace(/\.[^.]+$/, '') }), choices: [], warnings: [] }
 }
 
 const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
@@ -141,6 +185,10 @@ export class StudioService {
       case 'exportSong': {
         const [abc, format] = STUDIO_ARGUMENTS.exportSong.parse(args)
         return exportSongFile(abc, format)
+      }
+      case 'importFile': {
+        const [fileName, base64, pick] = STUDIO_ARGUMENTS.importFile.parse(args)
+        return importFile(fileName, base64, pick)
       }
       case 'loadLibrary':
         return this.library.load()

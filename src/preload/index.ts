@@ -23,6 +23,7 @@ const studio: StudioApi = {
   stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
   exportSong: (abc, format) => invoke(STUDIO_CHANNELS.exportSong, abc, format),
   loadLibrary: () => invoke(STUDIO_CHANNELS.loadLibrary),
+  importFile: (fileName, base64, pick) => invoke(STUDIO_CHANNELS.importFile, fileName, base64, ...(pick === undefined ? [] : [pick])),
   saveSong: (abc) => invoke(STUDIO_CHANNELS.saveSong, abc),
   onTrainingProgress: (listener) => subscribe(STUDIO_EVENTS.trainingProgress, listener),
   onTrainingDone: (listener) => subscribe(STUDIO_EVENTS.trainingDone, listener),

@@ -124,6 +124,21 @@ export interface LibraryView {
   readonly problems: string[]
 }
 
+export interface ImportChoice {
+  /** The tune's X: number, or the MIDI track's index. */
+  readonly id: string
+  readonly label: string
+}
+
+export interface ImportedFile {
+  /** The song as ABC, or null while the file holds several tunes or tracks to choose from. */
+  readonly abc: string | null
+  readonly choices: ImportChoice[]
+  readonly warnings: string[]
+}
+
+export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
+
 export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'codes'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
@@ -148,6 +163,11 @@ export interface StudioApi {
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
   stopTraining(runId: string): Promise<void>
+  /**
+   * Reads a song file (.abc, .mid, .codes): the song as ABC, or the tunes or tracks to choose from
+   * when there are several and `pick` names none of them.
+   */
+  importFile(fileName: string, base64: string, pick?: string): Promise<ImportedFile>
   /** The song last edited and the finished runs, from the user's data folder. */
   loadLibrary(): Promise<LibraryView>
   /** Autosaves the song being edited. */
@@ -169,6 +189,7 @@ export const STUDIO_CHANNELS = {
   stopTraining: 'studio:stop-training',
   exportSong: 'studio:export-song',
   loadLibrary: 'studio:load-library',
+  importFile: 'studio:import-file',
   saveSong: 'studio:save-song'
 } as const
 

@@ -1,6 +1,6 @@
 // Every message from the UI is checked against these before main or the server acts on it.
 import { z } from 'zod'
-import { EPOCHS_MAX, EXPORT_FORMATS, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
+import { EPOCHS_MAX, EXPORT_FORMATS, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 const modelKind = z.enum(STUDIO_MODEL_KINDS)
@@ -29,6 +29,10 @@ export const STUDIO_ARGUMENTS = {
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
   exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
   loadLibrary: z.tuple([]),
+  importFile: z.union([
+    z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)]),
+    z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32)])
+  ]),
   saveSong: z.tuple([songText])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
 

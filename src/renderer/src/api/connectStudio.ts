@@ -37,6 +37,7 @@ function webStudio(token: string): StudioApi {
     stopTraining: (runId) => call('stopTraining', runId),
     exportSong: (abc, format) => call('exportSong', abc, format),
     loadLibrary: () => call('loadLibrary'),
+    importFile: (fileName, base64, pick) => call('importFile', fileName, base64, ...(pick === undefined ? [] : [pick])),
     saveSong: (abc) => call('saveSong', abc),
     onTrainingProgress: (listener) => subscribe<TrainingProgress>(STUDIO_EVENTS.trainingProgress, listener),
     onTrainingDone: (listener) => subscribe<TrainingResult>(STUDIO_EVENTS.trainingDone, listener),
