@@ -13,7 +13,7 @@ test('the built renderer loads in Chromium and says when no engine is connected'
   const { url, server } = await serveFolder(join(process.cwd(), 'out/renderer'))
   await page.goto(url)
   await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
-  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:Nabiya/)
+  await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:나비야 \(Butterfly\)/)
   await expect(page.getByTestId('status')).toHaveText(/engine is not connected/)
   await page.screenshot({ path: 'test-results/renderer-song.png' })
   expect(errors).toEqual([])

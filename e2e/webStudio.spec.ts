@@ -101,7 +101,7 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   const download = page.waitForEvent('download')
   await page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'MIDI' }).click()
   const file = await download
-  expect(file.suggestedFilename()).toBe('Nabiya (Butterfly).mid')
+  expect(file.suggestedFilename()).toBe('나비야 (Butterfly).mid')
   const saved = await file.path()
   const fromMidi = midiToMelody(readFileSync(saved)).melody.notes
   const shownAbc = await page.evaluate(() => document.querySelector('[data-testid="full-song score"]')?.getAttribute('data-abc') ?? '')
@@ -110,7 +110,7 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
 
   // Reload: the song and the run are still there, from the library on disk.
-  await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:Nabiya (Butterfly)', 'T:Nabiya, edited'))
+  await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:나비야 (Butterfly)', 'T:Nabiya, edited'))
   await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
   await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Nabiya, edited')
   await page.reload()
@@ -125,6 +125,11 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
 
 test('open a tune book and a MIDI file, choosing the tune and the track', async ({ page }) => {
   await openStudio(page)
+  // The example songs shipped in resources/ load into the editor and read without errors.
+  for (const [title, notes] of [['Ode to Joy', 62], ['아리랑 (Arirang)', 69], ['Twinkle, Twinkle, Little Star', 42], ['Frère Jacques', 32]] as const) {
+    await page.getByTestId('examples').selectOption({ label: title })
+    await expect(page.getByTestId('song-status')).toHaveText(new RegExp(`^${notes} notes$`))
+  }
   await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/corpus/nottingham/abc/jigs.abc'))
   const choice = page.getByTestId('import-choice')
   await expect(choice.locator('option')).toHaveCount(340)
