@@ -152,6 +152,19 @@ test('open a tune book and a MIDI file, choosing the tune and the track', async 
   await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Butterfly')
 })
 
+test('the studio speaks Korean when asked, and remembers it', async ({ page }) => {
+  await openStudio(page)
+  await page.getByTestId('language').selectOption('ko')
+  await expect(page.getByRole('heading', { name: '노래' })).toBeVisible()
+  await expect(page.getByRole('button', { name: '학습' })).toBeVisible()
+  await expect(page.getByTestId('song-status')).toHaveText(/^음표 \d+개/)
+  await page.reload()
+  await expect(page.getByRole('heading', { name: '모델' })).toBeVisible()
+  await page.screenshot({ path: 'test-results/web-korean.png', fullPage: true })
+  await page.getByTestId('language').selectOption('en')
+  await expect(page.getByRole('heading', { name: 'Song', exact: true })).toBeVisible()
+})
+
 test('a corrupt run file is reported and skipped; the rest still loads', async ({ page }) => {
   mkdirSync(join(dataDir, 'runs'), { recursive: true })
   writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')
