@@ -32,6 +32,7 @@ test('the desktop app opens a sandboxed window that reads 나비야 and trains t
     'checkSong',
     'describeModel',
     'exportSong',
+    'generateAgain',
     'getAppInfo',
     'getBackend',
     'importFile',

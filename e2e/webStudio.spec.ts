@@ -115,12 +115,16 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Nabiya, edited')
   await page.reload()
   await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Nabiya, edited/)
-  const runs = page.getByTestId('runs').getByRole('button')
+  const runs = page.getByTestId('runs').getByRole('button', { name: /epochs:/ })
   await expect(runs).toHaveCount(1)
   await expect(runs).toHaveText([/stateful-lstm-2f, 20 epochs: one step \d+ %, full song \d+ %/])
   await runs.first().click()
   await expect(page.getByTestId('one-step accuracy'.replace(' ', '-'))).toHaveText(oneStep ?? '')
   await page.screenshot({ path: 'test-results/web-reloaded.png', fullPage: true })
+  // The saved model predicts again without training, to the same notes.
+  await page.getByRole('button', { name: 'generate again' }).click()
+  await expect(page.getByTestId('results')).toContainText('0 epochs')
+  await expect(page.getByTestId('one-step-accuracy')).toHaveText(oneStep ?? '')
 })
 
 test('open a tune book and a MIDI file, choosing the tune and the track', async ({ page }) => {
@@ -170,7 +174,7 @@ test('a corrupt run file is reported and skipped; the rest still loads', async (
   writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')
   await openStudio(page)
   await expect(page.getByTestId('library-problems')).toHaveText(/runs\/zz-broken\.json could not be read .*; it was skipped/)
-  await expect(page.getByTestId('runs').getByRole('button')).toHaveCount(1)
+  await expect(page.getByTestId('runs').getByRole('button', { name: /epochs:/ })).toHaveCount(1)
   // Overlay the saved run on the chart, as the seed compares its models' curves.
   await page.getByTestId('runs').getByRole('checkbox').first().check()
   await expect(page.getByTestId('loss-chart').locator('.u-legend .u-series')).toHaveCount(3)

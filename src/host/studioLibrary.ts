@@ -28,6 +28,11 @@ function isRunRecord(value: unknown): value is RunRecord {
 export class StudioLibrary {
   constructor(private readonly folder: string) {}
 
+  /** Trained models, one folder per run (written by the training process). */
+  get modelsFolder(): string {
+    return join(this.folder, 'models')
+  }
+
   private get runsFolder(): string {
     return join(this.folder, 'runs')
   }

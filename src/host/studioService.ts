@@ -136,7 +136,7 @@ export class StudioService {
     private readonly appInfo: AppInfo,
     events: StudioServiceEvents,
     private readonly library: StudioLibrary,
-    private readonly training = new TrainingHost()
+    private readonly training = new TrainingHost(library.modelsFolder)
   ) {
     training.on('progress', (progress) => {
       this.running.get(progress.runId)?.history.push({ epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy })
@@ -195,6 +195,10 @@ export class StudioService {
       case 'saveSong': {
         const [abc] = STUDIO_ARGUMENTS.saveSong.parse(args)
         return this.library.saveSong(abc)
+      }
+      case 'generateAgain': {
+        const [runId] = STUDIO_ARGUMENTS.generateAgain.parse(args)
+        return this.training.generate(runId)
       }
       case 'stopTraining': {
         const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)

@@ -1,5 +1,11 @@
+import { join } from 'node:path'
 import {
   chooseBackend,
+  loadTrainedModel,
+  makeInputEncoding,
+  predictFullSong,
+  predictOneStep,
+  saveTrainedModel,
   disposeModel,
   importSong,
   melodyToAbcWithHeads,
@@ -17,7 +23,7 @@ import type { PredictionView, TrainingProgress, TrainingRequest, TrainingResult 
 /** At most this often a progress event leaves the training process: what a chart can draw. */
 export const PROGRESS_EVERY_MS = 100
 
-function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Melody): PredictionView {
+function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Omit<Melody, 'notes'>): PredictionView {
   const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
   const codes = prediction.indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
   const melody = { ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }
@@ -37,6 +43,7 @@ function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song
 export async function trainSongRun(
   runId: string,
   request: TrainingRequest,
+  modelFolder: string,
   signal: AbortSignal,
   onProgress: (progress: TrainingProgress) => void
 ): Promise<TrainingResult> {
@@ -56,6 +63,8 @@ export async function trainSongRun(
     }
   })
   const params = model.countParams()
+  const { notes: _notes, ...header } = melody
+  await saveTrainedModel(join(modelFolder, runId), model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, header })
   disposeModel(model)
   return {
     runId,
@@ -66,5 +75,27 @@ export async function trainSongRun(
     trainMs: outcome.trainMs,
     oneStep: predictionView(check.oneStep, setup.vocabulary, melody),
     fullSong: predictionView(check.fullSong, setup.vocabulary, melody)
+  }
+}
+
+/** A finished run's saved model, loaded and asked for both predictions again. */
+export async function generateAgain(runId: string, modelFolder: string): Promise<TrainingResult> {
+  const backend = await chooseBackend({ env: process.env })
+  const { model, info } = await loadTrainedModel(join(modelFolder, runId))
+  try {
+    const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
+    const header = info.header ?? { title: '', tempo: 120, meter: { numerator: 4, denominator: 4 }, key: { tonic: 'C', mode: 'major' as const, fifths: 0 } }
+    return {
+      runId,
+      model: info.spec.kind,
+      backend: backend.name,
+      params: model.countParams(),
+      epochs: 0,
+      trainMs: 0,
+      oneStep: predictionView(predictOneStep(model, info.spec, info.song, encoding), info.vocabulary, header),
+      fullSong: predictionView(predictFullSong(model, info.spec, info.song, encoding), info.vocabulary, header)
+    }
+  } finally {
+    disposeModel(model)
   }
 }

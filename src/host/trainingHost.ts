@@ -19,16 +19,31 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   private child: ChildProcess | undefined
   private readonly active = new Set<string>()
   private backendWaiters: ((backend: BackendView) => void)[] = []
+  private readonly generations = new Map<number, { resolve: (result: TrainingResult) => void; reject: (error: Error) => void }>()
+  private nextRequest = 1
 
-  constructor(private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url))) {
+  /** `modelFolder`: where each run's trained model is saved, in a folder named by its run. */
+  constructor(
+    private readonly modelFolder: string,
+    private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url))
+  ) {
     super()
   }
 
   start(request: TrainingRequest): string {
     const runId = `run-${randomUUID()}`
     this.active.add(runId)
-    this.send({ type: 'train', runId, request })
+    this.send({ type: 'train', runId, request, modelFolder: this.modelFolder })
     return runId
+  }
+
+  /** Predicts again with a finished run's saved model. */
+  generate(runId: string): Promise<TrainingResult> {
+    const requestId = this.nextRequest++
+    return new Promise((resolve, reject) => {
+      this.generations.set(requestId, { resolve, reject })
+      this.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder })
+    })
   }
 
   /** Asks the training process which backend it runs on (starting it if need be). */
@@ -72,6 +87,8 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
         this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
       }
       this.active.clear()
+      for (const { reject } of this.generations.values()) reject(new Error(`the training process ${reason}`))
+      this.generations.clear()
       const waiters = this.backendWaiters.splice(0)
       for (const waiter of waiters) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
     })
@@ -80,7 +97,12 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   private receive(message: FromTrainingProcess): void {
-    if (message.type === 'backend') {
+    if (message.type === 'generated') {
+      const waiting = this.generations.get(message.requestId)
+      this.generations.delete(message.requestId)
+      if (message.result) waiting?.resolve(message.result)
+      else waiting?.reject(Object.assign(new Error(message.error?.message ?? 'generation failed'), { name: message.error?.name ?? 'Error' }))
+    } else if (message.type === 'backend') {
       for (const waiter of this.backendWaiters.splice(0)) waiter(message.backend)
     } else if (message.type === 'progress') {
       this.emit('progress', message.progress)

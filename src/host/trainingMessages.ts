@@ -2,7 +2,8 @@
 import type { BackendView, SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 export type ToTrainingProcess =
-  | { readonly type: 'train'; readonly runId: string; readonly request: TrainingRequest }
+  | { readonly type: 'train'; readonly runId: string; readonly request: TrainingRequest; readonly modelFolder: string }
+  | { readonly type: 'generate'; readonly requestId: number; readonly runId: string; readonly modelFolder: string }
   | { readonly type: 'stop'; readonly runId: string }
   | { readonly type: 'backend' }
 
@@ -11,3 +12,4 @@ export type FromTrainingProcess =
   | { readonly type: 'done'; readonly result: TrainingResult }
   | { readonly type: 'error'; readonly runId: string; readonly error: SerializedError }
   | { readonly type: 'backend'; readonly backend: BackendView }
+  | { readonly type: 'generated'; readonly requestId: number; readonly result?: TrainingResult; readonly error?: SerializedError }

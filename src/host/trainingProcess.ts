@@ -2,7 +2,7 @@
 // (tfjs-node cannot load twice in worker threads, tensorflow/tfjs#8388). One run at a time.
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
-import { trainSongRun } from './trainSongRun'
+import { generateAgain, trainSongRun } from './trainSongRun'
 
 const runs = new Map<string, AbortController>()
 
@@ -22,9 +22,17 @@ process.on('message', (message: ToTrainingProcess) => {
     )
     return
   }
+  if (message.type === 'generate') {
+    generateAgain(message.runId, message.modelFolder).then(
+      (result) => send({ type: 'generated', requestId: message.requestId, result }),
+      (error: unknown) =>
+        send({ type: 'generated', requestId: message.requestId, error: { name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) } })
+    )
+    return
+  }
   const abort = new AbortController()
   runs.set(message.runId, abort)
-  trainSongRun(message.runId, message.request, abort.signal, (progress) => send({ type: 'progress', progress }))
+  trainSongRun(message.runId, message.request, message.modelFolder, abort.signal, (progress) => send({ type: 'progress', progress }))
     .then((result) => send({ type: 'done', result }))
     .catch((error: unknown) => {
       const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }

@@ -21,6 +21,7 @@ export function registerStudioHandlers(window: BrowserWindow): StudioService {
     if (!window.isDestroyed()) window.webContents.send(channel, payload)
   }
   const here = fileURLToPath(new URL('.', import.meta.url))
+  const library = new StudioLibrary(join(app.getPath('userData'), 'library'))
   const service = new StudioService(
     { name: app.getName(), version: app.getVersion(), electron: process.versions.electron ?? null },
     {
@@ -28,8 +29,8 @@ export function registerStudioHandlers(window: BrowserWindow): StudioService {
       onDone: (result) => send(STUDIO_EVENTS.trainingDone, result),
       onError: (failure) => send(STUDIO_EVENTS.trainingError, failure)
     },
-    new StudioLibrary(join(app.getPath('userData'), 'library')),
-    new TrainingHost(join(here, 'trainingProcess.js'))
+    library,
+    new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'))
   )
   for (const [method, channel] of Object.entries(STUDIO_CHANNELS) as [StudioMethod, string][]) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {

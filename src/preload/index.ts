@@ -21,6 +21,7 @@ const studio: StudioApi = {
   getBackend: () => invoke(STUDIO_CHANNELS.getBackend),
   startTraining: (request) => invoke(STUDIO_CHANNELS.startTraining, request),
   stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
+  generateAgain: (runId) => invoke(STUDIO_CHANNELS.generateAgain, runId),
   exportSong: (abc, format) => invoke(STUDIO_CHANNELS.exportSong, abc, format),
   loadLibrary: () => invoke(STUDIO_CHANNELS.loadLibrary),
   importFile: (fileName, base64, pick) => invoke(STUDIO_CHANNELS.importFile, fileName, base64, ...(pick === undefined ? [] : [pick])),

@@ -161,6 +161,8 @@ export interface StudioApi {
   getBackend(): Promise<BackendView>
   /** Starts training in the training process; progress and the result arrive as events. */
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
+  /** Loads a finished run's saved model and predicts again, without training. */
+  generateAgain(runId: string): Promise<TrainingResult>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
   stopTraining(runId: string): Promise<void>
   /**
@@ -190,6 +192,7 @@ export const STUDIO_CHANNELS = {
   exportSong: 'studio:export-song',
   loadLibrary: 'studio:load-library',
   importFile: 'studio:import-file',
+  generateAgain: 'studio:generate-again',
   saveSong: 'studio:save-song'
 } as const
 

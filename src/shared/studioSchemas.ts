@@ -27,6 +27,7 @@ export const STUDIO_ARGUMENTS = {
     })
   ]),
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
+  generateAgain: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
   exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
   loadLibrary: z.tuple([]),
   importFile: z.union([

@@ -35,6 +35,7 @@ function webStudio(token: string): StudioApi {
     getBackend: () => call('getBackend'),
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
+    generateAgain: (runId) => call('generateAgain', runId),
     exportSong: (abc, format) => call('exportSong', abc, format),
     loadLibrary: () => call('loadLibrary'),
     importFile: (fileName, base64, pick) => call('importFile', fileName, base64, ...(pick === undefined ? [] : [pick])),
