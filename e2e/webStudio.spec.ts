@@ -22,6 +22,14 @@ test.afterAll(async () => {
   await studio.close()
 })
 
+const NABIYA_ABC = readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8')
+
+/** Tests share one library folder: those that train start from 나비야 whatever came before. */
+async function useNabiya(page: Page): Promise<void> {
+  await page.getByLabel('Melody in ABC').fill(NABIYA_ABC)
+  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+}
+
 async function openStudio(page: Page): Promise<void> {
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
@@ -151,9 +159,6 @@ test('open a tune book and a MIDI file, choosing the tune and the track', async 
   writeFileSync(broken, readFileSync(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')).subarray(0, 60))
   await page.getByTestId('open-file').setInputFiles(broken)
   await expect(page.getByTestId('import-problem')).toHaveText(/damaged or truncated/)
-  // Leave a good song for the tests after this one.
-  await page.getByLabel('Melody in ABC').fill(readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8'))
-  await expect.poll(() => readFileSync(join(dataDir, 'song.json'), 'utf8'), { timeout: 5_000 }).toContain('Butterfly')
 })
 
 test('the studio speaks Korean when asked, and remembers it', async ({ page }) => {
@@ -185,6 +190,8 @@ test('malformed ABC shows its line and keeps the last good score', async ({ page
   await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
   await page.getByLabel('Melody in ABC').fill('X:1\nT:Broken\nK:C\n|]\n')
   await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
+  await expect(page.getByTestId('line-numbers').locator('div')).toHaveCount(5)
+  await expect(page.getByTestId('line-numbers').locator('.bad')).toHaveText(['1'])
   await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
   await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
   // The broken text is autosaved as it is (nothing typed is lost) and comes back on reload.
@@ -192,13 +199,15 @@ test('malformed ABC shows its line and keeps the last good score', async ({ page
   await page.reload()
   await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Broken/)
   await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
-  // Leave a good song for the tests after this one.
-  writeFileSync(join(dataDir, 'song.json'), JSON.stringify({ abc: readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8') }))
+  // A problem that is only a warning marks its line too.
+  await page.getByLabel('Melody in ABC').fill('X:1\nT:Warned\nK:C\nC D # E\n')
+  await expect(page.getByTestId('line-numbers').locator('.warn')).toHaveText(['4'])
 })
 
 test('stop ends a long run between batches', async ({ page }) => {
   test.setTimeout(120_000)
   await openStudio(page)
+  await useNabiya(page)
   await page.getByTestId('model').selectOption('stateful-lstm')
   await page.getByTestId('epochs').fill('2000')
   await page.getByRole('button', { name: 'Train' }).click()
@@ -212,6 +221,7 @@ test('stop ends a long run between batches', async ({ page }) => {
 test('a killed training process is reported, and a new run works', async ({ page }) => {
   test.setTimeout(120_000)
   await openStudio(page)
+  await useNabiya(page)
   await page.getByTestId('epochs').fill('2000')
   await page.getByRole('button', { name: 'Train' }).click()
   await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
