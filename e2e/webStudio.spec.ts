@@ -243,6 +243,10 @@ test('the API refuses calls without the token and payloads that do not fit', asy
   const reply = await bad.json()
   expect(reply).toMatchObject({ ok: false, error: { name: 'InvalidMessageError' } })
   expect(reply.error.message).toMatch(/model/)
+  const pdf = await request.post(`${base}/api/exportSong`, { headers, data: { args: ['X:1\nT:Scale\nK:C\nCDEF GABc|', 'pdf'] } })
+  const exported = (await pdf.json()).value
+  expect(exported).toMatchObject({ fileName: 'Scale.pdf', mimeType: 'application/pdf' })
+  expect(Buffer.from(exported.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
   const good = await request.post(`${base}/api/checkSong`, { headers, data: { args: ['X:1\nK:C\nCDE|'] } })
   expect(await good.json()).toEqual({ ok: true, value: { notes: 3, title: '', problems: [] } })
 })

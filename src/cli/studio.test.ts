@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -116,6 +116,12 @@ describe('studio command line', () => {
     const drawn = readFileSync(svg, 'utf8')
     expect(drawn.startsWith('<svg')).toBe(true)
     expect(drawn.match(/class="abcjs-note /g)).toHaveLength(54)
+    const pdf = join(dir, 'abacus.pdf')
+    expect((await studio('convert', JIGS_ABC, pdf, '--tune', '2')).code).toBe(0)
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })
+    expect(info).toMatch(/^Title:\s+Abacus$/m)
+    expect(info).toMatch(/^Pages:\s+1$/m)
+    expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).toMatch(/Abacus[\s\S]*= 120/)
     const inspect = await studio('inspect', JIGS_ABC, '--json')
     expect(inspect.code).toBe(0)
     const summary = JSON.parse(inspect.stdout)

@@ -28,7 +28,7 @@ import {
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import { melodyToSvg } from '../render/sheetMusic'
+import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import { formatDuration, renderProgressBar } from './progress'
 
 const USAGE = `usage: npm run studio -- <command> [options]
@@ -42,8 +42,8 @@ commands:
       trains one of the seed tutorial's models on a song and prints its one-step and full-song
       predictions; --json prints one JSON line at the end instead
 
-  convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)> [--tune X] [--track N]
-      converts a song between formats, or draws it as SVG sheet music
+  convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf)> [--tune X] [--track N]
+      converts a song between formats, or draws it as SVG or PDF sheet music
   inspect <file> [--json]
       the tunes of an ABC file (or the tracks of a MIDI file): notes, key, meter, tempo, warnings
 
@@ -267,11 +267,11 @@ async function convertCommand(args: string[]): Promise<void> {
   })
   const [input, output] = positionals
   if (!output) throw new OptionError('convert needs an input and an output file: convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)>')
-  const svg = output.toLowerCase().endsWith('.svg')
-  const format = svg ? undefined : songFormatOf(output)
-  if (!svg && !format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes or .svg`)
+  const sheet = /\.(svg|pdf)$/i.exec(output)?.[1]?.toLowerCase()
+  const format = sheet ? undefined : songFormatOf(output)
+  if (!sheet && !format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg or .pdf`)
   const melody = await readMelody(input, values)
-  const bytes = format ? exportSong(melody, format) : new TextEncoder().encode(melodyToSvg(melody))
+  const bytes = format ? exportSong(melody, format) : sheet === 'pdf' ? await melodyToPdf(melody) : new TextEncoder().encode(melodyToSvg(melody))
   await writeFile(output, bytes)
   console.log(`wrote ${output}: ${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`)
 }

@@ -6,7 +6,7 @@ import { midiToMelody } from '../engine/notation/midi'
 import { exportSong, importSong, songFormatOf } from '../engine/notation/songFiles'
 import { SongError } from '../engine/errors'
 import { prepareSongTraining } from '../engine/songTraining'
-import { melodyToSvg } from '../render/sheetMusic'
+import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import type {
   AppInfo,
   EpochPoint,
@@ -113,12 +113,14 @@ const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }
   midi: { extension: 'mid', mimeType: 'audio/midi' },
   abc: { extension: 'abc', mimeType: 'text/vnd.abc' },
   svg: { extension: 'svg', mimeType: 'image/svg+xml' },
+  pdf: { extension: 'pdf', mimeType: 'application/pdf' },
   codes: { extension: 'codes', mimeType: 'text/plain' }
 }
 
-export function exportSongFile(abc: string, format: ExportFormat): ExportedFile {
+export async function exportSongFile(abc: string, format: ExportFormat): Promise<ExportedFile> {
   const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
-  const bytes = format === 'svg' ? new TextEncoder().encode(melodyToSvg(melody)) : exportSong(melody, format)
+  const bytes =
+    format === 'svg' ? new TextEncoder().encode(melodyToSvg(melody)) : format === 'pdf' ? await melodyToPdf(melody) : exportSong(melody, format)
   const stem = (melody.title || 'melody').replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim() || 'melody'
   const { extension, mimeType } = EXPORT_TYPES[format]
   return { fileName: `${stem}.${extension}`, mimeType, base64: Buffer.from(bytes).toString('base64') }

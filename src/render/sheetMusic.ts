@@ -2,6 +2,8 @@
 // of any DOM; the command line and tests call this, the renderer draws with abcjs directly.
 import abcjs from 'abcjs'
 import { JSDOM } from 'jsdom'
+import PDFDocument from 'pdfkit'
+import SVGtoPDF from 'svg-to-pdfkit'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import type { Melody } from '../engine/notation/melody'
 
@@ -31,4 +33,19 @@ export function abcToSvg(abc: string): string {
 
 export function melodyToSvg(melody: Melody): string {
   return abcToSvg(melodyToAbc(melody))
+}
+
+/** The sheet music as a one-page A4 PDF: the SVG drawn by pdfkit, scaled to fit the page. */
+export function melodyToPdf(melody: Melody): Promise<Uint8Array> {
+  const svg = melodyToSvg(melody)
+  const doc = new PDFDocument({ size: 'A4', margin: 36, info: { Title: melody.title || 'Melody', Creator: 'Melody Studio' } })
+  const chunks: Buffer[] = []
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))))
+    doc.on('error', reject)
+  })
+  SVGtoPDF(doc, svg, 36, 36, { width: doc.page.width - 72, height: doc.page.height - 72, preserveAspectRatio: 'xMidYMin meet' })
+  doc.end()
+  return done
 }

@@ -139,7 +139,7 @@ export interface ImportedFile {
 
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
 
-export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'codes'] as const
+export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'pdf', 'codes'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export interface ExportedFile {
@@ -174,7 +174,7 @@ export interface StudioApi {
   loadLibrary(): Promise<LibraryView>
   /** Autosaves the song being edited. */
   saveSong(abc: string): Promise<void>
-  /** A song (as ABC) as a file to save: MIDI, ABC, SVG sheet music or note codes. */
+  /** A song (as ABC) as a file to save: MIDI, ABC, SVG or PDF sheet music, or note codes. */
   exportSong(abc: string, format: ExportFormat): Promise<ExportedFile>
   onTrainingProgress(listener: (progress: TrainingProgress) => void): Unsubscribe
   onTrainingDone(listener: (result: TrainingResult) => void): Unsubscribe
