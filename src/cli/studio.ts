@@ -8,7 +8,7 @@ import {
   exportSong,
   importSong,
   inspectSong,
-  melodyToNoteCodes,
+  melodyToPlacedCodes,
   songFormatOf,
   describeBackendChoice,
   isModelKind,
@@ -101,7 +101,7 @@ async function readSong(path: string | undefined, options: SongFileOptions = {})
     }
   }
   const melody = await readMelody(path, options)
-  return melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+  return melodyToPlacedCodes(melody)
 }
 
 function numberOption(name: string, text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import { abcToMelodies } from '../engine/notation/abcIn'
 import { countSpecParams, MODEL_PRESETS } from '../engine/models/spec'
-import { melodyToNoteCodes } from '../engine/notation/noteCodes'
+import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import { midiToMelody } from '../engine/notation/midi'
 import { exportSong, importSong, songFormatOf } from '../engine/notation/songFiles'
@@ -50,7 +50,7 @@ export function checkSong(abc: string): SongCheck {
 /** @throws SongError, OptionError for a song or options a model cannot be built for */
 export function describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): ModelDescription {
   const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
-  const notes = melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+  const notes = melodyToPlacedCodes(melody)
   const { spec, dataset } = prepareSongTraining(notes, model, options)
   return {
     model,

@@ -9,7 +9,7 @@ import {
   disposeModel,
   importSong,
   melodyToAbcWithHeads,
-  melodyToNoteCodes,
+  melodyToPlacedCodes,
   noteCodesToMelody,
   prepareSongTraining,
   readNoteCode,
@@ -49,7 +49,7 @@ export async function trainSongRun(
 ): Promise<TrainingResult> {
   const backend = await chooseBackend({ env: process.env })
   const { melody } = importSong(new TextEncoder().encode(request.abc), 'abc')
-  const notes = melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+  const notes = melodyToPlacedCodes(melody)
   const setup = prepareSongTraining(notes, request.model, { ...request.options, epochs: request.epochs })
   let lastSent = 0
   const { outcome, check, model } = await trainOnSong(setup, {

@@ -159,3 +159,11 @@ export function melodyToNoteCodes(melody: Melody): NoteCode[] {
   }
   return codes
 }
+
+/**
+ * A melody's codes placed for training: line 0 says they come from no text, and the column is
+ * the note's number, so messages can name "note N".
+ */
+export function melodyToPlacedCodes(melody: Melody): PlacedNoteCode[] {
+  return melodyToNoteCodes(melody).map((code, index) => ({ ...code, line: 0, column: index + 1 }))
+}
