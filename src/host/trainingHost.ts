@@ -1,9 +1,44 @@
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import type { BackendView, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
+
+/** A running training process, whatever started it (child_process here, utilityProcess in Electron). */
+export interface TrainingChannel {
+  readonly pid: number | undefined
+  readonly alive: boolean
+  send(message: ToTrainingProcess): void
+  kill(): void
+}
+
+/** Starts the training process from its entry file; `onExit` gets the reason in words. */
+export type StartTrainingProcess = (
+  entry: string,
+  onMessage: (message: FromTrainingProcess) => void,
+  onExit: (reason: string) => void
+) => TrainingChannel
+
+/** Node's child_process.fork: web mode, the CLI's tests. TypeScript entries run through tsx. */
+export const forkTrainingProcess: StartTrainingProcess = (entry, onMessage, onExit) => {
+  const child = fork(entry, [], {
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  })
+  child.on('message', (message: FromTrainingProcess) => onMessage(message))
+  child.on('exit', (code, signal) => onExit(signal ? `was killed (${signal})` : `exited with code ${code}`))
+  return {
+    get pid() {
+      return child.pid
+    },
+    get alive() {
+      return child.connected
+    },
+    send: (message) => void child.send(message),
+    kill: () => void child.kill()
+  }
+}
 
 export interface TrainingHostEvents {
   progress: [TrainingProgress]
@@ -16,7 +51,7 @@ export interface TrainingHostEvents {
  * its death into an error for the run in flight; the next run starts a fresh process.
  */
 export class TrainingHost extends EventEmitter<TrainingHostEvents> {
-  private child: ChildProcess | undefined
+  private child: TrainingChannel | undefined
   private readonly active = new Set<string>()
   private backendWaiters: ((backend: BackendView) => void)[] = []
   private readonly generations = new Map<number, { resolve: (result: TrainingResult) => void; reject: (error: Error) => void }>()
@@ -25,7 +60,8 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   /** `modelFolder`: where each run's trained model is saved, in a folder named by its run. */
   constructor(
     private readonly modelFolder: string,
-    private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url))
+    private readonly entry = fileURLToPath(new URL('./trainingProcess.ts', import.meta.url)),
+    private readonly startProcess: StartTrainingProcess = forkTrainingProcess
   ) {
     super()
   }
@@ -72,26 +108,22 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     this.process().send(message)
   }
 
-  private process(): ChildProcess {
-    if (this.child?.connected) return this.child
-    const child = fork(this.entry, [], {
-      // Run from TypeScript source through tsx; a built studio passes a .js entry instead.
-      execArgv: this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-    })
-    child.on('message', (message: FromTrainingProcess) => this.receive(message))
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined
-      const reason = signal ? `was killed (${signal})` : `exited with code ${code}`
-      for (const runId of this.active) {
-        this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
+  private process(): TrainingChannel {
+    if (this.child?.alive) return this.child
+    const child = this.startProcess(
+      this.entry,
+      (message) => this.receive(message),
+      (reason) => {
+        if (this.child === child) this.child = undefined
+        for (const runId of this.active) {
+          this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
+        }
+        this.active.clear()
+        for (const { reject } of this.generations.values()) reject(new Error(`the training process ${reason}`))
+        this.generations.clear()
+        for (const waiter of this.backendWaiters.splice(0)) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
       }
-      this.active.clear()
-      for (const { reject } of this.generations.values()) reject(new Error(`the training process ${reason}`))
-      this.generations.clear()
-      const waiters = this.backendWaiters.splice(0)
-      for (const waiter of waiters) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
-    })
+    )
     this.child = child
     return child
   }

@@ -1,16 +1,30 @@
-// The training process: one per studio, started by the training host with child_process.fork
-// (tfjs-node cannot load twice in worker threads, tensorflow/tfjs#8388). One run at a time.
+// The training process: one per studio, started by the training host with Electron's
+// utilityProcess or Node's child_process.fork (tfjs-node cannot load twice in worker threads,
+// tensorflow/tfjs#8388). One run at a time.
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 import { generateAgain, trainSongRun } from './trainSongRun'
 
 const runs = new Map<string, AbortController>()
 
+/** Electron's utilityProcess gives the child a parentPort; child_process gives it process.send. */
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: ToTrainingProcess }) => void): void
+  postMessage(message: FromTrainingProcess): void
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+
 function send(message: FromTrainingProcess): void {
-  process.send?.(message)
+  if (parentPort) parentPort.postMessage(message)
+  else process.send?.(message)
 }
 
-process.on('message', (message: ToTrainingProcess) => {
+function onMessage(listener: (message: ToTrainingProcess) => void): void {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data))
+  else process.on('message', listener)
+}
+
+onMessage((message) => {
   if (message.type === 'stop') {
     runs.get(message.runId)?.abort()
     return
@@ -41,5 +55,5 @@ process.on('message', (message: ToTrainingProcess) => {
     .finally(() => runs.delete(message.runId))
 })
 
-// Without a parent there is nothing to serve.
+// Without a parent there is nothing to serve (a utility process ends with the app itself).
 process.on('disconnect', () => process.exit(0))

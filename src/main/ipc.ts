@@ -1,9 +1,10 @@
-import { app, ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron'
+import { app, ipcMain, utilityProcess, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { StudioLibrary } from '../host/studioLibrary'
 import { StudioService } from '../host/studioService'
-import { TrainingHost } from '../host/trainingHost'
+import type { FromTrainingProcess } from '../host/trainingMessages'
+import { TrainingHost, type StartTrainingProcess } from '../host/trainingHost'
 import { STUDIO_CHANNELS, STUDIO_EVENTS, type StudioMethod, type StudioReply } from '../shared/studioApi'
 
 /** Only our own page may call: the packaged file, or the dev server electron-vite started. */
@@ -13,6 +14,27 @@ function isTrustedFrame(frame: WebFrameMain | null): boolean {
   const devServer = process.env['ELECTRON_RENDERER_URL']
   if (devServer) return url.origin === new URL(devServer).origin
   return url.protocol === 'file:'
+}
+
+/** Training runs in an Electron utility process: a Node child that Electron owns and ends with the app. */
+const startUtilityProcess: StartTrainingProcess = (entry, onMessage, onExit) => {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Melody Studio training', stdio: 'inherit' })
+  let alive = true
+  child.on('message', (message: FromTrainingProcess) => onMessage(message))
+  child.on('exit', (code) => {
+    alive = false
+    onExit(`exited with code ${code}`)
+  })
+  return {
+    get pid() {
+      return child.pid
+    },
+    get alive() {
+      return alive
+    },
+    send: (message) => child.postMessage(message),
+    kill: () => void child.kill()
+  }
 }
 
 /** Serves the StudioApi to one window: requests over ipcMain.handle, events over webContents.send. */
@@ -30,7 +52,7 @@ export function registerStudioHandlers(window: BrowserWindow): StudioService {
       onError: (failure) => send(STUDIO_EVENTS.trainingError, failure)
     },
     library,
-    new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'))
+    new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'), startUtilityProcess)
   )
   for (const [method, channel] of Object.entries(STUDIO_CHANNELS) as [StudioMethod, string][]) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {
