@@ -40,6 +40,7 @@ test('the desktop app opens a sandboxed window that reads 나비야 and trains t
     'onTrainingDone',
     'onTrainingError',
     'onTrainingProgress',
+    'saveSettings',
     'saveSong',
     'startTraining',
     'stopTraining'

@@ -53,6 +53,12 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await page.getByTestId('model').selectOption('stateful-lstm-2f')
   await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters · 12 classes ·\s+50 samples ·\s+stateful, pitch and length ·\s+batch 1/)
   await expect(page.getByTestId('backend')).toHaveText(/Backend: (wasm|tfjs-node|tfjs-node-gpu|cpu)/, { timeout: 30_000 })
+  // The options change the model: one feature instead of two, then back.
+  await page.getByText('Options').click()
+  await page.getByTestId('two-features').uncheck()
+  await expect(page.getByTestId('model-description')).toHaveText(/68,108 parameters .* one feature/)
+  await page.getByTestId('two-features').check()
+  await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters/)
   await page.getByTestId('epochs').fill('20')
   // The longest gap between animation frames while training: what a person would feel as a stall.
   await page.evaluate(() => {
@@ -167,11 +173,13 @@ test('the studio speaks Korean when asked, and remembers it', async ({ page }) =
   await expect(page.getByRole('heading', { name: '노래' })).toBeVisible()
   await expect(page.getByRole('button', { name: '학습' })).toBeVisible()
   await expect(page.getByTestId('song-status')).toHaveText(/^음표 \d+개/)
+  await expect.poll(() => readFileSync(join(dataDir, 'settings.json'), 'utf8'), { timeout: 5_000 }).toBe('{"language":"ko"}')
   await page.reload()
   await expect(page.getByRole('heading', { name: '모델' })).toBeVisible()
   await page.screenshot({ path: 'test-results/web-korean.png', fullPage: true })
   await page.getByTestId('language').selectOption('en')
   await expect(page.getByRole('heading', { name: 'Song', exact: true })).toBeVisible()
+  await expect.poll(() => readFileSync(join(dataDir, 'settings.json'), 'utf8'), { timeout: 5_000 }).toBe('{"language":"en"}')
 })
 
 test('a corrupt run file is reported and skipped; the rest still loads', async ({ page }) => {
@@ -182,7 +190,8 @@ test('a corrupt run file is reported and skipped; the rest still loads', async (
   await expect(page.getByTestId('runs').getByRole('button', { name: /epochs:/ })).toHaveCount(1)
   // Overlay the saved run on the chart, as the seed compares its models' curves.
   await page.getByTestId('runs').getByRole('checkbox').first().check()
-  await expect(page.getByTestId('loss-chart').locator('.u-legend .u-series')).toHaveCount(3)
+  // epoch, then loss and accuracy for the saved run and for the current one.
+  await expect(page.getByTestId('loss-chart').locator('.u-legend .u-series')).toHaveCount(5)
 })
 
 test('malformed ABC shows its line and keeps the last good score', async ({ page }) => {

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
 import { buildModel, disposeModel } from './models/build'
-import { MODEL_PRESETS, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
+import { modelEncoding, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
 import type { PlacedNoteCode } from './notation/noteCodes'
 import {
   chooseVocabulary,
@@ -37,7 +37,7 @@ export function prepareSongTraining(
   options: SongTrainingOptions = {}
 ): SongTrainingSetup {
   const vocabulary = chooseVocabulary(notes, options.vocabulary)
-  const encoding = makeInputEncoding(MODEL_PRESETS[kind].encoding, vocabulary)
+  const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
   const song = indexNotes(notes, vocabulary)
   const dataset = buildWindowDataset(song, options.window ?? SEED_DEFAULTS.window, encoding)
   const spec = resolveModelSpec(kind, options, outputClassCount(vocabulary, dataset.labels))

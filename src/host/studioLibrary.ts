@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { EpochPoint, LibraryView, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { EpochPoint, LibraryView, RunRecord, StudioSettings, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 /** Writes a file whole or not at all: a crash mid-write leaves the old file, never half of one. */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
@@ -42,6 +42,11 @@ export class StudioLibrary {
     await writeFileAtomic(join(this.folder, 'song.json'), JSON.stringify({ abc, savedAt: new Date().toISOString() }))
   }
 
+  async saveSettings(settings: StudioSettings): Promise<void> {
+    await mkdir(this.folder, { recursive: true })
+    await writeFileAtomic(join(this.folder, 'settings.json'), JSON.stringify(settings))
+  }
+
   async saveRun(request: TrainingRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
     await mkdir(this.runsFolder, { recursive: true })
     const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, history, result }
@@ -58,6 +63,13 @@ export class StudioLibrary {
       else problems.push('song.json holds no song; it was skipped')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`song.json could not be read (${(error as Error).message}); it was skipped`)
+    }
+    let settings: StudioSettings = {}
+    try {
+      const saved = JSON.parse(await readFile(join(this.folder, 'settings.json'), 'utf8')) as { language?: unknown }
+      if (saved.language === 'en' || saved.language === 'ko') settings = { language: saved.language }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`settings.json could not be read (${(error as Error).message}); defaults are used`)
     }
     const runs: RunRecord[] = []
     let names: string[] = []
@@ -76,6 +88,6 @@ export class StudioLibrary {
       }
     }
     runs.sort((a, b) => a.savedAt.localeCompare(b.savedAt))
-    return { song, runs, problems }
+    return { song, settings, runs, problems }
   }
 }

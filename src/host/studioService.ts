@@ -202,6 +202,10 @@ export class StudioService {
         const [runId] = STUDIO_ARGUMENTS.generateAgain.parse(args)
         return this.training.generate(runId)
       }
+      case 'saveSettings': {
+        const [settings] = STUDIO_ARGUMENTS.saveSettings.parse(args)
+        return this.library.saveSettings(settings)
+      }
       case 'stopTraining': {
         const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)
         this.training.stop(runId)

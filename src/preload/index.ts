@@ -26,6 +26,7 @@ const studio: StudioApi = {
   loadLibrary: () => invoke(STUDIO_CHANNELS.loadLibrary),
   importFile: (fileName, base64, pick) => invoke(STUDIO_CHANNELS.importFile, fileName, base64, ...(pick === undefined ? [] : [pick])),
   saveSong: (abc) => invoke(STUDIO_CHANNELS.saveSong, abc),
+  saveSettings: (settings) => invoke(STUDIO_CHANNELS.saveSettings, settings),
   onTrainingProgress: (listener) => subscribe(STUDIO_EVENTS.trainingProgress, listener),
   onTrainingDone: (listener) => subscribe(STUDIO_EVENTS.trainingDone, listener),
   onTrainingError: (listener) => subscribe(STUDIO_EVENTS.trainingError, listener)

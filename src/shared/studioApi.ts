@@ -29,6 +29,8 @@ export interface SongCheck {
 
 /** The options a person may set on a model; anything left out takes the seed's value. */
 export interface ModelOptionsView {
+  readonly stateful?: boolean
+  readonly twoFeatures?: boolean
   readonly units?: number
   readonly window?: number
   readonly batchSize?: number
@@ -116,9 +118,15 @@ export interface RunRecord {
   readonly result: TrainingResult
 }
 
+/** The person's choices that outlive a session. */
+export interface StudioSettings {
+  readonly language?: 'en' | 'ko'
+}
+
 export interface LibraryView {
   /** The song last edited, or null on a first start. */
   readonly song: string | null
+  readonly settings: StudioSettings
   readonly runs: RunRecord[]
   /** Files that could not be read and were skipped. */
   readonly problems: string[]
@@ -174,6 +182,7 @@ export interface StudioApi {
   loadLibrary(): Promise<LibraryView>
   /** Autosaves the song being edited. */
   saveSong(abc: string): Promise<void>
+  saveSettings(settings: StudioSettings): Promise<void>
   /** A song (as ABC) as a file to save: MIDI, ABC, SVG or PDF sheet music, or note codes. */
   exportSong(abc: string, format: ExportFormat): Promise<ExportedFile>
   onTrainingProgress(listener: (progress: TrainingProgress) => void): Unsubscribe
@@ -193,7 +202,8 @@ export const STUDIO_CHANNELS = {
   loadLibrary: 'studio:load-library',
   importFile: 'studio:import-file',
   generateAgain: 'studio:generate-again',
-  saveSong: 'studio:save-song'
+  saveSong: 'studio:save-song',
+  saveSettings: 'studio:save-settings'
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_CHANNELS

@@ -5,6 +5,8 @@ import { EPOCHS_MAX, EXPORT_FORMATS, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS, STUD
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 const modelKind = z.enum(STUDIO_MODEL_KINDS)
 const modelOptions = z.strictObject({
+  stateful: z.boolean().optional(),
+  twoFeatures: z.boolean().optional(),
   units: z.number().int().min(1).max(1024).optional(),
   window: z.number().int().min(1).max(256).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
@@ -34,7 +36,8 @@ export const STUDIO_ARGUMENTS = {
     z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)]),
     z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32)])
   ]),
-  saveSong: z.tuple([songText])
+  saveSong: z.tuple([songText]),
+  saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional() })])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
 
 export function isStudioMethod(name: string): name is StudioMethod {

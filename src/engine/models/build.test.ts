@@ -50,6 +50,14 @@ describe('seed models', () => {
     expect(weightsOf(5)).not.toEqual(weightsOf(6))
   })
 
+  it('lets an LSTM be stateful or not and take one or two features, whatever its preset', () => {
+    expect(resolveModelSpec('lstm', { stateful: true }, 12)).toMatchObject({ stateful: true, batchSize: 1, shuffle: false, encoding: 'index' })
+    expect(resolveModelSpec('stateful-lstm', { stateful: false }, 12)).toMatchObject({ stateful: false, batchSize: 14, shuffle: true })
+    expect(resolveModelSpec('stateful-lstm', { twoFeatures: true }, 12)).toMatchObject({ stateful: true, encoding: 'pitch-length' })
+    expect(resolveModelSpec('stateful-lstm-2f', { twoFeatures: false }, 12)).toMatchObject({ encoding: 'index' })
+    expect(() => resolveModelSpec('mlp', { stateful: true }, 12)).toThrow(/an MLP has no state to keep/)
+  })
+
   it('refuses options out of range, naming them', () => {
     expect(() => resolveModelSpec('mlp', { epochs: 0 }, 12)).toThrow(OptionError)
     expect(() => resolveModelSpec('mlp', { epochs: -5 }, 12)).toThrow(/epochs must be a whole number ≥ 1, got -5/)

@@ -24,6 +24,10 @@ export interface ModelSpec {
 
 /** The options a person may set; anything left out takes the seed's value. */
 export interface ModelOptions {
+  /** Keep the LSTM's state from batch to batch (a preset's choice when left out; not for the MLP). */
+  stateful?: boolean
+  /** Each note as pitch and length (two features) rather than one index. */
+  twoFeatures?: boolean
   units?: number
   window?: number
   epochs?: number
@@ -79,6 +83,12 @@ export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
 
 export const SEED_DEFAULTS = { units: 128, window: 4, epochs: 2000, learningRate: 1e-3, seed: 5 } as const
 
+/** The input encoding of a model: the preset's, unless two features are asked for or refused. */
+export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures'>): InputEncodingKind {
+  if (options.twoFeatures === undefined) return MODEL_PRESETS[kind].encoding
+  return options.twoFeatures ? 'pitch-length' : 'index'
+}
+
 export function isModelKind(text: string): text is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(text)
 }
@@ -93,6 +103,8 @@ function wholeNumber(name: string, value: number, min: number): number {
 /** @throws OptionError for any option outside its range, with the option's name */
 export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes: number): ModelSpec {
   const preset = MODEL_PRESETS[kind]
+  if (kind === 'mlp' && options.stateful) throw new OptionError('an MLP has no state to keep: choose an LSTM to train statefully')
+  const stateful = options.stateful ?? preset.stateful
   const learningRate = options.learningRate ?? SEED_DEFAULTS.learningRate
   if (!Number.isFinite(learningRate) || learningRate <= 0) {
     throw new OptionError(`learning rate must be a number > 0, got ${learningRate}`)
@@ -101,11 +113,12 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     kind,
     units: wholeNumber('units', options.units ?? SEED_DEFAULTS.units, 1),
     window: wholeNumber('window', options.window ?? SEED_DEFAULTS.window, 1),
-    encoding: preset.encoding,
+    encoding: modelEncoding(kind, options),
     classes: wholeNumber('classes', classes, 2),
-    stateful: preset.stateful,
-    batchSize: wholeNumber('batch size', options.batchSize ?? preset.batchSize, 1),
-    shuffle: preset.shuffle,
+    stateful,
+    // A stateful model follows one stream unless told otherwise; stateless ones keep the seed's batch.
+    batchSize: wholeNumber('batch size', options.batchSize ?? (stateful === preset.stateful ? preset.batchSize : stateful ? 1 : 14), 1),
+    shuffle: !stateful,
     epochs: wholeNumber('epochs', options.epochs ?? SEED_DEFAULTS.epochs, 1),
     learningRate,
     seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0)

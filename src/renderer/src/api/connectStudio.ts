@@ -40,6 +40,7 @@ function webStudio(token: string): StudioApi {
     loadLibrary: () => call('loadLibrary'),
     importFile: (fileName, base64, pick) => call('importFile', fileName, base64, ...(pick === undefined ? [] : [pick])),
     saveSong: (abc) => call('saveSong', abc),
+    saveSettings: (settings) => call('saveSettings', settings),
     onTrainingProgress: (listener) => subscribe<TrainingProgress>(STUDIO_EVENTS.trainingProgress, listener),
     onTrainingDone: (listener) => subscribe<TrainingResult>(STUDIO_EVENTS.trainingDone, listener),
     onTrainingError: (listener) => subscribe<TrainingFailure>(STUDIO_EVENTS.trainingError, listener)
