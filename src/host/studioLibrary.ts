@@ -1,13 +1,7 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../engine/library/atomicWrite'
 import type { EpochPoint, LibraryView, RunRecord, StudioSettings, TrainingRequest, TrainingResult } from '../shared/studioApi'
-
-/** Writes a file whole or not at all: a crash mid-write leaves the old file, never half of one. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`
-  await writeFile(temporary, data, 'utf8')
-  await rename(temporary, path)
-}
 
 function isRunRecord(value: unknown): value is RunRecord {
   const record = value as Partial<RunRecord> | null

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { StudioError } from '../errors'
 import type { ModelSpec } from '../models/spec'
 import type { Melody } from '../notation/melody'
 import type { Vocabulary } from '../notation/vocabulary'
+import { writeFileAtomic } from './atomicWrite'
 
 /** What a saved model needs besides its weights to predict again: its spec, vocabulary and song. */
 export interface TrainedModelInfo {
@@ -28,12 +29,6 @@ export class ModelFileError extends StudioError {
   override readonly name = 'ModelFileError'
 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, data)
-  await rename(temporary, path)
-}
-
 /**
  * Saves a trained model in a folder: `model.json` (topology, weight manifest and the spec,
  * vocabulary and song) and `weights.bin`. The weights are written first, so a `model.json` on
@@ -44,7 +39,7 @@ export async function saveTrainedModel(folder: string, model: tf.LayersModel, in
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData ? new tf.io.CompositeArrayBuffer(artifacts.weightData).slice() : new ArrayBuffer(0)
-      await writeAtomic(join(folder, 'weights.bin'), new Uint8Array(weights))
+      await writeFileAtomic(join(folder, 'weights.bin'), new Uint8Array(weights))
       const json: SavedModelJson = {
         format: 'melody-studio-model',
         version: 1,
@@ -52,7 +47,7 @@ export async function saveTrainedModel(folder: string, model: tf.LayersModel, in
         modelTopology: artifacts.modelTopology,
         weightSpecs: artifacts.weightSpecs ?? []
       }
-      await writeAtomic(join(folder, 'model.json'), JSON.stringify(json))
+      await writeFileAtomic(join(folder, 'model.json'), JSON.stringify(json))
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
     })
   )
