@@ -74,34 +74,35 @@ function wholeNumberOption(name: string, text: string | undefined): number | und
   return value
 }
 
-async function readMelody(path: string | undefined, options: SongFileOptions): Promise<Melody> {
-  const file = await readSongBytes(path)
+type SongFile = Awaited<ReturnType<typeof readSongBytes>>
+
+/** Runs `read` on a file's bytes; a song error comes out naming the file. */
+function fromFile<T>(file: SongFile, read: () => T): T {
   try {
-    const { melody, warnings } = importSong(file.bytes, file.format, {
-      tune: options.tune,
-      track: wholeNumberOption('track', options.track)
-    })
-    for (const warning of warnings) process.stderr.write(`studio: warning: ${file.path}: ${warning}\n`)
-    return melody
+    return read()
   } catch (error) {
     if (error instanceof StudioError) throw new SongError(`${file.path}: ${error.message}`)
     throw error
   }
 }
 
+function melodyOf(file: SongFile, options: SongFileOptions): Melody {
+  const { melody, warnings } = fromFile(file, () =>
+    importSong(file.bytes, file.format, { tune: options.tune, track: wholeNumberOption('track', options.track) })
+  )
+  for (const warning of warnings) process.stderr.write(`studio: warning: ${file.path}: ${warning}\n`)
+  return melody
+}
+
+async function readMelody(path: string | undefined, options: SongFileOptions): Promise<Melody> {
+  return melodyOf(await readSongBytes(path), options)
+}
+
 /** Note codes keep their place in the text for error messages; other formats go through a melody. */
 async function readSong(path: string | undefined, options: SongFileOptions = {}): Promise<PlacedNoteCode[]> {
   const file = await readSongBytes(path)
-  if (file.format === 'codes') {
-    try {
-      return parseNoteCodes(new TextDecoder().decode(file.bytes))
-    } catch (error) {
-      if (error instanceof StudioError) throw new SongError(`${file.path}: ${error.message}`)
-      throw error
-    }
-  }
-  const melody = await readMelody(path, options)
-  return melodyToPlacedCodes(melody)
+  if (file.format === 'codes') return fromFile(file, () => parseNoteCodes(new TextDecoder().decode(file.bytes)))
+  return melodyToPlacedCodes(melodyOf(file, options))
 }
 
 function numberOption(name: string, text: string | undefined): number | undefined {
