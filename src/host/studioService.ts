@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { abcToMelodies } from '../engine/notation/abcIn'
 import { countSpecParams, MODEL_PRESETS } from '../engine/models/spec'
 import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
@@ -157,61 +158,37 @@ export class StudioService {
     })
   }
 
+  /** One handler per method, each given its arguments as its schema parsed them. */
+  private readonly handlers: { [M in StudioMethod]: (...args: z.infer<(typeof STUDIO_ARGUMENTS)[M]>) => unknown } = {
+    getAppInfo: () => this.appInfo,
+    checkSong: (abc) => checkSong(abc),
+    describeModel: (abc, model, options) => describeModel(abc, model, options),
+    getBackend: () => this.training.backend(),
+    startTraining: (request) => {
+      if (checkSong(request.abc).notes === 0) throw new InvalidMessageError('the song has no notes to train on')
+      const runId = this.training.start(request)
+      this.running.set(runId, { request, history: [] })
+      return { runId }
+    },
+    exportSong: (abc, format) => exportSongFile(abc, format),
+    importFile: (fileName, base64, pick) => importFile(fileName, base64, pick),
+    loadLibrary: () => this.library.load(),
+    saveSong: (abc) => this.library.saveSong(abc),
+    generateAgain: (runId) => this.training.generate(runId),
+    saveSettings: (settings) => this.library.saveSettings(settings),
+    stopTraining: (runId) => this.training.stop(runId)
+  }
+
   /** @throws InvalidMessageError for arguments that do not fit the method's schema */
   async invoke(method: StudioMethod, args: unknown): Promise<unknown> {
     const parsed = STUDIO_ARGUMENTS[method].safeParse(args)
     if (!parsed.success) {
       throw new InvalidMessageError(`${method}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'} ${issue.message}`).join('; ')}`)
     }
-    switch (method) {
-      case 'getAppInfo':
-        return this.appInfo
-      case 'checkSong': {
-        const [abc] = STUDIO_ARGUMENTS.checkSong.parse(args)
-        return checkSong(abc)
-      }
-      case 'describeModel': {
-        const [abc, model, options] = STUDIO_ARGUMENTS.describeModel.parse(args)
-        return describeModel(abc, model, options)
-      }
-      case 'getBackend':
-        return this.training.backend()
-      case 'startTraining': {
-        const [request] = STUDIO_ARGUMENTS.startTraining.parse(args)
-        const problems = checkSong(request.abc)
-        if (problems.notes === 0) throw new InvalidMessageError('the song has no notes to train on')
-        const runId = this.training.start(request)
-        this.running.set(runId, { request, history: [] })
-        return { runId }
-      }
-      case 'exportSong': {
-        const [abc, format] = STUDIO_ARGUMENTS.exportSong.parse(args)
-        return exportSongFile(abc, format)
-      }
-      case 'importFile': {
-        const [fileName, base64, pick] = STUDIO_ARGUMENTS.importFile.parse(args)
-        return importFile(fileName, base64, pick)
-      }
-      case 'loadLibrary':
-        return this.library.load()
-      case 'saveSong': {
-        const [abc] = STUDIO_ARGUMENTS.saveSong.parse(args)
-        return this.library.saveSong(abc)
-      }
-      case 'generateAgain': {
-        const [runId] = STUDIO_ARGUMENTS.generateAgain.parse(args)
-        return this.training.generate(runId)
-      }
-      case 'saveSettings': {
-        const [settings] = STUDIO_ARGUMENTS.saveSettings.parse(args)
-        return this.library.saveSettings(settings)
-      }
-      case 'stopTraining': {
-        const [runId] = STUDIO_ARGUMENTS.stopTraining.parse(args)
-        this.training.stop(runId)
-        return undefined
-      }
-    }
+    // The table pairs each method with its own schema; TypeScript cannot follow that pairing
+    // through an indexed call, hence the one cast.
+    const handler = this.handlers[method] as (...values: unknown[]) => unknown
+    return handler(...(parsed.data as unknown[]))
   }
 
   get trainingPid(): number | undefined {

@@ -32,10 +32,7 @@ export const STUDIO_ARGUMENTS = {
   generateAgain: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
   exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
   loadLibrary: z.tuple([]),
-  importFile: z.union([
-    z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)]),
-    z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32)])
-  ]),
+  importFile: z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32).optional()]),
   saveSong: z.tuple([songText]),
   saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional() })])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
