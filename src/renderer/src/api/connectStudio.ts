@@ -1,5 +1,4 @@
 import {
-  STUDIO_CHANNELS,
   STUDIO_EVENTS,
   StudioApiError,
   type StudioApi,
@@ -53,6 +52,3 @@ export function connectStudio(): StudioApi | null {
   const token = new URLSearchParams(window.location.search).get('token')
   return token ? webStudio(token) : null
 }
-
-// Keeps the channel table in the bundle's type check: both transports serve the same methods.
-export const STUDIO_METHODS = Object.keys(STUDIO_CHANNELS) as StudioMethod[]
