@@ -1,21 +1,27 @@
 import { expect, test } from '@playwright/test'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serveFolder } from './staticServer'
+import { startWebStudio } from '../src/server/webServer'
 
-// The built renderer in Debian's Chromium, without the desktop shell: it must load under its
-// Content-Security-Policy and say plainly that no engine is connected.
+// The built renderer in Debian's Chromium, opened without web mode's token: it must load under
+// its Content-Security-Policy and say plainly that no engine is connected.
 test('the built renderer loads in Chromium and says when no engine is connected', async ({ page }) => {
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
   })
-  const { url, server } = await serveFolder(join(process.cwd(), 'out/renderer'))
-  await page.goto(url)
+  const studio = await startWebStudio({
+    rendererDir: join(process.cwd(), 'out/renderer'),
+    dataDir: mkdtempSync(join(tmpdir(), 'studio-no-engine-')),
+    appInfo: { name: 'melody-studio', version: 'test', electron: null }
+  })
+  await page.goto(new URL(studio.url).origin)
   await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
   await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:나비야 \(Butterfly\)/)
   await expect(page.getByTestId('status')).toHaveText(/engine is not connected/)
   await page.screenshot({ path: 'test-results/renderer-song.png' })
   expect(errors).toEqual([])
-  server.close()
+  await studio.close()
 })
