@@ -58,7 +58,7 @@ export async function trainOnSong(
   const model = buildModel(setup.spec)
   try {
     const outcome = await trainModel(model, setup.spec, setup, options)
-    return { model, outcome, check: checkAgainstSong(model, setup.spec, setup, outcome.epochsRun) }
+    return { model, outcome, check: checkAgainstSong(model, setup.spec, setup, outcome.epochsRun, options.fastPath) }
   } catch (error) {
     disposeModel(model)
     throw error

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs'
 import { buildModel, disposeModel, inputShape } from '../models/build'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
+import { chooseTrainingPath, type FastPathSetting } from '../fastcpu/choosePath'
+import { FastNetwork } from '../fastcpu/fastNetwork'
 
 /** How a prediction of the song compares with the song itself. */
 export interface SongPrediction {
@@ -22,29 +24,62 @@ export function scorePrediction(truth: readonly number[], predicted: readonly nu
   return { indices, accuracy: predicted.length === 0 ? 0 : 1 - wrong.length / predicted.length, wrong }
 }
 
+/** Predicts the next note from a window's features, one window at a time. */
+export interface NotePredictor {
+  next(features: readonly (readonly number[])[]): number
+  resetStates(): void
+  dispose(): void
+}
+
 /**
- * A stateful model is built for a fixed batch; predictions follow one stream, so a model trained
- * with several parallel streams is copied into a batch-of-one twin first.
+ * tfjs's own predictions. A stateful model is built for a fixed batch; predictions follow one
+ * stream, so a model trained with several parallel streams is copied into a batch-of-one twin.
  */
-function withSingleStream(model: tf.LayersModel, spec: ModelSpec): { model: tf.LayersModel; dispose(): void } {
-  if (!spec.stateful || spec.batchSize === 1) return { model, dispose: () => undefined }
-  const twin = buildModel({ ...spec, batchSize: 1 })
-  twin.setWeights(model.getWeights())
-  return { model: twin, dispose: () => disposeModel(twin) }
+export function tfjsPredictor(model: tf.LayersModel, spec: ModelSpec): NotePredictor {
+  const twin = spec.stateful && spec.batchSize !== 1 ? buildModel({ ...spec, batchSize: 1 }) : undefined
+  if (twin) twin.setWeights(model.getWeights())
+  const single = twin ?? model
+  return {
+    next(features) {
+      const probabilities = tf.tidy(() => {
+        const x = tf.tensor(features.flat(), inputShape(spec, 1))
+        return (single.predictOnBatch(x) as tf.Tensor).argMax(-1)
+      })
+      const [index] = probabilities.dataSync()
+      probabilities.dispose()
+      return index ?? 0
+    },
+    resetStates() {
+      if (spec.stateful) single.resetStates()
+    },
+    dispose() {
+      if (twin) disposeModel(twin)
+    }
+  }
 }
 
-function predictClass(model: tf.LayersModel, spec: ModelSpec, features: number[][]): number {
-  const probabilities = tf.tidy(() => {
-    const x = tf.tensor(features.flat(), inputShape(spec, 1))
-    return (model.predictOnBatch(x) as tf.Tensor).argMax(-1)
-  })
-  const [index] = probabilities.dataSync()
-  probabilities.dispose()
-  return index ?? 0
+/** Predictions by the fast CPU path's copy of the network (one row; a stateful one starts from zero). */
+export function fastPredictor(network: FastNetwork): NotePredictor {
+  const classes = network.plan.classes
+  return {
+    next(features) {
+      const probabilities = network.predict(features.flat(), [0])
+      let best = 0
+      for (let j = 1; j < classes; j++) if ((probabilities[j] ?? 0) > (probabilities[best] ?? 0)) best = j
+      return best
+    },
+    resetStates: () => network.resetStates(),
+    dispose: () => undefined
+  }
 }
 
-function resetIfStateful(model: tf.LayersModel, spec: ModelSpec): void {
-  if (spec.stateful) model.resetStates()
+/** The fast path's predictor where the setting and the model allow it, else tfjs's. */
+export function notePredictor(model: tf.LayersModel, spec: ModelSpec, fastPath: FastPathSetting = 'auto'): NotePredictor {
+  if (chooseTrainingPath(model, fastPath).path.name === 'fast-cpu') {
+    const fast = FastNetwork.fromModel(model, 1)
+    if (fast.ok) return fastPredictor(fast.network)
+  }
+  return tfjsPredictor(model, spec)
 }
 
 /**
@@ -52,30 +87,40 @@ function resetIfStateful(model: tf.LayersModel, spec: ModelSpec): void {
  * (one-step). On: only the first window is true and each prediction joins the input (full song).
  * A stateful model starts from a zero state and carries it through the walk, as in training.
  */
-function predictAlongSong(
-  model: tf.LayersModel,
-  spec: ModelSpec,
+export function predictAlongSong(
+  predictor: NotePredictor,
+  window: number,
   song: readonly number[],
   encoding: InputEncoding,
   feedBack: boolean
 ): SongPrediction {
-  const single = withSingleStream(model, spec)
-  const heard = song.slice(0, spec.window)
+  const heard = song.slice(0, window)
   const predicted: number[] = []
-  resetIfStateful(single.model, spec)
-  for (let step = spec.window; step < song.length; step++) {
-    const notesIn = (feedBack ? heard : song).slice(step - spec.window, step)
-    const next = predictClass(
-      single.model,
-      spec,
-      notesIn.map((index) => encoding.encode(index))
-    )
+  predictor.resetStates()
+  for (let step = window; step < song.length; step++) {
+    const notesIn = (feedBack ? heard : song).slice(step - window, step)
+    const next = predictor.next(notesIn.map((index) => encoding.encode(index)))
     predicted.push(next)
     heard.push(next)
   }
-  resetIfStateful(single.model, spec)
-  single.dispose()
-  return scorePrediction(song, predicted, spec.window)
+  predictor.resetStates()
+  return scorePrediction(song, predicted, window)
+}
+
+function predictWith(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  song: readonly number[],
+  encoding: InputEncoding,
+  feedBack: boolean,
+  fastPath: FastPathSetting
+): SongPrediction {
+  const predictor = notePredictor(model, spec, fastPath)
+  try {
+    return predictAlongSong(predictor, spec.window, song, encoding, feedBack)
+  } finally {
+    predictor.dispose()
+  }
 }
 
 /** One-step prediction: every window of true notes in, one note out (the seed's first test). */
@@ -83,9 +128,10 @@ export function predictOneStep(
   model: tf.LayersModel,
   spec: ModelSpec,
   song: readonly number[],
-  encoding: InputEncoding
+  encoding: InputEncoding,
+  fastPath: FastPathSetting = 'auto'
 ): SongPrediction {
-  return predictAlongSong(model, spec, song, encoding, false)
+  return predictWith(model, spec, song, encoding, false, fastPath)
 }
 
 /** Full-song prediction: the first `window` true notes in, then every prediction fed back. */
@@ -93,7 +139,8 @@ export function predictFullSong(
   model: tf.LayersModel,
   spec: ModelSpec,
   song: readonly number[],
-  encoding: InputEncoding
+  encoding: InputEncoding,
+  fastPath: FastPathSetting = 'auto'
 ): SongPrediction {
-  return predictAlongSong(model, spec, song, encoding, true)
+  return predictWith(model, spec, song, encoding, true, fastPath)
 }

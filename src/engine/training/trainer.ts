@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { WindowDataset } from '../dataset/windows'
 import { TrainingCancelledError } from '../errors'
-import { predictFullSong, predictOneStep, type SongPrediction } from '../generate/predict'
+import { chooseTrainingPath, type FastPathSetting, type TrainingPath } from '../fastcpu/choosePath'
+import { FastNetwork, type NetworkPlan } from '../fastcpu/fastNetwork'
+import { fastPredictor, notePredictor, predictAlongSong, type NotePredictor, type SongPrediction } from '../generate/predict'
 import { inputShape } from '../models/build'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
@@ -35,6 +37,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal
   readonly onEpochEnd?: (progress: EpochProgress) => void
   readonly onCheck?: (check: SongCheck) => void
+  /** Train with the fast CPU path where it applies (`auto`, the default), always, or never. */
+  readonly fastPath?: FastPathSetting
 }
 
 export interface TrainingOutcome {
@@ -43,6 +47,8 @@ export interface TrainingOutcome {
   readonly history: EpochProgress[]
   /** The first epoch whose check was perfect, when `untilPerfect` found one. */
   readonly perfectAtEpoch: number | undefined
+  /** Which implementation trained the model, and why. */
+  readonly path: TrainingPath
 }
 
 /** What the trainer needs about the song: its dataset, its notes as indices and how to encode them. */
@@ -55,11 +61,26 @@ export interface TrainingData {
 /** Milliseconds of work between yields to the event loop, so an abort signal can arrive. */
 const YIELD_EVERY_MS = 50
 
-export function checkAgainstSong(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, epoch: number): SongCheck {
+export function checkAgainstSong(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  data: TrainingData,
+  epoch: number,
+  fastPath: FastPathSetting = 'auto'
+): SongCheck {
+  const predictor = notePredictor(model, spec, fastPath)
+  try {
+    return checkWithPredictor(predictor, spec, data, epoch)
+  } finally {
+    predictor.dispose()
+  }
+}
+
+function checkWithPredictor(predictor: NotePredictor, spec: ModelSpec, data: TrainingData, epoch: number): SongCheck {
   return {
     epoch,
-    oneStep: predictOneStep(model, spec, data.song, data.encoding),
-    fullSong: predictFullSong(model, spec, data.song, data.encoding)
+    oneStep: predictAlongSong(predictor, spec.window, data.song, data.encoding, false),
+    fullSong: predictAlongSong(predictor, spec.window, data.song, data.encoding, true)
   }
 }
 
@@ -133,10 +154,73 @@ export async function trainEpoch(
   }
 }
 
+/** One implementation of training: tfjs's operations or the fast CPU path. */
+interface EpochRunner {
+  readonly path: TrainingPath
+  resetStates(): void
+  runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number): Promise<EpochTotals>
+  check(epoch: number): SongCheck
+  /** Leaves the trained weights in the tfjs model and frees what the runner made. */
+  finish(): void
+}
+
+function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, path: TrainingPath): EpochRunner {
+  const optimizer = tf.train.adam(spec.learningRate)
+  const tensors = sampleTensors(spec, data.dataset)
+  return {
+    path,
+    resetStates: () => {
+      if (spec.stateful) model.resetStates()
+    },
+    runEpoch: (batches, signal, epochsDone) => trainEpoch(model, optimizer, tensors, batches, signal, epochsDone),
+    check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
+    finish: () => {
+      tf.dispose([tensors.xs, tensors.labels, tensors.ys])
+      optimizer.dispose()
+      if (spec.stateful) model.resetStates()
+    }
+  }
+}
+
+function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, plan: NetworkPlan, path: TrainingPath): EpochRunner {
+  const network = new FastNetwork(plan, spec.batchSize)
+  network.readWeightsFrom(model)
+  const samples = Float32Array.from(data.dataset.inputs.flat(2))
+  const labels = Int32Array.from(data.dataset.labels)
+  const predictor = fastPredictor(network)
+  const adam = { learningRate: spec.learningRate }
+  return {
+    path,
+    resetStates: () => network.resetStates(),
+    async runEpoch(batches, signal, epochsDone) {
+      let lossSum = 0
+      let correct = 0
+      let lastYield = performance.now()
+      for (const batch of batches) {
+        if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
+        const totals = network.trainBatch(samples, labels, batch, adam)
+        lossSum += totals.lossSum
+        correct += totals.correct
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve))
+          lastYield = performance.now()
+        }
+      }
+      return { lossSum, correct }
+    },
+    check: (epoch) => checkWithPredictor(predictor, spec, data, epoch),
+    finish: () => {
+      network.writeWeightsTo(model)
+      if (spec.stateful) model.resetStates()
+    }
+  }
+}
+
 /**
  * Trains with our own loop rather than `model.fit`: batches are shuffled from the spec's seed (fit
  * shuffles with Math.random), a stateful model's state is reset at every epoch start as the seed
- * does with `reset_states()`, and cancellation works between batches.
+ * does with `reset_states()`, and cancellation works between batches. Small models train on the
+ * fast CPU path (see `chooseTrainingPath`); either way the trained weights end up in `model`.
  * @throws TrainingCancelledError when `signal` is aborted
  */
 export async function trainModel(
@@ -148,18 +232,18 @@ export async function trainModel(
   const samples = data.dataset.labels.length
   const checkEvery = Math.max(1, options.checkEvery ?? 10)
   const random = seededRandom(spec.seed)
-  const optimizer = tf.train.adam(spec.learningRate)
-  const tensors = sampleTensors(spec, data.dataset)
+  const chosen = chooseTrainingPath(model, options.fastPath ?? 'auto')
+  const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
   const history: EpochProgress[] = []
   let trainMs = 0
   let perfectAtEpoch: number | undefined
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const started = performance.now()
-      if (spec.stateful) model.resetStates()
+      runner.resetStates()
       const batches = epochBatches(spec, samples, random)
-      const totals = await trainEpoch(model, optimizer, tensors, batches, options.signal, epoch - 1)
-      if (spec.stateful) model.resetStates()
+      const totals = await runner.runEpoch(batches, options.signal, epoch - 1)
+      runner.resetStates()
       const epochMs = performance.now() - started
       trainMs += epochMs
       const progress: EpochProgress = {
@@ -174,7 +258,7 @@ export async function trainModel(
       history.push(progress)
       options.onEpochEnd?.(progress)
       if (options.untilPerfect && (epoch % checkEvery === 0 || epoch === spec.epochs)) {
-        const check = checkAgainstSong(model, spec, data, epoch)
+        const check = runner.check(epoch)
         options.onCheck?.(check)
         if (check.oneStep.accuracy === 1 && check.fullSong.accuracy === 1) {
           perfectAtEpoch = epoch
@@ -183,9 +267,7 @@ export async function trainModel(
       }
     }
   } finally {
-    tf.dispose([tensors.xs, tensors.labels, tensors.ys])
-    optimizer.dispose()
-    if (spec.stateful) model.resetStates()
+    runner.finish()
   }
-  return { epochsRun: history.length, trainMs, history, perfectAtEpoch }
+  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path }
 }

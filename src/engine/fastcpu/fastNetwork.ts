@@ -1,0 +1,342 @@
+import * as tf from '@tensorflow/tfjs'
+import { KernelArena, fastKernelsAvailable, type AdamStep } from './fastKernels'
+import { DenseLayer, EmbeddingLayer, LstmLayer, type FastActivation, type FastLayer } from './fastLayers'
+
+/**
+ * A copy of a small tfjs Sequential model that trains and predicts on the CPU without tfjs:
+ * the same layers, the same arithmetic (Keras's LSTM and Dense, softmax with categorical
+ * cross-entropy as tfjs computes it, tfjs's Adam), but one WebAssembly call per matrix product
+ * instead of dozens of tfjs operations per time step. For models this small, tfjs's time goes
+ * to the operations' overhead, not to arithmetic. The weights go back into the tfjs model with
+ * `writeWeightsTo`, so the model saves, loads and predicts as any other.
+ */
+
+const ACTIVATIONS: readonly FastActivation[] = ['linear', 'relu', 'tanh', 'sigmoid', 'hardSigmoid', 'softmax']
+
+type LayerPlan =
+  | { readonly kind: 'embedding'; readonly inputDim: number; readonly outputDim: number }
+  | {
+      readonly kind: 'lstm'
+      readonly units: number
+      readonly activation: FastActivation
+      readonly recurrentActivation: FastActivation
+      readonly returnSequences: boolean
+      readonly stateful: boolean
+    }
+  | { readonly kind: 'dense'; readonly units: number; readonly activation: FastActivation }
+
+/** The shape of a model the fast path can copy, read from its tfjs layers. */
+export interface NetworkPlan {
+  readonly layers: readonly LayerPlan[]
+  /** Time steps of a sequence input (1 for a flat input). */
+  readonly steps: number
+  /** Values per time step of the input (token ids count as one). */
+  readonly features: number
+  /** Output classes of the final softmax. */
+  readonly classes: number
+  /** A stateful model's fixed batch size. */
+  readonly fixedBatch: number | undefined
+}
+
+export type PlanResult = { readonly ok: true; readonly plan: NetworkPlan } | { readonly ok: false; readonly reason: string }
+
+function asActivation(value: unknown): FastActivation | undefined {
+  return ACTIVATIONS.find((name) => name === value)
+}
+
+/**
+ * Whether the fast path can run this model, and if not, why: it takes Sequential stacks of an
+ * optional Embedding, LSTM layers and Dense layers ending in a softmax, without dropout.
+ */
+export function planFastNetwork(model: tf.LayersModel): PlanResult {
+  const available = fastKernelsAvailable()
+  if (!available.ok) return available
+  const refuse = (reason: string): PlanResult => ({ ok: false, reason })
+  const inputShape = model.inputs[0]?.shape ?? []
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return refuse('the model has more than one input or output')
+  const layers: LayerPlan[] = []
+  let sequence = inputShape.length === 3 || model.layers[0]?.getClassName() === 'Embedding'
+  let fixedBatch: number | undefined
+  for (const [index, layer] of model.layers.entries()) {
+    const config = layer.getConfig() as Record<string, unknown>
+    const name = layer.getClassName()
+    if (name === 'Embedding') {
+      if (index !== 0) return refuse('an Embedding layer must come first')
+      if (config['maskZero']) return refuse('Embedding with maskZero is not supported')
+      layers.push({ kind: 'embedding', inputDim: Number(config['inputDim']), outputDim: Number(config['outputDim']) })
+    } else if (name === 'LSTM') {
+      if (!sequence) return refuse('an LSTM needs a sequence below it')
+      const activation = asActivation(config['activation'])
+      const recurrentActivation = asActivation(config['recurrentActivation'])
+      if (!activation || !recurrentActivation || activation === 'softmax' || recurrentActivation === 'softmax') {
+        return refuse(`LSTM activation ${String(config['activation'])}/${String(config['recurrentActivation'])} is not supported`)
+      }
+      if (Number(config['dropout']) > 0 || Number(config['recurrentDropout']) > 0) return refuse('LSTM dropout is not supported')
+      if (config['goBackwards'] || config['returnState'] || config['useBias'] === false) {
+        return refuse('LSTM with goBackwards, returnState or no bias is not supported')
+      }
+      const stateful = config['stateful'] === true
+      if (stateful) fixedBatch = inputShape[0] ?? undefined
+      const returnSequences = config['returnSequences'] === true
+      layers.push({ kind: 'lstm', units: Number(config['units']), activation, recurrentActivation, returnSequences, stateful })
+      sequence = returnSequences
+    } else if (name === 'Dense') {
+      if (sequence) return refuse('a Dense layer on a sequence (every time step) is not supported')
+      const activation = asActivation(config['activation'])
+      if (!activation || config['useBias'] === false) return refuse(`Dense with activation ${String(config['activation'])} or no bias is not supported`)
+      layers.push({ kind: 'dense', units: Number(config['units']), activation })
+    } else {
+      return refuse(`layer ${name} is not supported by the fast path`)
+    }
+  }
+  const last = layers.at(-1)
+  if (!last || last.kind !== 'dense' || last.activation !== 'softmax') return refuse('the model must end in a Dense softmax layer')
+  if (layers.slice(0, -1).some((layer) => layer.kind === 'dense' && layer.activation === 'softmax')) {
+    return refuse('softmax is supported on the last layer only')
+  }
+  const first = layers[0]
+  const steps = first?.kind === 'dense' ? 1 : Number(inputShape[1] ?? 0)
+  const features = first?.kind === 'embedding' ? 1 : Number(inputShape.at(-1) ?? 0)
+  if (!(steps > 0) || !(features > 0)) return refuse('the model must have a fixed input shape')
+  return { ok: true, plan: { layers, steps, features, classes: last.units, fixedBatch } }
+}
+
+/** Adam's settings; tfjs's defaults. */
+export interface AdamSettings {
+  readonly learningRate: number
+  readonly beta1?: number
+  readonly beta2?: number
+  readonly epsilon?: number
+}
+
+/** The loss and hits of one batch: summed cross-entropy over its rows, and how many were right. */
+export interface BatchTotals {
+  readonly lossSum: number
+  readonly correct: number
+}
+
+/** tfjs's epsilon for float32, used by its cross-entropy clip and Adam. */
+const EPSILON = 1e-7
+
+export class FastNetwork {
+  readonly plan: NetworkPlan
+  readonly maxRows: number
+  private readonly arena = new KernelArena()
+  private readonly layers: FastLayer[] = []
+  private readonly input: number
+  private readonly probabilities: number
+  private readonly lossGradient: number
+  private adamStepCount = 0
+
+  /**
+   * @param plan from `planFastNetwork`
+   * @param maxRows the largest batch it will see (training batch and one-row predictions)
+   */
+  constructor(plan: NetworkPlan, maxRows: number) {
+    this.plan = plan
+    this.maxRows = Math.max(1, maxRows)
+    const rows = this.maxRows
+    let width = plan.features
+    for (const layer of plan.layers) {
+      if (layer.kind === 'embedding') {
+        this.layers.push(new EmbeddingLayer(this.arena, layer.inputDim, layer.outputDim, plan.steps, rows))
+        width = layer.outputDim
+      } else if (layer.kind === 'lstm') {
+        this.layers.push(
+          new LstmLayer(this.arena, width, layer.units, plan.steps, layer.activation, layer.recurrentActivation, layer.returnSequences, layer.stateful, rows)
+        )
+        width = layer.units
+      } else {
+        // A first Dense layer sees the whole window as one flat row.
+        const inputs = this.layers.length === 0 ? plan.steps * plan.features : width
+        this.layers.push(new DenseLayer(this.arena, inputs, layer.units, layer.activation, rows))
+        width = layer.units
+      }
+    }
+    this.input = this.arena.allocate(plan.steps * rows * plan.features).start
+    this.probabilities = this.arena.allocate(rows * plan.classes).start
+    this.lossGradient = this.arena.allocate(rows * plan.classes).start
+  }
+
+  /** A fast copy of a tfjs model, or the reason there can be none. */
+  static fromModel(model: tf.LayersModel, maxRows: number): { ok: true; network: FastNetwork } | { ok: false; reason: string } {
+    const planned = planFastNetwork(model)
+    if (!planned.ok) return planned
+    const network = new FastNetwork(planned.plan, Math.max(maxRows, planned.plan.fixedBatch ?? 1))
+    network.readWeightsFrom(model)
+    return { ok: true, network }
+  }
+
+  /** Copies the tfjs model's weights in (its layers in order, each layer's weights in Keras's order). */
+  readWeightsFrom(model: tf.LayersModel): void {
+    const weights = model.getWeights()
+    const parameters = this.layers.flatMap((layer) => layer.parameters)
+    if (weights.length !== parameters.length) throw new Error(`expected ${parameters.length} weight arrays, the model has ${weights.length}`)
+    const heap = this.arena.heap
+    parameters.forEach((parameter, i) => {
+      const values = weights[i]?.dataSync() ?? new Float32Array()
+      if (values.length !== parameter.weights.length) throw new Error(`weight ${parameter.name} has ${values.length} values, expected ${parameter.weights.length}`)
+      heap.set(values, parameter.weights.start)
+    })
+  }
+
+  /** The weights as tfjs tensors, in the model's order (the caller disposes them). */
+  weightTensors(): tf.Tensor[] {
+    const heap = this.arena.heap
+    return this.layers.flatMap((layer) =>
+      layer.parameters.map((parameter) =>
+        tf.tensor(heap.slice(parameter.weights.start, parameter.weights.start + parameter.weights.length), [...parameter.shape])
+      )
+    )
+  }
+
+  /** Puts the trained weights back into the tfjs model. */
+  writeWeightsTo(model: tf.LayersModel): void {
+    const tensors = this.weightTensors()
+    try {
+      model.setWeights(tensors)
+    } finally {
+      tf.dispose(tensors)
+    }
+  }
+
+  /** Zeroes the state of stateful layers, as tfjs's `resetStates()`. */
+  resetStates(): void {
+    for (const layer of this.layers) layer.resetStates()
+  }
+
+  /** The kept h and c of each stateful LSTM layer (for tests comparing with tfjs's states). */
+  lstmStates(): { h: Float32Array; c: Float32Array }[] {
+    return this.layers.filter((layer): layer is LstmLayer => layer instanceof LstmLayer && layer.stateful).map((layer) => layer.readState())
+  }
+
+  /**
+   * Stages rows of samples as the first layer wants them. `samples` holds every sample's
+   * window (steps × features values each, sample after sample); `rows` picks which.
+   */
+  private stageInput(samples: ArrayLike<number>, rows: readonly number[]): void {
+    const heap = this.arena.heap
+    const { steps, features } = this.plan
+    const perSample = steps * features
+    const count = rows.length
+    const flat = this.layers[0] instanceof DenseLayer
+    for (let r = 0; r < count; r++) {
+      const from = (rows[r] ?? 0) * perSample
+      for (let t = 0; t < steps; t++) {
+        // time-major for sequences (step t of every row together); a flat row stays whole
+        const to = this.input + (flat ? r * perSample + t * features : (t * count + r) * features)
+        for (let f = 0; f < features; f++) heap[to + f] = samples[from + t * features + f] ?? 0
+      }
+    }
+  }
+
+  private forward(rows: number): number {
+    let at = this.input
+    for (const layer of this.layers) at = layer.forward(at, rows)
+    return at
+  }
+
+  /**
+   * The loss of a batch and its gradient at the logits: categorical cross-entropy of the softmax
+   * output as tfjs computes it (rows normalised, clipped to [ε, 1 − ε]); the mean over rows.
+   */
+  private lossAndGradient(probabilities: number, labels: ArrayLike<number>, rows: readonly number[]): BatchTotals {
+    const heap = this.arena.heap
+    const classes = this.plan.classes
+    const count = rows.length
+    let lossSum = 0
+    let correct = 0
+    for (let r = 0; r < count; r++) {
+      const label = labels[rows[r] ?? 0] ?? 0
+      const row = probabilities + r * classes
+      let sum = 0
+      let best = 0
+      for (let j = 0; j < classes; j++) {
+        const p = heap[row + j] ?? 0
+        sum += p
+        if (p > (heap[row + best] ?? 0)) best = j
+      }
+      if (best === label) correct++
+      const p = (heap[row + label] ?? 0) / sum
+      const clipped = Math.min(Math.max(p, EPSILON), 1 - EPSILON)
+      lossSum -= Math.log(clipped)
+      // d(mean loss)/d(logits) = (p − onehot)/rows, or nothing where the clip holds p still
+      const passes = p >= EPSILON && p <= 1 - EPSILON
+      const gradientRow = this.lossGradient + r * classes
+      for (let j = 0; j < classes; j++) {
+        heap[gradientRow + j] = passes ? ((heap[row + j] ?? 0) / sum - (j === label ? 1 : 0)) / count : 0
+      }
+    }
+    return { lossSum, correct }
+  }
+
+  private backward(rows: number): void {
+    let gradient = this.lossGradient
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      gradient = this.layers[i]?.backward(gradient, rows, i > 0) ?? -1
+    }
+  }
+
+  /**
+   * Loss and gradients of one batch without changing the weights (the gradients are left in
+   * the gradient arrays: read them with `gradientArrays`, clear them with `clearGradients`).
+   */
+  computeGradients(samples: ArrayLike<number>, labels: ArrayLike<number>, rows: readonly number[]): BatchTotals {
+    this.checkRows(rows.length)
+    this.stageInput(samples, rows)
+    const probabilities = this.forward(rows.length)
+    const totals = this.lossAndGradient(probabilities, labels, rows)
+    this.backward(rows.length)
+    return totals
+  }
+
+  /** The gradient of every weight array, in the model's weight order. */
+  gradientArrays(): Float32Array[] {
+    const heap = this.arena.heap
+    return this.layers.flatMap((layer) =>
+      layer.parameters.map((parameter) => heap.slice(parameter.gradient.start, parameter.gradient.start + parameter.gradient.length))
+    )
+  }
+
+  clearGradients(): void {
+    const heap = this.arena.heap
+    for (const layer of this.layers) {
+      for (const parameter of layer.parameters) heap.fill(0, parameter.gradient.start, parameter.gradient.start + parameter.gradient.length)
+    }
+  }
+
+  /** One optimiser step on one batch: forward, loss, backward, Adam. */
+  trainBatch(samples: ArrayLike<number>, labels: ArrayLike<number>, rows: readonly number[], adam: AdamSettings): BatchTotals {
+    const totals = this.computeGradients(samples, labels, rows)
+    this.adamStepCount++
+    const beta1 = adam.beta1 ?? 0.9
+    const beta2 = adam.beta2 ?? 0.999
+    const step: AdamStep = {
+      learningRate: adam.learningRate,
+      beta1,
+      beta2,
+      epsilon: adam.epsilon ?? EPSILON,
+      firstCorrection: 1 / (1 - beta1 ** this.adamStepCount),
+      secondCorrection: 1 / (1 - beta2 ** this.adamStepCount)
+    }
+    for (const layer of this.layers) {
+      for (const p of layer.parameters) this.arena.adam(p.weights, p.gradient, p.firstMoment, p.secondMoment, step)
+    }
+    return totals
+  }
+
+  /**
+   * The softmax output for the chosen rows (rows × classes, row after row). A stateful model
+   * carries its state on from the previous call, as tfjs's `predict` does.
+   */
+  predict(samples: ArrayLike<number>, rows: readonly number[]): Float32Array {
+    this.checkRows(rows.length)
+    this.stageInput(samples, rows)
+    const at = this.forward(rows.length)
+    return this.arena.heap.slice(at, at + rows.length * this.plan.classes)
+  }
+
+  private checkRows(count: number): void {
+    if (count < 1 || count > this.maxRows) throw new RangeError(`a batch of ${count} rows; this network holds 1…${this.maxRows}`)
+  }
+}
