@@ -61,6 +61,19 @@ export interface TrainingData {
 /** Milliseconds of work between yields to the event loop, so an abort signal can arrive. */
 const YIELD_EVERY_MS = 50
 
+/**
+ * Lets the event loop run once `YIELD_EVERY_MS` of work has passed since the last time, however
+ * many batches or epochs that took (a fast-path epoch can take under a millisecond).
+ */
+export function eventLoopYielder(): () => Promise<void> {
+  let lastYield = performance.now()
+  return async () => {
+    if (performance.now() - lastYield < YIELD_EVERY_MS) return
+    await new Promise((resolve) => setImmediate(resolve))
+    lastYield = performance.now()
+  }
+}
+
 export function checkAgainstSong(
   model: tf.LayersModel,
   spec: ModelSpec,
@@ -119,11 +132,11 @@ export async function trainEpoch(
   tensors: SampleTensors,
   batches: readonly number[][],
   signal?: AbortSignal,
-  epochsDone = 0
+  epochsDone = 0,
+  yieldNow = eventLoopYielder()
 ): Promise<EpochTotals> {
   const lossSums: tf.Tensor[] = []
   const corrects: tf.Tensor[] = []
-  let lastYield = performance.now()
   try {
     for (const batch of batches) {
       if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
@@ -140,10 +153,7 @@ export async function trainEpoch(
         return sampleLosses.mean() as tf.Scalar
       })
       tf.dispose([batchIndices, x, y, batchLabels])
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
-        lastYield = performance.now()
-      }
+      await yieldNow()
     }
     const [lossSum = 0, correct = 0] = tf.tidy(() =>
       [tf.addN(lossSums), tf.addN(corrects)].map((sum) => sum.dataSync()[0] ?? 0)
@@ -158,7 +168,7 @@ export async function trainEpoch(
 interface EpochRunner {
   readonly path: TrainingPath
   resetStates(): void
-  runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number): Promise<EpochTotals>
+  runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number, yieldNow: () => Promise<void>): Promise<EpochTotals>
   check(epoch: number): SongCheck
   /** Leaves the trained weights in the tfjs model and frees what the runner made. */
   finish(): void
@@ -172,7 +182,7 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     resetStates: () => {
       if (spec.stateful) model.resetStates()
     },
-    runEpoch: (batches, signal, epochsDone) => trainEpoch(model, optimizer, tensors, batches, signal, epochsDone),
+    runEpoch: (batches, signal, epochsDone, yieldNow) => trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow),
     check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
     finish: () => {
       tf.dispose([tensors.xs, tensors.labels, tensors.ys])
@@ -192,19 +202,15 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
   return {
     path,
     resetStates: () => network.resetStates(),
-    async runEpoch(batches, signal, epochsDone) {
+    async runEpoch(batches, signal, epochsDone, yieldNow) {
       let lossSum = 0
       let correct = 0
-      let lastYield = performance.now()
       for (const batch of batches) {
         if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
         const totals = network.trainBatch(samples, labels, batch, adam)
         lossSum += totals.lossSum
         correct += totals.correct
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve))
-          lastYield = performance.now()
-        }
+        await yieldNow()
       }
       return { lossSum, correct }
     },
@@ -235,6 +241,7 @@ export async function trainModel(
   const chosen = chooseTrainingPath(model, options.fastPath ?? 'auto')
   const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
   const history: EpochProgress[] = []
+  const yieldNow = eventLoopYielder()
   let trainMs = 0
   let perfectAtEpoch: number | undefined
   try {
@@ -242,7 +249,7 @@ export async function trainModel(
       const started = performance.now()
       runner.resetStates()
       const batches = epochBatches(spec, samples, random)
-      const totals = await runner.runEpoch(batches, options.signal, epoch - 1)
+      const totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow)
       runner.resetStates()
       const epochMs = performance.now() - started
       trainMs += epochMs
