@@ -89,6 +89,9 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   expect(longestFrame).toBeLessThan(100)
   const results = page.getByTestId('results')
   await expect(results).toBeVisible({ timeout: 120_000 })
+  // Progress events are batched, not thinned: the curve has every epoch.
+  await expect(chart).toHaveAttribute('data-points', '20')
+  await expect(page.getByTestId('training-path')).toHaveText(/Training path: (fast CPU path|tfjs)/)
   const oneStep = await page.getByTestId('one-step-accuracy').textContent()
   const wrong = Number(/(\d+) wrong/.exec(oneStep ?? '')?.[1])
   expect(oneStep).toMatch(/One step: \d+ % right, \d+ wrong/)
@@ -218,6 +221,8 @@ test('stop ends a long run between batches', async ({ page }) => {
   await useNabiya(page)
   await page.getByTestId('model').selectOption('stateful-lstm')
   await page.getByTestId('epochs').fill('2000')
+  // All 2000 epochs (the fast path would reach 100 % and stop within seconds).
+  await page.getByLabel('stop at 100 %').uncheck()
   await page.getByRole('button', { name: 'Train' }).click()
   await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
   const clicked = Date.now()
@@ -231,6 +236,7 @@ test('a killed training process is reported, and a new run works', async ({ page
   await openStudio(page)
   await useNabiya(page)
   await page.getByTestId('epochs').fill('2000')
+  await page.getByLabel('stop at 100 %').uncheck()
   await page.getByRole('button', { name: 'Train' }).click()
   await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
   const pid = studio.service.trainingPid

@@ -11,6 +11,7 @@ import {
   melodyToPlacedCodes,
   songFormatOf,
   describeBackendChoice,
+  resolveFastPathSetting,
   isModelKind,
   MODEL_KINDS,
   MODEL_PRESETS,
@@ -38,9 +39,11 @@ commands:
       the training windows of a song: each row is the window's class indices, then the label
   train <song> --model <${MODEL_KINDS.join('|')}> [--epochs N] [--until-perfect]
         [--check-every 10] [--units 128] [--window 4] [--batch-size N] [--learning-rate 0.001]
-        [--seed 5] [--vocabulary auto|seed|song] [--backend tfjs-node-gpu|tfjs-node|wasm|cpu] [--json]
+        [--seed 5] [--vocabulary auto|seed|song] [--backend tfjs-node-gpu|tfjs-node|wasm|cpu]
+        [--fast-path auto|on|off] [--json]
       trains one of the seed tutorial's models on a song and prints its one-step and full-song
-      predictions; --json prints one JSON line at the end instead
+      predictions; --json prints one JSON line at the end instead. --fast-path off trains with
+      tfjs's own operations instead of the fast CPU path (default auto; also MELODY_STUDIO_FAST_PATH)
 
   convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf)> [--tune X] [--track N]
       converts a song between formats, or draws it as SVG or PDF sheet music
@@ -168,6 +171,7 @@ async function trainCommand(args: string[]): Promise<void> {
       seed: { type: 'string' },
       vocabulary: { type: 'string' },
       backend: { type: 'string' },
+      'fast-path': { type: 'string' },
       tune: { type: 'string' },
       track: { type: 'string' },
       json: { type: 'boolean' }
@@ -191,6 +195,7 @@ async function trainCommand(args: string[]): Promise<void> {
   if (checkEvery !== undefined && (!Number.isInteger(checkEvery) || checkEvery < 1)) {
     throw new OptionError(`--check-every must be a whole number ≥ 1, got ${checkEvery}`)
   }
+  const fastPath = resolveFastPathSetting(values['fast-path'], process.env)
   const backend = await chooseBackend({ force: values.backend, env: process.env })
   const json = values.json === true
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n')
@@ -219,6 +224,7 @@ async function trainCommand(args: string[]): Promise<void> {
     untilPerfect: values['until-perfect'] === true,
     checkEvery,
     signal: abort.signal,
+    fastPath,
     onEpochEnd
   }).finally(() => {
     process.off('SIGINT', onInterrupt)
@@ -231,6 +237,7 @@ async function trainCommand(args: string[]): Promise<void> {
   const summary = {
     model: kind,
     backend: backend.name,
+    trainingPath: outcome.path.name,
     params,
     epochs: outcome.epochsRun,
     perfectAtEpoch: outcome.perfectAtEpoch ?? null,
@@ -245,6 +252,7 @@ async function trainCommand(args: string[]): Promise<void> {
     console.log(JSON.stringify(summary))
     return
   }
+  console.log(`training path: ${outcome.path.reason}`)
   console.log(`trained ${outcome.epochsRun} epochs in ${formatDuration(outcome.trainMs)} (${summary.msPerEpoch} ms/epoch), ${params.toLocaleString('en')} parameters`)
   if (outcome.perfectAtEpoch !== undefined) console.log(`100 % one-step and full-song at epoch ${outcome.perfectAtEpoch}`)
   console.log(`acc: ${((last?.accuracy ?? 0) * 100).toFixed(2)}%`)

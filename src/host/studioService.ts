@@ -142,7 +142,7 @@ export class StudioService {
     private readonly training = new TrainingHost(library.modelsFolder)
   ) {
     training.on('progress', (progress) => {
-      this.running.get(progress.runId)?.history.push({ epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy })
+      this.running.get(progress.runId)?.history.push(...progress.points)
       events.onProgress(progress)
     })
     training.on('done', (result) => {

@@ -13,12 +13,14 @@ import {
   noteCodesToMelody,
   prepareSongTraining,
   readNoteCode,
+  resolveFastPathSetting,
   trainOnSong,
+  type EpochProgress,
   type Melody,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import type { PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { EpochPoint, PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 /** At most this often a progress event leaves the training process: what a chart can draw. */
 export const PROGRESS_EVERY_MS = 100
@@ -48,20 +50,29 @@ export async function trainSongRun(
   onProgress: (progress: TrainingProgress) => void
 ): Promise<TrainingResult> {
   const backend = await chooseBackend({ env: process.env })
+  const fastPath = resolveFastPathSetting(undefined, process.env)
   const { melody } = importSong(new TextEncoder().encode(request.abc), 'abc')
   const notes = melodyToPlacedCodes(melody)
   const setup = prepareSongTraining(notes, request.model, { ...request.options, epochs: request.epochs })
   let lastSent = 0
+  let pending: EpochPoint[] = []
+  let latest: EpochProgress | undefined
   const { outcome, check, model } = await trainOnSong(setup, {
     untilPerfect: request.untilPerfect,
     signal,
+    fastPath,
     onEpochEnd: (progress) => {
+      latest = progress
+      pending.push({ epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy })
       const now = performance.now()
       if (now - lastSent < PROGRESS_EVERY_MS && progress.epoch !== progress.epochs) return
       lastSent = now
-      onProgress({ runId, ...progress })
+      onProgress({ runId, ...progress, points: pending })
+      pending = []
     }
   })
+  // A run stopped early by a perfect check has epochs the throttle held back: send them too.
+  if (latest && pending.length > 0) onProgress({ runId, ...latest, points: pending })
   const params = model.countParams()
   const { notes: _notes, ...header } = melody
   await saveTrainedModel(join(modelFolder, runId), model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, header })
@@ -70,6 +81,7 @@ export async function trainSongRun(
     runId,
     model: request.model,
     backend: backend.name,
+    trainingPath: outcome.path.reason,
     params,
     epochs: outcome.epochsRun,
     trainMs: outcome.trainMs,

@@ -76,6 +76,11 @@ export interface TrainingProgress {
   readonly elapsedMs: number
   readonly etaMs: number
   readonly samplesPerSecond: number
+  /**
+   * Every epoch since the previous event, this one last: events are batched (at most one per
+   * 100 ms) so a fast run does not flood the UI, yet the curves keep every epoch.
+   */
+  readonly points: readonly EpochPoint[]
 }
 
 export interface PredictionView {
@@ -90,6 +95,8 @@ export interface TrainingResult {
   readonly runId: string
   readonly model: StudioModelKind
   readonly backend: string
+  /** Which implementation trained it (fast CPU path or tfjs) and why; absent in runs saved before it was recorded. */
+  readonly trainingPath?: string
   readonly params: number
   readonly epochs: number
   readonly trainMs: number
@@ -113,7 +120,7 @@ export interface RunRecord {
   readonly runId: string
   readonly savedAt: string
   readonly request: TrainingRequest
-  /** Loss and accuracy at each reported epoch. */
+  /** Loss and accuracy at each epoch. */
   readonly history: EpochPoint[]
   readonly result: TrainingResult
 }

@@ -39,6 +39,6 @@ export function chooseTrainingPath(
   if (setting === 'auto' && backend !== 'wasm' && backend !== 'cpu') {
     return { path: { name: 'tfjs', reason: `tfjs on the ${backend} backend (the fast path is used there only when asked for)` } }
   }
-  const why = setting === 'on' ? 'asked for' : `faster than tfjs's ${backend} backend for models this small`
+  const why = setting === 'on' ? 'asked for' : `faster here than tfjs's ${backend} backend (npm run bench measures both)`
   return { path: { name: 'fast-cpu', reason: `fast CPU path (WebAssembly SIMD kernels), ${why}` }, plan: planned.plan }
 }
