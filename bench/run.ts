@@ -143,8 +143,15 @@ if (groups.has('memory')) {
 
 const fmt = (x: number | null, unit: string) => (x === null ? '—' : `${x} ${unit}`)
 console.log(`\n${machine.cpu}, ${machine.cores} cores; backend ${machine.backend}; fast path ${machine.fastPath}; peer ${machine.peer}`)
-console.log(['case', 'engine', 'peer', 'ratio (engine/peer; < 1 = engine ahead)'].join('\t'))
-for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c.unit), c.ratio === null ? '—' : `${c.ratio}×`].join('\t'))
+console.log(['case', 'engine', 'peer', 'ratio (engine/peer; < 1 = engine ahead)', 'notes'].join('\t'))
+function notes(c: BenchCase): string {
+  if (c['epochs'] !== undefined) return `${String(c['epochs'])} epochs (peer ${String(c['peerEpochs'] ?? '—')})`
+  if (c['startMiB'] !== undefined) return `${String(c['startMiB'])} → ${String(c['endMiB'])} MiB, tensors ${String(c['tensorsStart'])} → ${String(c['tensorsEnd'])}`
+  if (c['tfjsPathMs'] !== undefined) return `tfjs path ${String(c['tfjsPathMs'])} ms`
+  if (c['engineMsPerBatch'] !== undefined) return `${String(c['engineMsPerBatch'])} vs ${String(c['peerMsPerBatch'] ?? '—')} ms per batch of ${CORPUS.batch}`
+  return ''
+}
+for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c.unit), c.ratio === null ? '—' : `${c.ratio}×`, notes(c)].join('\t'))
 mkdirSync(join(values.out ?? '', '..'), { recursive: true })
 writeFileSync(values.out ?? '', `${JSON.stringify({ date: new Date().toISOString(), machine, cases }, null, 2)}\n`)
 console.log(`written to ${values.out}`)
