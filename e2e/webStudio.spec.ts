@@ -35,6 +35,8 @@ async function openStudio(page: Page): Promise<void> {
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(studio.url)
   await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
+  // The saved song replaces the opening one when the library arrives; tests type after that.
+  await expect(page.locator('main')).toHaveAttribute('data-library', 'loaded')
   expect(errors).toEqual([])
 }
 
@@ -198,6 +200,9 @@ test('a corrupt run file is reported and skipped; the rest still loads', async (
 
 test('malformed ABC shows its line and keeps the last good score', async ({ page }) => {
   await openStudio(page)
+  // The good song first, typed here: the page's opening song comes from the library, which the
+  // tests before this one leave as they like.
+  await useNabiya(page)
   await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
   await page.getByLabel('Melody in ABC').fill('X:1\nT:Broken\nK:C\n|]\n')
   await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
