@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
+import { registerMissingWasmKernels } from './wasmMissingKernels'
 
 /**
  * Picks the fastest TensorFlow.js backend this machine can run, in this order:
@@ -84,6 +85,7 @@ export const defaultBackendLoaders: BackendLoaders = {
   },
   wasm: async () => {
     await importOptional('@tensorflow/tfjs-backend-wasm')
+    registerMissingWasmKernels()
     return activate('wasm')
   },
   cpu: async () => activate('cpu')

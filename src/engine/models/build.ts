@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs'
-import type { ModelSpec } from './spec'
+import { buildLayerStack } from './layers'
+import { featureCount, specLayers, type ModelSpec } from './spec'
 
 /**
- * Builds the layers of a spec with Keras's default initialisers (Glorot-uniform kernels,
- * orthogonal recurrent kernels, zero biases with the LSTM's forget bias at 1), each seeded
- * from `spec.seed` so a run can be repeated exactly.
+ * Builds the layers of a spec (the preset's, or the lab's) with Keras's default initialisers
+ * (Glorot-uniform kernels, orthogonal recurrent kernels, zero biases with the LSTM's forget bias
+ * at 1), each seeded from `spec.seed` so a run can be repeated exactly.
+ * @throws OptionError for a stack that cannot be built (see `buildLayerStack`)
  */
 export function buildModel(spec: ModelSpec): tf.Sequential {
   // tfjs-layers leaves a few intermediate tensors of the initialisers behind; the tidy frees
@@ -33,44 +35,19 @@ export function disposeModel(model: tf.LayersModel): void {
 }
 
 function buildLayers(spec: ModelSpec): tf.Sequential {
-  let nextSeed = spec.seed * 1000
-  const seeded = () => ({ seed: nextSeed++ })
-  const featureCount = spec.encoding === 'pitch-length' ? 2 : 1
-  const model = tf.sequential({ name: spec.kind })
-  if (spec.kind === 'mlp') {
-    model.add(
-      tf.layers.dense({
-        units: spec.units,
-        activation: 'relu',
-        inputShape: [spec.window * featureCount],
-        kernelInitializer: tf.initializers.glorotUniform(seeded())
-      })
-    )
-    model.add(
-      tf.layers.dense({ units: spec.units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform(seeded()) })
-    )
-  } else {
-    model.add(
-      tf.layers.lstm({
-        units: spec.units,
-        stateful: spec.stateful,
-        ...(spec.stateful
-          ? { batchInputShape: [spec.batchSize, spec.window, featureCount] }
-          : { inputShape: [spec.window, featureCount] }),
-        kernelInitializer: tf.initializers.glorotUniform(seeded()),
-        recurrentInitializer: tf.initializers.orthogonal({ gain: 1, ...seeded() }),
-        unitForgetBias: true
-      })
-    )
-  }
-  model.add(
-    tf.layers.dense({ units: spec.classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform(seeded()) })
-  )
-  return model
+  const input = { steps: spec.window, features: featureCount(spec.encoding), ...(spec.encoding === 'token' ? { tokens: spec.classes } : {}) }
+  return buildLayerStack(specLayers(spec), {
+    input,
+    classes: spec.classes,
+    stateful: spec.stateful,
+    batchSize: spec.batchSize,
+    seed: spec.seed
+  })
 }
 
 /** The shape one batch of inputs must have for this model. */
 export function inputShape(spec: ModelSpec, samples: number): number[] {
-  const featureCount = spec.encoding === 'pitch-length' ? 2 : 1
-  return spec.kind === 'mlp' ? [samples, spec.window * featureCount] : [samples, spec.window, featureCount]
+  if (spec.encoding === 'token') return [samples, spec.window]
+  const features = featureCount(spec.encoding)
+  return specLayers(spec)[0]?.type === 'dense' ? [samples, spec.window * features] : [samples, spec.window, features]
 }

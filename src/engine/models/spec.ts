@@ -1,5 +1,6 @@
 import { OptionError } from '../errors'
 import type { InputEncodingKind } from '../notation/vocabulary'
+import { inferLayerRows, type LayerSpec } from './layers'
 
 export const MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
@@ -20,6 +21,11 @@ export interface ModelSpec {
   readonly epochs: number
   readonly learningRate: number
   readonly seed: number
+  /**
+   * Hidden layers of a model made in the lab, replacing the preset's (the output softmax is
+   * added after them). The preset then gives only the training settings.
+   */
+  readonly layers?: readonly LayerSpec[]
 }
 
 /** The options a person may set; anything left out takes the seed's value. */
@@ -34,6 +40,8 @@ export interface ModelOptions {
   batchSize?: number
   learningRate?: number
   seed?: number
+  /** Layers instead of the preset's (see `LayerSpec`); an Embedding first makes the input token ids. */
+  layers?: readonly LayerSpec[]
 }
 
 interface ModelPreset {
@@ -84,7 +92,8 @@ export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
 export const SEED_DEFAULTS = { units: 128, window: 4, epochs: 2000, learningRate: 1e-3, seed: 5 } as const
 
 /** The input encoding of a model: the preset's, unless two features are asked for or refused. */
-export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures'>): InputEncodingKind {
+export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures' | 'layers'>): InputEncodingKind {
+  if (options.layers?.[0]?.type === 'embedding') return 'token'
   if (options.twoFeatures === undefined) return MODEL_PRESETS[kind].encoding
   return options.twoFeatures ? 'pitch-length' : 'index'
 }
@@ -109,7 +118,7 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
   if (!Number.isFinite(learningRate) || learningRate <= 0) {
     throw new OptionError(`learning rate must be a number > 0, got ${learningRate}`)
   }
-  return {
+  const spec: ModelSpec = {
     kind,
     units: wholeNumber('units', options.units ?? SEED_DEFAULTS.units, 1),
     window: wholeNumber('window', options.window ?? SEED_DEFAULTS.window, 1),
@@ -121,20 +130,40 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     shuffle: !stateful,
     epochs: wholeNumber('epochs', options.epochs ?? SEED_DEFAULTS.epochs, 1),
     learningRate,
-    seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0)
+    seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0),
+    ...(options.layers ? { layers: options.layers } : {})
   }
+  // A stack that cannot be built is refused here, with the layer that does not fit.
+  specLayerRows(spec)
+  return spec
 }
 
-/**
- * Parameter count of a spec without building it (the model screen shows it as options change).
- * Keras's counts: Dense(n) on m inputs has m·n + n; LSTM(n) on f features has 4·(n·(f + n) + n).
- */
+/** The preset's layers written as a stack: the MLP's two Dense relu layers, or one LSTM. */
+export function presetLayers(spec: Pick<ModelSpec, 'kind' | 'units'>): LayerSpec[] {
+  return spec.kind === 'mlp'
+    ? [
+        { type: 'dense', units: spec.units, activation: 'relu' },
+        { type: 'dense', units: spec.units, activation: 'relu' }
+      ]
+    : [{ type: 'lstm', units: spec.units }]
+}
+
+/** The spec's layers: the lab's when given, else the preset's. */
+export function specLayers(spec: ModelSpec): readonly LayerSpec[] {
+  return spec.layers ?? presetLayers(spec)
+}
+
+export function featureCount(encoding: InputEncodingKind): number {
+  return encoding === 'pitch-length' ? 2 : 1
+}
+
+/** Every layer's output shape and parameters, Keras's `summary()` worked out from the spec alone. */
+export function specLayerRows(spec: ModelSpec) {
+  const input = { steps: spec.window, features: featureCount(spec.encoding), ...(spec.encoding === 'token' ? { tokens: spec.classes } : {}) }
+  return inferLayerRows(specLayers(spec), input, spec.classes)
+}
+
+/** Parameter count of a spec without building it (the model screen shows it as options change). */
 export function countSpecParams(spec: ModelSpec): number {
-  const features = spec.encoding === 'pitch-length' ? 2 : 1
-  const dense = (inputs: number, units: number) => inputs * units + units
-  const hidden =
-    spec.kind === 'mlp'
-      ? dense(spec.window * features, spec.units) + dense(spec.units, spec.units)
-      : 4 * (spec.units * (features + spec.units) + spec.units)
-  return hidden + dense(spec.units, spec.classes)
+  return specLayerRows(spec).reduce((sum, row) => sum + row.params, 0)
 }

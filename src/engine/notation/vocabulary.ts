@@ -83,7 +83,7 @@ export function outputClassCount(vocabulary: Vocabulary, labels: readonly number
   return vocabulary.codes.length
 }
 
-export type InputEncodingKind = 'index' | 'pitch-length'
+export type InputEncodingKind = 'index' | 'pitch-length' | 'token'
 
 /** How one note becomes the numbers a model sees at one time step. */
 export interface InputEncoding {
@@ -100,6 +100,8 @@ export interface InputEncoding {
  */
 export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabulary): InputEncoding {
   const maxIndex = Math.max(vocabulary.codes.length - 1, 1)
+  // token ids as they are, for a model whose first layer is an Embedding
+  if (kind === 'token') return { kind, featureCount: 1, encode: (index) => [index] }
   if (kind === 'index') {
     return { kind, featureCount: 1, encode: (index) => [index / maxIndex] }
   }
