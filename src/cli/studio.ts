@@ -1,36 +1,33 @@
 #!/usr/bin/env node
 // `studio`: the command line over the engine. `npm run studio -- <command> …`
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import {
   chooseBackend,
   disposeModel,
   exportSong,
-  importSong,
   inspectSong,
-  melodyToPlacedCodes,
   songFormatOf,
   describeBackendChoice,
   resolveFastPathSetting,
+  saveTrainedModel,
   isModelKind,
   MODEL_KINDS,
   MODEL_PRESETS,
   OptionError,
-  parseNoteCodes,
   prepareSongTraining,
   SongError,
   StudioError,
   TrainingCancelledError,
   trainOnSong,
   type EpochProgress,
-  type Melody,
-  type PlacedNoteCode,
-  type SongFormat,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
 import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import { formatDuration, renderProgressBar } from './progress'
+import { generateCommand, readLayersOption, summaryCommand } from './labCommands'
+import { numberOption, readMelody, readSong, readSongBytes } from './songInput'
 
 const USAGE = `usage: npm run studio -- <command> [options]
 
@@ -40,10 +37,19 @@ commands:
   train <song> --model <${MODEL_KINDS.join('|')}> [--epochs N] [--until-perfect]
         [--check-every 10] [--units 128] [--window 4] [--batch-size N] [--learning-rate 0.001]
         [--seed 5] [--vocabulary auto|seed|song] [--backend tfjs-node-gpu|tfjs-node|wasm|cpu]
-        [--fast-path auto|on|off] [--json]
+        [--fast-path auto|on|off] [--layers <json|file.json>] [--save <folder>] [--json]
       trains one of the seed tutorial's models on a song and prints its one-step and full-song
       predictions; --json prints one JSON line at the end instead. --fast-path off trains with
       tfjs's own operations instead of the fast CPU path (default auto; also MELODY_STUDIO_FAST_PATH)
+
+  summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]
+      the model as Keras's summary() prints it (layers, output shapes, parameters) and a diagram
+      of its layers; --layers gives the lab's layers instead of the preset's, e.g.
+      '[{"type":"embedding","outputDim":16},{"type":"gru","units":64}]'
+  generate <model folder> (--notes N | --bars N) [--prime <song>] [--temperature 1] [--top-k K]
+        [--seed 1] [--variations 1] [--out <file.(abc|mid|codes)>] [--json]
+      continues a melody with a model saved by train --save: greedy at temperature 0, sampled
+      above; notes never cross a bar line and the result ends on one
 
   convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf)> [--tune X] [--track N]
       converts a song between formats, or draws it as SVG or PDF sheet music
@@ -53,67 +59,6 @@ commands:
 songs: note codes (.codes, .txt), ABC (.abc; --tune picks a tune by its X: number) or MIDI
 (.mid; --track picks a track, else the most melodic one), e.g. ../shared/songs/nabiya.codes
 exit codes: 0 done, 2 bad input or options, 130 cancelled`
-
-interface SongFileOptions {
-  tune?: string
-  track?: string
-}
-
-async function readSongBytes(path: string | undefined): Promise<{ path: string; bytes: Uint8Array; format: SongFormat }> {
-  if (!path) throw new OptionError('no song given: name a song file (.codes, .abc or .mid), e.g. ../shared/songs/nabiya.codes')
-  const format = songFormatOf(path)
-  if (!format) throw new OptionError(`${path}: unknown song format; use .codes, .abc, .mid or .midi`)
-  try {
-    return { path, bytes: new Uint8Array(await readFile(path)), format }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new OptionError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`}`)
-  }
-}
-
-function wholeNumberOption(name: string, text: string | undefined): number | undefined {
-  const value = numberOption(name, text)
-  if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new OptionError(`--${name} must be a whole number ≥ 0, got ${value}`)
-  return value
-}
-
-type SongFile = Awaited<ReturnType<typeof readSongBytes>>
-
-/** Runs `read` on a file's bytes; a song error comes out naming the file. */
-function fromFile<T>(file: SongFile, read: () => T): T {
-  try {
-    return read()
-  } catch (error) {
-    if (error instanceof StudioError) throw new SongError(`${file.path}: ${error.message}`)
-    throw error
-  }
-}
-
-function melodyOf(file: SongFile, options: SongFileOptions): Melody {
-  const { melody, warnings } = fromFile(file, () =>
-    importSong(file.bytes, file.format, { tune: options.tune, track: wholeNumberOption('track', options.track) })
-  )
-  for (const warning of warnings) process.stderr.write(`studio: warning: ${file.path}: ${warning}\n`)
-  return melody
-}
-
-async function readMelody(path: string | undefined, options: SongFileOptions): Promise<Melody> {
-  return melodyOf(await readSongBytes(path), options)
-}
-
-/** Note codes keep their place in the text for error messages; other formats go through a melody. */
-async function readSong(path: string | undefined, options: SongFileOptions = {}): Promise<PlacedNoteCode[]> {
-  const file = await readSongBytes(path)
-  if (file.format === 'codes') return fromFile(file, () => parseNoteCodes(new TextDecoder().decode(file.bytes)))
-  return melodyToPlacedCodes(melodyOf(file, options))
-}
-
-function numberOption(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const value = Number(text)
-  if (text.trim() === '' || Number.isNaN(value)) throw new OptionError(`--${name} must be a number, got '${text}'`)
-  return value
-}
 
 const codesOf = (indices: readonly number[], vocabulary: Vocabulary): string[] =>
   indices.map((index) => vocabulary.codes[index] ?? `?${index}`)
@@ -172,6 +117,8 @@ async function trainCommand(args: string[]): Promise<void> {
       vocabulary: { type: 'string' },
       backend: { type: 'string' },
       'fast-path': { type: 'string' },
+      layers: { type: 'string' },
+      save: { type: 'string' },
       tune: { type: 'string' },
       track: { type: 'string' },
       json: { type: 'boolean' }
@@ -189,7 +136,8 @@ async function trainCommand(args: string[]): Promise<void> {
     batchSize: numberOption('batch-size', values['batch-size']),
     learningRate: numberOption('learning-rate', values['learning-rate']),
     seed: numberOption('seed', values.seed),
-    vocabulary: vocabularyChoice(values.vocabulary)
+    vocabulary: vocabularyChoice(values.vocabulary),
+    layers: await readLayersOption(values.layers)
   })
   const checkEvery = numberOption('check-every', values['check-every'])
   if (checkEvery !== undefined && (!Number.isInteger(checkEvery) || checkEvery < 1)) {
@@ -232,7 +180,12 @@ async function trainCommand(args: string[]): Promise<void> {
   })
   const { outcome, check, model } = result
   const params = model.countParams()
-  disposeModel(model)
+  try {
+    if (values.save) await saveTrainedModel(values.save, model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song })
+  } finally {
+    disposeModel(model)
+  }
+  if (values.save) log(`saved the trained model in ${values.save}`)
   const last = outcome.history.at(-1)
   const summary = {
     model: kind,
@@ -318,6 +271,12 @@ async function main(argv: string[]): Promise<number> {
       case 'inspect':
         await inspectCommand(rest)
         return 0
+      case 'summary':
+        await summaryCommand(rest)
+        return 0
+      case 'generate':
+        await generateCommand(rest)
+        return 0
       case undefined:
       case 'help':
       case '--help':
@@ -325,7 +284,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(USAGE)
         return command === undefined ? 2 : 0
       default:
-        throw new OptionError(`unknown command '${command}': try dataset, train, convert or inspect (npm run studio -- help)`)
+        throw new OptionError(`unknown command '${command}': try dataset, train, summary, generate, convert or inspect (npm run studio -- help)`)
     }
   } catch (error) {
     if (error instanceof TrainingCancelledError) {

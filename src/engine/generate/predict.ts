@@ -24,9 +24,18 @@ export function scorePrediction(truth: readonly number[], predicted: readonly nu
   return { indices, accuracy: predicted.length === 0 ? 0 : 1 - wrong.length / predicted.length, wrong }
 }
 
+/** The first index of the largest value (tfjs's argMax picks the first of equal ones too). */
+export function argMax(values: ArrayLike<number>): number {
+  let best = 0
+  for (let j = 1; j < values.length; j++) if ((values[j] ?? 0) > (values[best] ?? 0)) best = j
+  return best
+}
+
 /** Predicts the next note from a window's features, one window at a time. */
 export interface NotePredictor {
   next(features: readonly (readonly number[])[]): number
+  /** The model's probability for every class after this window (a stateful model's state moves on). */
+  probabilities(features: readonly (readonly number[])[]): Float32Array
   resetStates(): void
   dispose(): void
 }
@@ -39,16 +48,15 @@ export function tfjsPredictor(model: tf.LayersModel, spec: ModelSpec): NotePredi
   const twin = spec.stateful && spec.batchSize !== 1 ? buildModel({ ...spec, batchSize: 1 }) : undefined
   if (twin) twin.setWeights(model.getWeights())
   const single = twin ?? model
+  const probabilities = (features: readonly (readonly number[])[]) => {
+    const output = tf.tidy(() => single.predictOnBatch(tf.tensor(features.flat(), inputShape(spec, 1))) as tf.Tensor)
+    const values = output.dataSync() as Float32Array
+    output.dispose()
+    return values
+  }
   return {
-    next(features) {
-      const probabilities = tf.tidy(() => {
-        const x = tf.tensor(features.flat(), inputShape(spec, 1))
-        return (single.predictOnBatch(x) as tf.Tensor).argMax(-1)
-      })
-      const [index] = probabilities.dataSync()
-      probabilities.dispose()
-      return index ?? 0
-    },
+    next: (features) => argMax(probabilities(features)),
+    probabilities,
     resetStates() {
       if (spec.stateful) single.resetStates()
     },
@@ -60,14 +68,10 @@ export function tfjsPredictor(model: tf.LayersModel, spec: ModelSpec): NotePredi
 
 /** Predictions by the fast CPU path's copy of the network (one row; a stateful one starts from zero). */
 export function fastPredictor(network: FastNetwork): NotePredictor {
-  const classes = network.plan.classes
+  const probabilities = (features: readonly (readonly number[])[]) => network.predict(features.flat(), [0])
   return {
-    next(features) {
-      const probabilities = network.predict(features.flat(), [0])
-      let best = 0
-      for (let j = 1; j < classes; j++) if ((probabilities[j] ?? 0) > (probabilities[best] ?? 0)) best = j
-      return best
-    },
+    next: (features) => argMax(probabilities(features)),
+    probabilities,
     resetStates: () => network.resetStates(),
     dispose: () => undefined
   }

@@ -43,7 +43,8 @@ const count = (n: number) => n.toLocaleString('en')
 /** The summary as Keras prints it. */
 export function formatSummary(summary: ModelSummary, title = 'sequential'): string {
   const rule = '_'.repeat(72)
-  const line = (a: string, b: string, c: string) => ` ${a.padEnd(32)}${b.padEnd(26)}${c}`
+  const cell = (text: string, width: number) => (text.length < width ? text.padEnd(width) : `${text} `)
+  const line = (a: string, b: string, c: string) => ` ${cell(a, 32)}${cell(b, 26)}${c}`
   return [
     `Model: "${title}"`,
     rule,

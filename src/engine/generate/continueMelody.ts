@@ -1,0 +1,135 @@
+import { OptionError } from '../errors'
+import { TICKS_PER_WHOLE, type Meter } from '../notation/melody'
+import { noteCodeFor, readNoteCode, type NoteCode } from '../notation/noteCodes'
+import type { InputEncoding, Vocabulary } from '../notation/vocabulary'
+import { seededRandom } from '../training/random'
+import { argMax, type NotePredictor } from './predict'
+
+/** How the next note is picked from the model's probabilities. */
+export interface SamplingOptions {
+  /** 0 picks the likeliest note (greedy); 1 samples the model's distribution; higher flattens it. */
+  readonly temperature: number
+  /** Sample among the k likeliest notes only (all when left out). */
+  readonly topK?: number
+}
+
+export interface ContinueOptions extends SamplingOptions {
+  /** Notes to add (the last bar is then completed, so the melody ends on a bar line). */
+  readonly notes?: number
+  /** Or whole bars to add. */
+  readonly bars?: number
+  /** Melodies to make, each from its own stream of random numbers (default 1). */
+  readonly variations?: number
+  /** The first variation's random seed; variation i uses seed + i. */
+  readonly seed: number
+  readonly meter: Meter
+}
+
+/** One continuation: the prime as given, then the generated notes. */
+export interface Continuation {
+  readonly seed: number
+  /** The generated notes only, as codes (a rest may close the last bar where no note of the vocabulary fits). */
+  readonly generated: NoteCode[]
+  /** Class indices of the generated notes that came from the model (not the closing rest). */
+  readonly indices: number[]
+}
+
+/**
+ * Draws one class from probabilities under a temperature and top-k, with `random` in [0, 1).
+ * Classes whose duration does not fit are excluded by `allowed`. Temperature 0 is argmax.
+ */
+export function sampleClass(probabilities: ArrayLike<number>, options: SamplingOptions, random: () => number, allowed?: (index: number) => boolean): number | undefined {
+  const candidates: { index: number; logit: number }[] = []
+  for (let i = 0; i < probabilities.length; i++) {
+    if (allowed && !allowed(i)) continue
+    candidates.push({ index: i, logit: Math.log(Math.max(probabilities[i] ?? 0, 1e-30)) })
+  }
+  if (candidates.length === 0) return undefined
+  if (options.temperature <= 0) {
+    const masked = Array.from({ length: probabilities.length }, (_, i) => (allowed && !allowed(i) ? -1 : (probabilities[i] ?? 0)))
+    return argMax(masked)
+  }
+  candidates.sort((a, b) => b.logit - a.logit)
+  const kept = candidates.slice(0, options.topK && options.topK > 0 ? options.topK : candidates.length)
+  const top = kept[0]?.logit ?? 0
+  const weights = kept.map((c) => Math.exp((c.logit - top) / options.temperature))
+  const total = weights.reduce((a, b) => a + b, 0)
+  let threshold = random() * total
+  for (let i = 0; i < kept.length; i++) {
+    threshold -= weights[i] ?? 0
+    if (threshold < 0) return kept[i]?.index
+  }
+  return kept.at(-1)?.index
+}
+
+function checkOptions(options: ContinueOptions): void {
+  if (!(options.temperature >= 0) || !Number.isFinite(options.temperature)) throw new OptionError(`temperature must be a number ≥ 0, got ${options.temperature}`)
+  if (options.topK !== undefined && (!Number.isInteger(options.topK) || options.topK < 1)) throw new OptionError(`top-k must be a whole number ≥ 1, got ${options.topK}`)
+  if ((options.notes === undefined) === (options.bars === undefined)) throw new OptionError('give either a number of notes or a number of bars')
+  const amount = options.notes ?? options.bars ?? 0
+  if (!Number.isInteger(amount) || amount < 1 || amount > 10_000) throw new OptionError(`the length must be a whole number from 1 to 10000, got ${amount}`)
+  const variations = options.variations ?? 1
+  if (!Number.isInteger(variations) || variations < 1 || variations > 100) throw new OptionError(`variations must be a whole number from 1 to 100, got ${variations}`)
+}
+
+/**
+ * Continues a melody from its last notes. The model hears the prime window by window (a
+ * stateful model builds up its state over the whole prime), then every note it picks. Notes
+ * never cross a bar line: only notes that fit in what is left of the bar may be picked, so the
+ * result fills whole bars of the meter; where no note of the vocabulary fits, a rest closes the
+ * bar. With `notes`, generation goes on after the last note until its bar is full.
+ * @throws OptionError for options out of range, or a prime shorter than the model's window
+ */
+export function continueMelody(
+  predictor: NotePredictor,
+  window: number,
+  encoding: InputEncoding,
+  vocabulary: Vocabulary,
+  prime: readonly number[],
+  options: ContinueOptions
+): Continuation[] {
+  checkOptions(options)
+  if (prime.length < window) throw new OptionError(`the prime needs at least ${window} notes (the model's window), got ${prime.length}`)
+  const durations = vocabulary.codes.map((code) => readNoteCode(code)?.ticks ?? 0)
+  const barTicks = (TICKS_PER_WHOLE * options.meter.numerator) / options.meter.denominator
+  const primeTicks = prime.reduce((sum, index) => sum + (durations[index] ?? 0), 0)
+  const results: Continuation[] = []
+  for (let variation = 0; variation < (options.variations ?? 1); variation++) {
+    const seed = options.seed + variation
+    const random = seededRandom(seed)
+    const heard = [...prime]
+    const generated: NoteCode[] = []
+    const indices: number[] = []
+    predictor.resetStates()
+    // Warm a stateful model up on the prime's windows; the last window's prediction is the first note.
+    let probabilities: ArrayLike<number> = new Float32Array()
+    for (let end = window; end <= prime.length; end++) probabilities = predictor.probabilities(heard.slice(end - window, end).map((i) => encoding.encode(i)))
+    let position = primeTicks % barTicks
+    let barsDone = 0
+    for (;;) {
+      const left = barTicks - position
+      const next = sampleClass(probabilities, options, random, (index) => (durations[index] ?? 0) > 0 && (durations[index] ?? 0) <= left)
+      let ticks: number
+      if (next === undefined) {
+        generated.push(noteCodeFor(null, left))
+        ticks = left
+      } else {
+        generated.push(readNoteCode(vocabulary.codes[next] ?? '') ?? noteCodeFor(null, durations[next] ?? 0))
+        indices.push(next)
+        heard.push(next)
+        ticks = durations[next] ?? 0
+      }
+      position += ticks
+      if (position >= barTicks) {
+        position -= barTicks
+        barsDone++
+      }
+      const done = options.bars !== undefined ? barsDone >= options.bars : generated.length >= (options.notes ?? 0) && position === 0
+      if (done) break
+      if (next !== undefined) probabilities = predictor.probabilities(heard.slice(-window).map((i) => encoding.encode(i)))
+    }
+    predictor.resetStates()
+    results.push({ seed, generated, indices })
+  }
+  return results
+}
