@@ -290,6 +290,28 @@ export class FastNetwork {
     return totals
   }
 
+  /** Loss and hits of a batch without touching the weights or their gradients' use. */
+  evaluate(samples: ArrayLike<number>, labels: ArrayLike<number>, rows: readonly number[]): BatchTotals {
+    this.checkRows(rows.length)
+    this.stageInput(samples, rows)
+    return this.lossAndGradient(this.forward(rows.length), labels, rows)
+  }
+
+  /** Copies of every weight array, in the model's order. */
+  weightArrays(): Float32Array[] {
+    const heap = this.arena.heap
+    return this.layers.flatMap((layer) => layer.parameters.map((p) => heap.slice(p.weights.start, p.weights.start + p.weights.length)))
+  }
+
+  /** Puts back weight arrays taken with `weightArrays`. */
+  setWeightArrays(arrays: readonly Float32Array[]): void {
+    const parameters = this.layers.flatMap((layer) => layer.parameters)
+    parameters.forEach((p, i) => {
+      const values = arrays[i]
+      if (values) this.arena.heap.set(values, p.weights.start)
+    })
+  }
+
   /** The gradient of every weight array, in the model's weight order. */
   gradientArrays(): Float32Array[] {
     const heap = this.arena.heap

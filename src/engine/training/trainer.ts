@@ -8,6 +8,7 @@ import { inputShape } from '../models/build'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { epochBatches } from './batches'
+import { MetricWatch, type CheckpointOptions, type EarlyStoppingOptions, type ReduceLrOnPlateauOptions } from './callbacks'
 import { seededRandom } from './random'
 
 /** Reported after every epoch. Times are training time only: checks are not counted. */
@@ -19,6 +20,11 @@ export interface EpochProgress {
   readonly elapsedMs: number
   readonly etaMs: number
   readonly samplesPerSecond: number
+  /** Set when the run has validation data. */
+  readonly valLoss?: number
+  readonly valAccuracy?: number
+  /** The learning rate this epoch trained with (ReduceLROnPlateau lowers it). */
+  readonly learningRate?: number
 }
 
 /** A one-step and full-song check of the model against the song, made every few epochs. */
@@ -39,6 +45,13 @@ export interface TrainOptions {
   readonly onCheck?: (check: SongCheck) => void
   /** Train with the fast CPU path where it applies (`auto`, the default), always, or never. */
   readonly fastPath?: FastPathSetting
+  /** Windows held out (songs not trained on, same encoding): val_loss and val_accuracy each epoch. */
+  readonly validation?: WindowDataset
+  readonly earlyStopping?: EarlyStoppingOptions
+  readonly reduceLrOnPlateau?: ReduceLrOnPlateauOptions
+  readonly checkpoint?: CheckpointOptions
+  /** Go on from a checkpoint of this epoch: epochs are numbered on from it (Adam starts afresh). */
+  readonly resumeAfterEpoch?: number
 }
 
 export interface TrainingOutcome {
@@ -49,6 +62,10 @@ export interface TrainingOutcome {
   readonly perfectAtEpoch: number | undefined
   /** Which implementation trained the model, and why. */
   readonly path: TrainingPath
+  /** Set when early stopping ended the run: the epoch it stopped at and the best one. */
+  readonly stoppedEarly?: { readonly epoch: number; readonly bestEpoch: number }
+  /** The best epoch of the early-stopping monitor (its weights are the model's when restoring). */
+  readonly bestEpoch?: number
 }
 
 /** What the trainer needs about the song: its dataset, its notes as indices and how to encode them. */
@@ -164,12 +181,47 @@ export async function trainEpoch(
   }
 }
 
+/**
+ * Summed cross-entropy and hits of a model over windows, with tfjs, without training. A stateful
+ * model walks them as one stream (in batches of its fixed size) from a zero state.
+ */
+export function evaluateModel(model: tf.LayersModel, spec: ModelSpec, dataset: WindowDataset): EpochTotals {
+  const rows = spec.stateful ? spec.batchSize : 256
+  const count = dataset.labels.length - (spec.stateful ? dataset.labels.length % rows : 0)
+  let lossSum = 0
+  let correct = 0
+  if (spec.stateful) model.resetStates()
+  for (let start = 0; start < count; start += rows) {
+    const end = Math.min(start + rows, count)
+    const [loss, hits] = tf.tidy(() => {
+      const x = tf.tensor(dataset.inputs.slice(start, end).flat(2), inputShape(spec, end - start))
+      const labels = tf.tensor1d(dataset.labels.slice(start, end), 'int32')
+      const probabilities = model.predictOnBatch(x) as tf.Tensor2D
+      const y = tf.oneHot(labels, spec.classes).toFloat()
+      return [tf.metrics.categoricalCrossentropy(y, probabilities).sum(), tf.equal(probabilities.argMax(-1), labels).sum()].map((t) => t.dataSync()[0] ?? 0)
+    })
+    lossSum += loss ?? 0
+    correct += hits ?? 0
+  }
+  if (spec.stateful) model.resetStates()
+  // windows left over by a stateful batch count at the mean of the rest
+  const scale = dataset.labels.length / Math.max(count, 1)
+  return { lossSum: lossSum * scale, correct: correct * scale }
+}
+
 /** One implementation of training: tfjs's operations or the fast CPU path. */
 interface EpochRunner {
   readonly path: TrainingPath
   resetStates(): void
   runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number, yieldNow: () => Promise<void>): Promise<EpochTotals>
+  /** Loss and hits over a dataset without training (a stateful model walks it as one stream). */
+  evaluate(dataset: WindowDataset): EpochTotals
   check(epoch: number): SongCheck
+  setLearningRate(learningRate: number): void
+  /** A copy of the weights, to go back to (restore_best_weights). */
+  snapshot(): () => void
+  /** Puts the current weights into the tfjs model (before a checkpoint is saved). */
+  syncModel(): void
   /** Leaves the trained weights in the tfjs model and frees what the runner made. */
   finish(): void
 }
@@ -177,15 +229,27 @@ interface EpochRunner {
 function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, path: TrainingPath): EpochRunner {
   const optimizer = tf.train.adam(spec.learningRate)
   const tensors = sampleTensors(spec, data.dataset)
+  const snapshots: tf.Tensor[][] = []
   return {
     path,
     resetStates: () => {
       if (spec.stateful) model.resetStates()
     },
     runEpoch: (batches, signal, epochsDone, yieldNow) => trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow),
+    evaluate: (dataset) => evaluateModel(model, spec, dataset),
     check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
+    setLearningRate: (learningRate) => {
+      // tfjs's Adam reads its learning rate at every step
+      ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate
+    },
+    snapshot() {
+      const weights = model.getWeights().map((weight) => weight.clone())
+      snapshots.push(weights)
+      return () => model.setWeights(weights)
+    },
+    syncModel: () => undefined,
     finish: () => {
-      tf.dispose([tensors.xs, tensors.labels, tensors.ys])
+      tf.dispose([tensors.xs, tensors.labels, tensors.ys, ...snapshots.flat()])
       optimizer.dispose()
       if (spec.stateful) model.resetStates()
     }
@@ -193,7 +257,7 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
 }
 
 function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, plan: NetworkPlan, path: TrainingPath): EpochRunner {
-  const network = new FastNetwork(plan, spec.batchSize)
+  const network = new FastNetwork(plan, Math.max(spec.batchSize, spec.stateful ? 1 : 64))
   network.readWeightsFrom(model)
   const samples = Float32Array.from(data.dataset.inputs.flat(2))
   const labels = Int32Array.from(data.dataset.labels)
@@ -214,7 +278,31 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
       }
       return { lossSum, correct }
     },
+    evaluate(dataset) {
+      const inputs = Float32Array.from(dataset.inputs.flat(2))
+      const targets = Int32Array.from(dataset.labels)
+      const rows = spec.stateful ? spec.batchSize : network.maxRows
+      const count = dataset.labels.length - (spec.stateful ? dataset.labels.length % rows : 0)
+      let lossSum = 0
+      let correct = 0
+      network.resetStates()
+      for (let start = 0; start < count; start += rows) {
+        const totals = network.evaluate(inputs, targets, Array.from({ length: Math.min(rows, count - start) }, (_, i) => start + i))
+        lossSum += totals.lossSum
+        correct += totals.correct
+      }
+      network.resetStates()
+      return { lossSum: (lossSum / Math.max(count, 1)) * dataset.labels.length, correct: (correct / Math.max(count, 1)) * dataset.labels.length }
+    },
     check: (epoch) => checkWithPredictor(predictor, spec, data, epoch),
+    setLearningRate: (learningRate) => {
+      adam.learningRate = learningRate
+    },
+    snapshot() {
+      const weights = network.weightArrays()
+      return () => network.setWeightArrays(weights)
+    },
+    syncModel: () => network.writeWeightsTo(model),
     finish: () => {
       network.writeWeightsTo(model)
       if (spec.stateful) model.resetStates()
@@ -227,6 +315,8 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
  * shuffles with Math.random), a stateful model's state is reset at every epoch start as the seed
  * does with `reset_states()`, and cancellation works between batches. Small models train on the
  * fast CPU path (see `chooseTrainingPath`); either way the trained weights end up in `model`.
+ * With validation data every epoch also reports val_loss and val_accuracy, which the callbacks
+ * (early stopping, learning rate on plateau, best-only checkpoints) may watch.
  * @throws TrainingCancelledError when `signal` is aborted
  */
 export async function trainModel(
@@ -238,14 +328,25 @@ export async function trainModel(
   const samples = data.dataset.labels.length
   const checkEvery = Math.max(1, options.checkEvery ?? 10)
   const random = seededRandom(spec.seed)
+  const firstEpoch = (options.resumeAfterEpoch ?? 0) + 1
+  // A resumed run shuffles its epochs as the uninterrupted run would have.
+  for (let epoch = 1; epoch < firstEpoch; epoch++) epochBatches(spec, samples, random)
   const chosen = chooseTrainingPath(model, options.fastPath ?? 'auto')
   const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
   const history: EpochProgress[] = []
   const yieldNow = eventLoopYielder()
+  const early = options.earlyStopping
+  const earlyWatch = early ? new MetricWatch(early.monitor, early.minDelta) : undefined
+  const plateau = options.reduceLrOnPlateau
+  const plateauWatch = plateau ? new MetricWatch(plateau.monitor, plateau.minDelta) : undefined
+  const checkpointWatch = options.checkpoint ? new MetricWatch(options.checkpoint.monitor) : undefined
+  let restoreBest: (() => void) | undefined
+  let learningRate = spec.learningRate
   let trainMs = 0
   let perfectAtEpoch: number | undefined
+  let stoppedEarly: TrainingOutcome['stoppedEarly']
   try {
-    for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= spec.epochs; epoch++) {
       const started = performance.now()
       runner.resetStates()
       const batches = epochBatches(spec, samples, random)
@@ -253,17 +354,43 @@ export async function trainModel(
       runner.resetStates()
       const epochMs = performance.now() - started
       trainMs += epochMs
+      const validation = options.validation ? runner.evaluate(options.validation) : undefined
+      const validationCount = options.validation?.labels.length ?? 0
       const progress: EpochProgress = {
         epoch,
         epochs: spec.epochs,
         loss: totals.lossSum / samples,
         accuracy: totals.correct / samples,
+        ...(validation ? { valLoss: validation.lossSum / validationCount, valAccuracy: validation.correct / validationCount } : {}),
+        learningRate,
         elapsedMs: trainMs,
-        etaMs: (trainMs / epoch) * (spec.epochs - epoch),
+        etaMs: (trainMs / (epoch - firstEpoch + 1)) * (spec.epochs - epoch),
         samplesPerSecond: samples / (epochMs / 1000)
       }
       history.push(progress)
       options.onEpochEnd?.(progress)
+      if (checkpointWatch?.update(progress)) {
+        runner.syncModel()
+        await options.checkpoint?.save(epoch)
+      }
+      if (earlyWatch && early) {
+        if (earlyWatch.update(progress) && early.restoreBestWeights) restoreBest = runner.snapshot()
+        if (earlyWatch.waited >= early.patience) {
+          stoppedEarly = { epoch, bestEpoch: earlyWatch.bestEpoch }
+          break
+        }
+      }
+      if (plateauWatch && plateau) {
+        plateauWatch.update(progress)
+        if (plateauWatch.waited >= plateau.patience) {
+          const lowered = Math.max(learningRate * plateau.factor, plateau.minLearningRate ?? 0)
+          if (lowered < learningRate) {
+            learningRate = lowered
+            runner.setLearningRate(learningRate)
+          }
+          plateauWatch.waited = 0
+        }
+      }
       if (options.untilPerfect && (epoch % checkEvery === 0 || epoch === spec.epochs)) {
         const check = runner.check(epoch)
         options.onCheck?.(check)
@@ -273,8 +400,10 @@ export async function trainModel(
         }
       }
     }
+    // Keras restores the best weights when it stops early; we also do at the end of the epochs.
+    restoreBest?.()
   } finally {
     runner.finish()
   }
-  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path }
+  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path, stoppedEarly, bestEpoch: earlyWatch?.bestEpoch }
 }
