@@ -5,6 +5,7 @@ import { basename, extname, join, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   buildModel,
+  chooseBackend,
   continueMelody,
   disposeModel,
   exportSong,
@@ -70,6 +71,7 @@ export async function summaryCommand(args: string[]): Promise<void> {
     window: numberOption('window', values.window),
     vocabulary
   })
+  await chooseBackend({ env: process.env })
   const model = buildModel(setup.spec)
   const summary = summarizeModel(model)
   disposeModel(model)
@@ -108,6 +110,7 @@ export async function generateCommand(args: string[]): Promise<void> {
   })
   const folder = positionals[0]
   if (!folder) throw new OptionError('generate needs the folder of a saved model (train … --save <folder>)')
+  await chooseBackend({ env: process.env })
   const { model, info } = await loadTrainedModel(folder).catch((error: Error) => {
     throw new OptionError(`${folder}: ${error.message}`)
   })

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `studio`: the command line over the engine. `npm run studio -- <command> …`
 import { writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   chooseBackend,
@@ -10,6 +11,7 @@ import {
   songFormatOf,
   describeBackendChoice,
   resolveFastPathSetting,
+  saveRunRecord,
   saveTrainedModel,
   isModelKind,
   MODEL_KINDS,
@@ -21,11 +23,13 @@ import {
   TrainingCancelledError,
   trainOnSong,
   type EpochProgress,
+  type Melody,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
 import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import { formatDuration, renderProgressBar } from './progress'
+import { compareCommand, trainCorpusCommand } from './corpusCommands'
 import { generateCommand, readLayersOption, summaryCommand } from './labCommands'
 import { numberOption, readMelody, readSong, readSongBytes } from './songInput'
 
@@ -42,6 +46,14 @@ commands:
       predictions; --json prints one JSON line at the end instead. --fast-path off trains with
       tfjs's own operations instead of the fast CPU path (default auto; also MELODY_STUDIO_FAST_PATH)
 
+  train-corpus <songs…> [--model lstm] [--layers <json|file>] [--epochs 20] [--window 16]
+        [--batch-size 64] [--validation 0.1] [--transpose N] [--early-stopping val_loss:5]
+        [--reduce-lr val_loss:0.5:2] [--save <folder>] [--csv <file>]
+      trains on many songs (every tune of .abc files, .mid files, folders): split by song into
+      training and validation, one vocabulary, optional transposition by ±N semitones; --save
+      keeps the best epoch (val_loss, or the early-stopping monitor) and a run record
+  compare <run folder…> [--csv <file>]
+      a table of saved runs (model, parameters, epochs, time, accuracies), and their curves as CSV
   summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]
       the model as Keras's summary() prints it (layers, output shapes, parameters) and a diagram
       of its layers; --layers gives the lab's layers instead of the preset's, e.g.
@@ -98,6 +110,11 @@ function vocabularyChoice(text: string | undefined): 'auto' | 'seed' | 'song' | 
 
 function predictionJson(prediction: SongPrediction, vocabulary: Vocabulary) {
   return { accuracy: prediction.accuracy, notes: codesOf(prediction.indices, vocabulary), wrong: prediction.wrong }
+}
+
+function headerOf(melody: Melody): Omit<Melody, 'notes'> {
+  const { notes: _notes, ...header } = melody
+  return header
 }
 
 async function trainCommand(args: string[]): Promise<void> {
@@ -181,11 +198,30 @@ async function trainCommand(args: string[]): Promise<void> {
   const { outcome, check, model } = result
   const params = model.countParams()
   try {
-    if (values.save) await saveTrainedModel(values.save, model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song })
+    if (values.save) {
+      // the song's title, tempo, meter and key, so generation writes bars of the right length
+      const header = /\.(abc|midi?)$/i.test(positionals[0] ?? '') ? headerOf(await readMelody(positionals[0], values)) : undefined
+      await saveTrainedModel(values.save, model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, ...(header ? { header } : {}) })
+    }
   } finally {
     disposeModel(model)
   }
-  if (values.save) log(`saved the trained model in ${values.save}`)
+  if (values.save) {
+    await saveRunRecord(values.save, {
+      name: basename(values.save),
+      kind,
+      ...(setup.spec.layers ? { layers: setup.spec.layers } : {}),
+      params,
+      trainedOn: positionals[0] ?? '',
+      epochs: outcome.epochsRun,
+      trainMs: outcome.trainMs,
+      path: outcome.path.name,
+      history: outcome.history,
+      oneStep: check.oneStep.accuracy,
+      fullSong: check.fullSong.accuracy
+    })
+    log(`saved the trained model and its run record in ${values.save}`)
+  }
   const last = outcome.history.at(-1)
   const summary = {
     model: kind,
@@ -271,6 +307,12 @@ async function main(argv: string[]): Promise<number> {
       case 'inspect':
         await inspectCommand(rest)
         return 0
+      case 'train-corpus':
+        await trainCorpusCommand(rest)
+        return 0
+      case 'compare':
+        await compareCommand(rest)
+        return 0
       case 'summary':
         await summaryCommand(rest)
         return 0
@@ -284,7 +326,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(USAGE)
         return command === undefined ? 2 : 0
       default:
-        throw new OptionError(`unknown command '${command}': try dataset, train, summary, generate, convert or inspect (npm run studio -- help)`)
+        throw new OptionError(`unknown command '${command}': try dataset, train, train-corpus, compare, summary, generate, convert or inspect (npm run studio -- help)`)
     }
   } catch (error) {
     if (error instanceof TrainingCancelledError) {

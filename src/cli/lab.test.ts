@@ -1,0 +1,74 @@
+// The model lab's commands, run as a person runs them: layers from JSON, summary, train with
+// --save, generate from the saved model, train on a folder of songs, compare the runs.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { readWithMido } from '../engine/testing/mido'
+import { NABIYA_CODES_PATH, REPO_ROOT } from '../engine/testing/seedSong'
+
+function studio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/studio.ts'), ...args], { cwd: REPO_ROOT }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr })
+    )
+  })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'studio-lab-'))
+
+describe('model lab on the command line', () => {
+  it('summary prints Keras’s table and a diagram for a JSON layer stack, and names a bad field', async () => {
+    const layers = '[{"type":"embedding","outputDim":8},{"type":"gru","units":16,"returnSequences":true},{"type":"simple-rnn","units":8}]'
+    const run = await studio('summary', NABIYA_CODES_PATH, '--layers', layers)
+    expect(run.code).toBe(0)
+    // Embedding 12·8 (seed vocabulary: 12 classes), GRU 3·(16·24+16), SimpleRNN 8·(16+8)+8, Dense 8·12+12: 96+1200+200+108
+    expect(run.stdout).toContain('Total params: 1,604')
+    expect(run.stdout).toMatch(/GRU\)\s+\(None, 4, 16\)\s+1200/)
+    expect(run.stdout).toContain('▼')
+    const bad = await studio('summary', NABIYA_CODES_PATH, '--layers', '[{"type":"lstm","units":-3}]')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--layers: layers\[1\]\.units: /)
+  })
+
+  it('train --save keeps the model and its run; generate continues it in whole bars, the same for the same seed', async () => {
+    const folder = join(dir, 'nabiya-2f')
+    const train = await studio('train', join(REPO_ROOT, 'resources/songs/nabiya.abc'), '--model', 'stateful-lstm-2f', '--until-perfect', '--save', folder)
+    expect(train.code).toBe(0)
+    const greedy = await studio('generate', folder, '--bars', '4', '--temperature', '0', '--json')
+    expect(greedy.code).toBe(0)
+    const notes: string[] = JSON.parse(greedy.stdout).continuations[0].notes
+    // a model at 100 % carries 나비야 on after its first four notes: d8 d4 | c8 d8 e8 f8 | …
+    expect(notes.slice(0, 3)).toEqual(['d8', 'd4', 'c8'])
+    const sampled = () => studio('generate', folder, '--bars', '8', '--temperature', '1.5', '--seed', '3', '--variations', '2', '--json')
+    const [a, b] = [await sampled(), await sampled()]
+    expect(JSON.parse(a.stdout)).toMatchObject({ continuations: JSON.parse(b.stdout).continuations })
+    const out = join(dir, 'continued.mid')
+    expect((await studio('generate', folder, '--bars', '4', '--temperature', '1', '--out', out)).code).toBe(0)
+    const mido = readWithMido([out])[out]!
+    // the prime's 4 notes (one 2/4 bar) and 4 more bars: 5 × 960 ticks at 480 a quarter
+    const end = Math.max(...mido.notes.map(([, start, duration]) => start + duration))
+    expect(end * (480 / mido.ticksPerBeat)).toBe(5 * 960)
+    expect(mido.meter).toEqual([2, 4])
+  })
+
+  it('train-corpus splits a folder of songs, stops early, keeps the best; compare tabulates runs', async () => {
+    const folder = join(dir, 'corpus-run')
+    const run = await studio('train-corpus', join(REPO_ROOT, 'resources/songs'), '--window', '4', '--units', '16', '--epochs', '200', '--validation', '0.4',
+      '--learning-rate', '0.01', '--early-stopping', 'val_loss:3', '--save', folder, '--csv', join(dir, 'corpus.csv'))
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/3 songs to train on \(\+0 transposed\), 2 held out/)
+    expect(run.stdout).toMatch(/stopped early at epoch (\d+); best epoch (\d+)/)
+    const [, stopped, best] = /stopped early at epoch (\d+); best epoch (\d+)/.exec(run.stdout) ?? []
+    expect(Number(stopped) - Number(best)).toBe(3)
+    expect(readFileSync(join(dir, 'corpus.csv'), 'utf8').split('\n')[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,elapsed_ms')
+    const compare = await studio('compare', folder, join(dir, 'nabiya-2f'))
+    expect(compare.code).toBe(0)
+    expect(compare.stdout.split('\n')[0]).toMatch(/^run\s+model\s+params\s+epochs\s+time/)
+    expect(compare.stdout).toMatch(/nabiya-2f\s+stateful-lstm-2f\s+68,620/)
+    const refused = await studio('train-corpus', join(REPO_ROOT, 'resources/songs'), '--model', 'stateful-lstm')
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/corpus training takes stateless windows/)
+  })
+})
