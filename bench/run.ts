@@ -18,10 +18,11 @@ import {
   type ModelKind
 } from '../src/engine'
 import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
+import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer } from './peer'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'memory'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs'] as const
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     'check-every': { type: 'string', default: '10' },
     'corpus-batches': { type: 'string', default: '10' },
     'memory-epochs': { type: 'string', default: '2000' },
+    'jigs-epochs': { type: 'string', default: '8' },
     backend: { type: 'string' },
     'fast-path': { type: 'string' },
     'no-peer': { type: 'boolean' },
@@ -141,10 +143,36 @@ if (groups.has('memory')) {
   })
 }
 
+if (groups.has('jigs')) {
+  const epochs = Number(values['jigs-epochs'])
+  console.error(`jigs: 2-layer LSTM(128) next-token model against a bigram baseline, split by tune (seed 5), up to ${epochs} epochs…`)
+  const jigs = await runJigsNextToken(epochs, fastPath)
+  const model = jigs.modelAccuracy * 100
+  const bigram = jigs.bigramAccuracy * 100
+  console.error(`  model ${model.toFixed(1)} %, bigram ${bigram.toFixed(1)} %: ${(model - bigram).toFixed(1)} points`)
+  // higher is better here, as for a rate: ratio = peer / engine
+  cases.push({
+    name: 'jigs/next-token-accuracy',
+    unit: '%',
+    engine: round(model, 2),
+    peer: round(bigram, 2),
+    ratio: round(bigram / model),
+    peerIs: 'bigram baseline (previous token → likeliest next, counted on the training tunes)',
+    pointsAbovePeer: round(model - bigram, 2),
+    epochs: jigs.epochs,
+    trainS: round(jigs.trainS, 1),
+    trainingWindows: jigs.trainingWindows,
+    validationWindows: jigs.validationWindows,
+    validationTunes: jigs.validationTunes,
+    vocabulary: jigs.vocabulary
+  })
+}
+
 const fmt = (x: number | null, unit: string) => (x === null ? '—' : `${x} ${unit}`)
 console.log(`\n${machine.cpu}, ${machine.cores} cores; backend ${machine.backend}; fast path ${machine.fastPath}; peer ${machine.peer}`)
 console.log(['case', 'engine', 'peer', 'ratio (engine/peer; < 1 = engine ahead)', 'notes'].join('\t'))
 function notes(c: BenchCase): string {
+  if (c['pointsAbovePeer'] !== undefined) return `${String(c['pointsAbovePeer'])} points above the bigram, ${String(c['epochs'])} epochs in ${String(c['trainS'])} s`
   if (c['epochs'] !== undefined) return `${String(c['epochs'])} epochs (peer ${String(c['peerEpochs'] ?? '—')})`
   if (c['startMiB'] !== undefined) return `${String(c['startMiB'])} → ${String(c['endMiB'])} MiB, tensors ${String(c['tensorsStart'])} → ${String(c['tensorsEnd'])}`
   if (c['tfjsPathMs'] !== undefined) return `tfjs path ${String(c['tfjsPathMs'])} ms`
