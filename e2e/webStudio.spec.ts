@@ -269,3 +269,32 @@ test('the API refuses calls without the token and payloads that do not fit', asy
   const good = await request.post(`${base}/api/checkSong`, { headers, data: { args: ['X:1\nK:C\nCDE|'] } })
   expect(await good.json()).toEqual({ ok: true, value: { notes: 3, title: '', problems: [] } })
 })
+
+test('the model lab: a GRU stack from JSON with its summary, trained, then the song continued in two variations', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openStudio(page)
+  await useNabiya(page)
+  await page.getByTestId('model').selectOption('lstm')
+  await page.getByText('Options').click()
+  await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru", "units": 16}]')
+  const summary = page.getByTestId('layer-summary')
+  await summary.locator('summary').click()
+  // Embedding 12·8, GRU 3·(16·(8+16)+16), the output Dense 16·12+12
+  await expect(summary.locator('tbody tr')).toHaveText([/embedding.*\(None, 4, 8\).*96/, /gru.*\(None, 16\).*1,200/, /dense \(output\).*\(None, 12\).*204/])
+  await expect(page.getByTestId('model-description')).toHaveText(/1,500 parameters/)
+  // A broken stack says why and cannot be trained
+  await page.getByTestId('layers').fill('[{"type": "gru", "units": 16}, {"type": "gru", "units": 8}]')
+  await expect(page.getByTestId('model-description')).toHaveText(/layer 2 \(gru\) needs a sequence/)
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
+  await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru", "units": 16}]')
+  await page.getByTestId('epochs').fill('5')
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByTestId('results')).toContainText('1,500 parameters')
+  await page.getByTestId('continue-bars').fill('4')
+  await page.getByTestId('variations').fill('2')
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+  for (const seed of [1, 2]) await expect(page.getByTestId(`continuation ${seed}`).locator('.abcjs-note').first()).toBeVisible({ timeout: 30_000 })
+  // the runs so far, side by side
+  await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText('lstm ✎')
+})

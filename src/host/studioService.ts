@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { abcToMelodies } from '../engine/notation/abcIn'
-import { countSpecParams, MODEL_PRESETS } from '../engine/models/spec'
+import { countSpecParams, MODEL_PRESETS, specLayerRows } from '../engine/models/spec'
 import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import { midiToMelody } from '../engine/notation/midi'
@@ -66,7 +66,8 @@ export function describeModel(abc: string, model: StudioModelKind, options: Mode
     learningRate: spec.learningRate,
     seed: spec.seed,
     stateful: spec.stateful,
-    features: spec.encoding === 'pitch-length' ? 2 : 1
+    features: spec.encoding === 'pitch-length' ? 2 : 1,
+    layers: specLayerRows(spec)
   }
 }
 
@@ -175,6 +176,7 @@ export class StudioService {
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),
     generateAgain: (runId) => this.training.generate(runId),
+    continueMelody: (runId, request) => this.training.generate(runId, request).then((result) => result.continuations ?? []),
     saveSettings: (settings) => this.library.saveSettings(settings),
     stopTraining: (runId) => this.training.stop(runId)
   }

@@ -1,6 +1,10 @@
 import { join } from 'node:path'
 import {
   chooseBackend,
+  continueMelody,
+  noteCodeFor,
+  notePredictor,
+  type TrainedModelInfo,
   loadTrainedModel,
   makeInputEncoding,
   predictFullSong,
@@ -20,7 +24,7 @@ import {
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import type { EpochPoint, PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { ContinuationRequest, ContinuationView, EpochPoint, PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 /** At most this often a progress event leaves the training process: what a chart can draw. */
 export const PROGRESS_EVERY_MS = 100
@@ -90,8 +94,30 @@ export async function trainSongRun(
   }
 }
 
-/** A finished run's saved model, loaded and asked for both predictions again. */
-export async function generateAgain(runId: string, modelFolder: string): Promise<TrainingResult> {
+/** New bars after the song's first window, each continuation drawn as ABC in the song's meter. */
+function continuationViews(
+  model: Parameters<typeof notePredictor>[0],
+  info: TrainedModelInfo,
+  header: Omit<Melody, 'notes'>,
+  request: ContinuationRequest
+): ContinuationView[] {
+  const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
+  const predictor = notePredictor(model, info.spec)
+  try {
+    const prime = info.song.slice(0, info.spec.window)
+    const continuations = continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, { ...request, meter: header.meter })
+    const primeCodes = prime.map((index) => readNoteCode(info.vocabulary.codes[index] ?? '') ?? noteCodeFor(null, 480))
+    return continuations.map((continuation) => {
+      const melody = { ...noteCodesToMelody([...primeCodes, ...continuation.generated]), title: `${header.title} (seed ${continuation.seed})`, tempo: header.tempo, meter: header.meter, key: header.key }
+      return { seed: continuation.seed, abc: melodyToAbcWithHeads(melody).abc }
+    })
+  } finally {
+    predictor.dispose()
+  }
+}
+
+/** A finished run's saved model, loaded and asked for both predictions again (or to continue the song). */
+export async function generateAgain(runId: string, modelFolder: string, continuation?: ContinuationRequest): Promise<TrainingResult> {
   const backend = await chooseBackend({ env: process.env })
   const { model, info } = await loadTrainedModel(join(modelFolder, runId))
   try {
@@ -105,7 +131,8 @@ export async function generateAgain(runId: string, modelFolder: string): Promise
       epochs: 0,
       trainMs: 0,
       oneStep: predictionView(predictOneStep(model, info.spec, info.song, encoding), info.vocabulary, header),
-      fullSong: predictionView(predictFullSong(model, info.spec, info.song, encoding), info.vocabulary, header)
+      fullSong: predictionView(predictFullSong(model, info.spec, info.song, encoding), info.vocabulary, header),
+      ...(continuation ? { continuations: continuationViews(model, info, header, continuation) } : {})
     }
   } finally {
     disposeModel(model)

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { BackendView, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { BackendView, ContinuationRequest, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
 /** A running training process, whatever started it (child_process here, utilityProcess in Electron). */
@@ -74,11 +74,11 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   /** Predicts again with a finished run's saved model. */
-  generate(runId: string): Promise<TrainingResult> {
+  generate(runId: string, continuation?: ContinuationRequest): Promise<TrainingResult> {
     const requestId = this.nextRequest++
     return new Promise((resolve, reject) => {
       this.generations.set(requestId, { resolve, reject })
-      this.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder })
+      this.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
     })
   }
 

@@ -1,9 +1,16 @@
 // Messages between the training host (main or the web server) and the training process.
-import type { BackendView, SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { BackendView, ContinuationRequest, SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 export type ToTrainingProcess =
   | { readonly type: 'train'; readonly runId: string; readonly request: TrainingRequest; readonly modelFolder: string }
-  | { readonly type: 'generate'; readonly requestId: number; readonly runId: string; readonly modelFolder: string }
+  | {
+      readonly type: 'generate'
+      readonly requestId: number
+      readonly runId: string
+      readonly modelFolder: string
+      /** Continue the song instead of predicting it again. */
+      readonly continuation?: ContinuationRequest
+    }
   | { readonly type: 'stop'; readonly runId: string }
   | { readonly type: 'backend' }
 

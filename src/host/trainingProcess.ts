@@ -37,7 +37,7 @@ onMessage((message) => {
     return
   }
   if (message.type === 'generate') {
-    generateAgain(message.runId, message.modelFolder).then(
+    generateAgain(message.runId, message.modelFolder, message.continuation).then(
       (result) => send({ type: 'generated', requestId: message.requestId, result }),
       (error: unknown) =>
         send({ type: 'generated', requestId: message.requestId, error: { name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) } })

@@ -22,6 +22,7 @@ const studio: StudioApi = {
   startTraining: (request) => invoke(STUDIO_CHANNELS.startTraining, request),
   stopTraining: (runId) => invoke(STUDIO_CHANNELS.stopTraining, runId),
   generateAgain: (runId) => invoke(STUDIO_CHANNELS.generateAgain, runId),
+  continueMelody: (runId, request) => invoke(STUDIO_CHANNELS.continueMelody, runId, request),
   exportSong: (abc, format) => invoke(STUDIO_CHANNELS.exportSong, abc, format),
   loadLibrary: () => invoke(STUDIO_CHANNELS.loadLibrary),
   importFile: (fileName, base64, pick) => invoke(STUDIO_CHANNELS.importFile, fileName, base64, ...(pick === undefined ? [] : [pick])),

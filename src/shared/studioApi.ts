@@ -1,3 +1,4 @@
+import type { LayerSpec } from './layerSpec'
 /**
  * The one contract between the UI and the engine. The preload exposes exactly this object as
  * `window.studio`; main and the web-mode server implement it. Errors cross the boundary as
@@ -29,6 +30,8 @@ export interface SongCheck {
 
 /** The options a person may set on a model; anything left out takes the seed's value. */
 export interface ModelOptionsView {
+  /** The model lab's layers instead of the preset's (the output softmax is added after them). */
+  readonly layers?: readonly LayerSpec[]
   readonly stateful?: boolean
   readonly twoFeatures?: boolean
   readonly units?: number
@@ -60,6 +63,24 @@ export interface ModelDescription {
   readonly seed: number
   readonly stateful: boolean
   readonly features: 1 | 2
+  /** Every layer with its output shape and parameters, as Keras's summary() (the output layer last). */
+  readonly layers: readonly { readonly name: string; readonly outputShape: (number | null)[]; readonly params: number }[]
+}
+
+/** How to continue the song with a trained model. */
+export interface ContinuationRequest {
+  readonly bars: number
+  /** 0 = greedy. */
+  readonly temperature: number
+  readonly topK?: number
+  readonly seed: number
+  readonly variations: number
+}
+
+/** One continuation: the song's opening window and the new bars, as ABC. */
+export interface ContinuationView {
+  readonly seed: number
+  readonly abc: string
 }
 
 export interface BackendView {
@@ -102,6 +123,8 @@ export interface TrainingResult {
   readonly trainMs: number
   readonly oneStep: PredictionView
   readonly fullSong: PredictionView
+  /** Set when a continuation was asked for. */
+  readonly continuations?: ContinuationView[]
 }
 
 export interface TrainingFailure {
@@ -178,6 +201,8 @@ export interface StudioApi {
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Loads a finished run's saved model and predicts again, without training. */
   generateAgain(runId: string): Promise<TrainingResult>
+  /** Continues the run's song from its first window with its saved model: new bars, greedy or sampled. */
+  continueMelody(runId: string, request: ContinuationRequest): Promise<ContinuationView[]>
   /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
   stopTraining(runId: string): Promise<void>
   /**
@@ -209,6 +234,7 @@ export const STUDIO_CHANNELS = {
   loadLibrary: 'studio:load-library',
   importFile: 'studio:import-file',
   generateAgain: 'studio:generate-again',
+  continueMelody: 'studio:continue-melody',
   saveSong: 'studio:save-song',
   saveSettings: 'studio:save-settings'
 } as const

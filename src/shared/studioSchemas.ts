@@ -1,10 +1,12 @@
 // Every message from the UI is checked against these before main or the server acts on it.
 import { z } from 'zod'
+import { LAYER_STACK_SCHEMA } from './layerSpec'
 import { EPOCHS_MAX, EXPORT_FORMATS, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 const modelKind = z.enum(STUDIO_MODEL_KINDS)
 const modelOptions = z.strictObject({
+  layers: LAYER_STACK_SCHEMA.optional(),
   stateful: z.boolean().optional(),
   twoFeatures: z.boolean().optional(),
   units: z.number().int().min(1).max(1024).optional(),
@@ -30,6 +32,16 @@ export const STUDIO_ARGUMENTS = {
   ]),
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
   generateAgain: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
+  continueMelody: z.tuple([
+    z.string().regex(/^run-[0-9a-z-]{1,64}$/),
+    z.strictObject({
+      bars: z.number().int().min(1).max(256),
+      temperature: z.number().min(0).max(10),
+      topK: z.number().int().min(1).max(1000).optional(),
+      seed: z.number().int().min(0).max(2 ** 31),
+      variations: z.number().int().min(1).max(8)
+    })
+  ]),
   exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
   loadLibrary: z.tuple([]),
   importFile: z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32).optional()]),

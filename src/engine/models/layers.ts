@@ -1,38 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
+import type { LayerSpec, RecurrentType } from '../../shared/layerSpec'
 
-/**
- * The layers a model can be made of, as JSON: the books' toolbox (Embedding, SimpleRNN, LSTM,
- * GRU, Conv1D and pooling, stacking, Bidirectional, Dropout, Dense). The output layer, a Dense
- * softmax over the vocabulary, is added after them and not written here.
- */
-export type DenseActivation = 'relu' | 'tanh' | 'sigmoid' | 'linear'
+export type { DenseActivation, LayerSpec, RecurrentType } from '../../shared/layerSpec'
 
-export type RecurrentType = 'simple-rnn' | 'lstm' | 'gru'
-
-export type LayerSpec =
-  | { readonly type: 'embedding'; readonly outputDim: number }
-  | {
-      readonly type: RecurrentType
-      readonly units: number
-      /** Pass every step on (needed below another recurrent layer). */
-      readonly returnSequences?: boolean
-      readonly dropout?: number
-      readonly recurrentDropout?: number
-      readonly bidirectional?: boolean
-    }
-  | {
-      readonly type: 'conv1d'
-      readonly filters: number
-      readonly kernelSize: number
-      readonly activation?: DenseActivation
-      readonly padding?: 'valid' | 'same'
-    }
-  | { readonly type: 'max-pooling1d' | 'average-pooling1d'; readonly poolSize: number }
-  | { readonly type: 'global-max-pooling1d' | 'global-average-pooling1d' | 'flatten' }
-  | { readonly type: 'dropout'; readonly rate: number }
-  | { readonly type: 'dense'; readonly units: number; readonly activation?: DenseActivation }
-
+/** Every layer type, for menus and documentation. The layers are described in src/shared/layerSpec.ts; this file builds them with tfjs. */
 export const LAYER_TYPES = [
   'embedding',
   'simple-rnn',

@@ -55,7 +55,21 @@ const MESSAGES = {
     open: 'Open…',
     dropHint: 'or drop an .abc, .mid or .codes file here',
     chooseOne: '{name} holds several — choose one:',
-    useIt: 'Use it'
+    useIt: 'Use it',
+    layers: 'Layers (the model lab: JSON, empty for the preset)',
+    layersProblem: 'Layers: {message}',
+    layerName: 'Layer',
+    outputShape: 'Output shape',
+    params: 'Parameters',
+    continueHeading: 'Continue the song',
+    bars: 'Bars',
+    temperature: 'Temperature (0 = greedy)',
+    topK: 'Top-k',
+    variations: 'Variations',
+    continueButton: 'Continue',
+    continuation: 'Seed {seed}',
+    compareHeading: 'Compare runs',
+    time: 'Time'
   },
   ko: {
     language: '언어',
@@ -112,7 +126,21 @@ const MESSAGES = {
     open: '열기…',
     dropHint: '또는 .abc, .mid, .codes 파일을 여기에 끌어 놓으세요',
     chooseOne: '{name} 안에 여러 곡이 있습니다 — 하나를 고르세요:',
-    useIt: '사용'
+    useIt: '사용',
+    layers: '레이어 (모델 실험실: JSON, 비우면 기본 모델)',
+    layersProblem: '레이어: {message}',
+    layerName: '레이어',
+    outputShape: '출력 모양',
+    params: '파라미터',
+    continueHeading: '노래 이어 만들기',
+    bars: '마디',
+    temperature: '온도 (0 = 가장 그럴듯한 음)',
+    topK: 'Top-k',
+    variations: '변주 수',
+    continueButton: '이어 만들기',
+    continuation: '시드 {seed}',
+    compareHeading: '실행 비교',
+    time: '시간'
   }
 } as const
 

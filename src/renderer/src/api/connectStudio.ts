@@ -35,6 +35,7 @@ function webStudio(token: string): StudioApi {
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
     generateAgain: (runId) => call('generateAgain', runId),
+    continueMelody: (runId, request) => call('continueMelody', runId, request),
     exportSong: (abc, format) => call('exportSong', abc, format),
     loadLibrary: () => call('loadLibrary'),
     importFile: (fileName, base64, pick) => call('importFile', fileName, base64, ...(pick === undefined ? [] : [pick])),

@@ -1,7 +1,39 @@
-// LayerSpec as a zod schema: lab models come in as JSON (a file, the command line, the UI), and
-// every field is checked before a layer is built. No tfjs here, so the UI contract can use it.
+// The model lab's layers as data: the types, and the zod schema every stack from JSON (a file,
+// the command line, the UI) is checked with before a layer is built. No tfjs here, so the UI and
+// the StudioApi contract use it too; the engine builds the layers (src/engine/models/layers.ts).
 import { z } from 'zod'
-import type { LayerSpec } from './layers'
+
+/**
+ * The layers a model can be made of, as JSON: the books' toolbox (Embedding, SimpleRNN, LSTM,
+ * GRU, Conv1D and pooling, stacking, Bidirectional, Dropout, Dense). The output layer, a Dense
+ * softmax over the vocabulary, is added after them and not written here.
+ */
+export type DenseActivation = 'relu' | 'tanh' | 'sigmoid' | 'linear'
+
+export type RecurrentType = 'simple-rnn' | 'lstm' | 'gru'
+
+export type LayerSpec =
+  | { readonly type: 'embedding'; readonly outputDim: number }
+  | {
+      readonly type: RecurrentType
+      readonly units: number
+      /** Pass every step on (needed below another recurrent layer). */
+      readonly returnSequences?: boolean
+      readonly dropout?: number
+      readonly recurrentDropout?: number
+      readonly bidirectional?: boolean
+    }
+  | {
+      readonly type: 'conv1d'
+      readonly filters: number
+      readonly kernelSize: number
+      readonly activation?: DenseActivation
+      readonly padding?: 'valid' | 'same'
+    }
+  | { readonly type: 'max-pooling1d' | 'average-pooling1d'; readonly poolSize: number }
+  | { readonly type: 'global-max-pooling1d' | 'global-average-pooling1d' | 'flatten' }
+  | { readonly type: 'dropout'; readonly rate: number }
+  | { readonly type: 'dense'; readonly units: number; readonly activation?: DenseActivation }
 
 const activation = z.enum(['relu', 'tanh', 'sigmoid', 'linear'])
 const size = z.number().int().min(1).max(4096)
