@@ -12,6 +12,7 @@ import {
   importSong,
   isModelKind,
   loadRunRecord,
+  loadTrainedModel,
   metricsToCsv,
   MODEL_KINDS,
   MONITORS,
@@ -23,6 +24,7 @@ import {
   songFormatOf,
   trainModel,
   type CorpusSong,
+  type EpochMetrics,
   type Monitor
 } from '../engine'
 import { readLayersOption } from './labCommands'
@@ -70,6 +72,18 @@ function monitorOption(name: string, text: string | undefined, parts: number): {
   return { monitor: found, numbers }
 }
 
+/** A saved run to go on from: the checkpoint's model, the epoch it holds and the metrics up to it. */
+async function resumePoint(folder: string, codes: readonly string[]) {
+  const record = await loadRunRecord(folder)
+  const { model, info } = await loadTrainedModel(folder)
+  if (info.vocabulary.codes.join(' ') !== codes.join(' ')) {
+    disposeModel(model)
+    throw new OptionError(`${folder}: the checkpoint was trained on other songs (another vocabulary); resume with the same songs and options`)
+  }
+  const epoch = record.bestEpoch ?? record.epochs
+  return { model, epoch, history: record.history.filter((e) => e.epoch <= epoch) }
+}
+
 export async function trainCorpusCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -89,6 +103,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
       'reduce-lr': { type: 'string' },
       save: { type: 'string' },
       csv: { type: 'string' },
+      resume: { type: 'string' },
       backend: { type: 'string' },
       'fast-path': { type: 'string' }
     }
@@ -115,38 +130,64 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   )
   const early = monitorOption('early-stopping', values['early-stopping'], 2)
   const plateau = monitorOption('reduce-lr', values['reduce-lr'], 3)
-  const model = buildModel(setup.spec)
+  // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
+  const resumed = values.resume ? await resumePoint(values.resume, setup.vocabulary.codes) : undefined
+  const model = resumed?.model ?? buildModel(setup.spec)
   const info = { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.dataset.rows[0] ?? [] }
+  const earlier = resumed?.history ?? []
+  const sofar: EpochMetrics[] = []
+  /** The run record of the epochs so far (with those before a resume). */
+  const runRecord = (path: string, bestEpoch: number | undefined) => {
+    const all = [...earlier, ...sofar]
+    return {
+      name: basename(values.save ?? ''),
+      kind,
+      ...(setup.spec.layers ? { layers: setup.spec.layers } : {}),
+      params: model.countParams(),
+      trainedOn: `${songs.length} songs`,
+      epochs: all.length,
+      trainMs: (earlier.at(-1)?.elapsedMs ?? 0) + (sofar.at(-1)?.elapsedMs ?? 0),
+      path,
+      history: all,
+      valAccuracy: Math.max(...all.map((e) => e.valAccuracy ?? 0)),
+      ...(bestEpoch !== undefined ? { bestEpoch } : {})
+    }
+  }
+  let bestEpoch: number | undefined
+  if (resumed) console.log(`resuming after epoch ${resumed.epoch} from ${values.resume}`)
   try {
     const outcome = await trainModel(model, setup.spec, setup, {
+      ...(resumed ? { resumeAfterEpoch: resumed.epoch } : {}),
       fastPath,
       validation: setup.validation,
       ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.numbers[0] ?? 3, restoreBestWeights: true } } : {}),
       ...(plateau ? { reduceLrOnPlateau: { monitor: plateau.monitor, factor: plateau.numbers[0] ?? 0.5, patience: plateau.numbers[1] ?? 2 } } : {}),
-      ...(values.save ? { checkpoint: { monitor: early?.monitor ?? 'val_loss', save: () => saveTrainedModel(values.save ?? '', model, info) } } : {}),
-      onEpochEnd: (e) =>
+      ...(values.save
+        ? {
+            checkpoint: {
+              monitor: early?.monitor ?? 'val_loss',
+              // the run record goes with every checkpoint, so a stopped run can be resumed from it
+              save: async (epoch: number) => {
+                bestEpoch = epoch
+                await saveTrainedModel(values.save ?? '', model, info)
+                await saveRunRecord(values.save ?? '', runRecord('unfinished', bestEpoch))
+              }
+            }
+          }
+        : {}),
+      onEpochEnd: (e) => {
+        sofar.push(e)
         console.log(
           `epoch ${e.epoch}/${e.epochs} - loss: ${e.loss.toFixed(4)} - acc: ${e.accuracy.toFixed(4)} - val_loss: ${(e.valLoss ?? NaN).toFixed(4)} - val_acc: ${(e.valAccuracy ?? NaN).toFixed(4)} - lr: ${e.learningRate ?? ''}`
         )
+      }
     })
     if (outcome.stoppedEarly) console.log(`stopped early at epoch ${outcome.stoppedEarly.epoch}; best epoch ${outcome.stoppedEarly.bestEpoch}`)
     const valAccuracy = Math.max(...outcome.history.map((e) => e.valAccuracy ?? 0))
     console.log(`best validation accuracy ${(valAccuracy * 100).toFixed(1)} % (${outcome.path.reason})`)
     if (values.csv) await writeFile(values.csv, metricsToCsv(outcome.history))
     if (values.save) {
-      await saveRunRecord(values.save, {
-        name: basename(values.save),
-        kind,
-        ...(setup.spec.layers ? { layers: setup.spec.layers } : {}),
-        params: model.countParams(),
-        trainedOn: `${songs.length} songs`,
-        epochs: outcome.history.length,
-        trainMs: outcome.trainMs,
-        path: outcome.path.name,
-        history: outcome.history,
-        valAccuracy,
-        ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch } : {})
-      })
+      await saveRunRecord(values.save, runRecord(outcome.path.name, bestEpoch))
       console.log(`best checkpoint and run record in ${values.save}`)
     }
   } finally {

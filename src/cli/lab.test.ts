@@ -71,4 +71,23 @@ describe('model lab on the command line', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/corpus training takes stateless windows/)
   })
+
+  it('train-corpus --resume goes on from a checkpoint, epochs numbered on', async () => {
+    const folder = join(dir, 'resumable')
+    const common = ['train-corpus', join(REPO_ROOT, 'resources/songs'), '--window', '4', '--units', '8', '--validation', '0.4', '--save', folder]
+    const first = await studio(...common, '--epochs', '4')
+    expect(first.code).toBe(0)
+    const best = Number(/"bestEpoch":(\d+)/.exec(readFileSync(join(folder, 'run.json'), 'utf8'))?.[1])
+    expect(best).toBeGreaterThanOrEqual(1)
+    const second = await studio(...common, '--epochs', '7', '--resume', folder)
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain(`resuming after epoch ${best} from ${folder}`)
+    expect(second.stdout).toMatch(new RegExp(`epoch ${best + 1}/7 `))
+    expect(second.stdout).toMatch(/epoch 7\/7 /)
+    const record = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8'))
+    expect(record.history.map((e: { epoch: number }) => e.epoch)).toEqual(Array.from({ length: 7 }, (_, i) => i + 1))
+    const other = await studio('train-corpus', join(REPO_ROOT, 'resources/songs/nabiya.abc'), join(REPO_ROOT, 'resources/songs/twinkle.abc'), '--window', '4', '--validation', '0.5', '--resume', folder)
+    expect(other.code).toBe(2)
+    expect(other.stderr).toMatch(/trained on other songs/)
+  })
 })
