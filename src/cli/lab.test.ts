@@ -67,9 +67,9 @@ describe('model lab on the command line', () => {
     expect(compare.code).toBe(0)
     expect(compare.stdout.split('\n')[0]).toMatch(/^run\s+model\s+params\s+epochs\s+time/)
     expect(compare.stdout).toMatch(/nabiya-2f\s+stateful-lstm-2f\s+68,620/)
-    const refused = await studio('train-corpus', join(REPO_ROOT, 'resources/songs'), '--model', 'stateful-lstm')
+    const refused = await studio('train-corpus', join(REPO_ROOT, 'resources/songs'), '--validation', '1.5')
     expect(refused.code).toBe(2)
-    expect(refused.stderr).toMatch(/corpus training takes stateless windows/)
+    expect(refused.stderr).toMatch(/validation share must be between 0 and 1, got 1.5/)
   })
 
   it('train-corpus --resume goes on from a checkpoint, epochs numbered on', async () => {

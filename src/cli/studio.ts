@@ -51,7 +51,8 @@ commands:
         [--reduce-lr val_loss:0.5:2] [--save <folder>] [--csv <file>]
       trains on many songs (every tune of .abc files, .mid files, folders): split by song into
       training and validation, one vocabulary, optional transposition by ±N semitones; --save
-      keeps the best epoch (val_loss, or the early-stopping monitor) and a run record
+      keeps the best epoch (val_loss, or the early-stopping monitor) and a run record, --resume
+      <folder> goes on from it; a stateful model reads the songs as --batch-size parallel streams
   compare <run folder…> [--csv <file>]
       a table of saved runs (model, parameters, epochs, time, accuracies), and their curves as CSV
   summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]

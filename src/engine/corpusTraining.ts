@@ -67,10 +67,47 @@ function windowsOf(songs: readonly NoteCode[][], vocabulary: Vocabulary, window:
 }
 
 /**
+ * Stateful training over many songs: the songs are dealt into `streams` parallel streams (the
+ * batch rows), longest first to the shortest stream, and their windows interleaved so that
+ * batch k holds window k of every stream. A window that starts a song is marked, and the trainer
+ * zeroes that row's state before it. Streams are cut to the shortest one's length.
+ * @throws OptionError when there are fewer songs than streams
+ */
+export function streamWindows(songs: readonly NoteCode[][], vocabulary: Vocabulary, window: number, encoding: InputEncoding, streams: number): WindowDataset {
+  const perSong = songs
+    .filter((codes) => codes.length > window)
+    .map((codes) => buildWindowDataset(indexNotes(codes, vocabulary), window, encoding))
+    .sort((a, b) => b.labels.length - a.labels.length)
+  if (perSong.length < streams) throw new OptionError(`${streams} parallel streams need at least ${streams} songs, got ${perSong.length}`)
+  const lanes: { rows: number[][]; inputs: number[][][]; labels: number[]; starts: boolean[] }[] = Array.from({ length: streams }, () => ({ rows: [], inputs: [], labels: [], starts: [] }))
+  for (const song of perSong) {
+    const lane = lanes.reduce((shortest, candidate) => (candidate.labels.length < shortest.labels.length ? candidate : shortest))
+    song.labels.forEach((label, i) => {
+      lane.rows.push(song.rows[i] ?? [])
+      lane.inputs.push(song.inputs[i] ?? [])
+      lane.labels.push(label)
+      lane.starts.push(i === 0)
+    })
+  }
+  const length = Math.min(...lanes.map((lane) => lane.labels.length))
+  const dataset = { window, rows: [] as number[][], inputs: [] as number[][][], labels: [] as number[], starts: [] as boolean[] }
+  for (let k = 0; k < length; k++) {
+    for (const lane of lanes) {
+      dataset.rows.push(lane.rows[k] ?? [])
+      dataset.inputs.push(lane.inputs[k] ?? [])
+      dataset.labels.push(lane.labels[k] ?? 0)
+      dataset.starts.push(lane.starts[k] ?? false)
+    }
+  }
+  return dataset
+}
+
+/**
  * Splits the songs by song into training and validation (seeded), augments the training songs
  * by transposition if asked, builds one vocabulary over all of them and the windows of each song.
- * Stateless training only: a window never spans two songs.
- * @throws OptionError for options out of range or a stateful model; SongError when too few songs have notes
+ * A window never spans two songs; a stateful model walks the songs as parallel streams (see
+ * `streamWindows`), its state zeroed where each song starts.
+ * @throws OptionError for options out of range; SongError when too few songs have notes
  */
 export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelKind, options: CorpusTrainingOptions = {}): CorpusTrainingSetup {
   const window = options.window ?? SEED_DEFAULTS.window
@@ -78,9 +115,6 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
   if (!(share > 0 && share < 1)) throw new OptionError(`validation share must be between 0 and 1, got ${share}`)
   const transpose = options.transpose ?? 0
   if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12) throw new OptionError(`transposition must be a whole number of semitones from 0 to 12, got ${transpose}`)
-  if (options.stateful ?? kind.startsWith('stateful')) {
-    throw new OptionError('corpus training takes stateless windows; choose a stateless model (stateful streams over many songs are not supported yet)')
-  }
   const usable = songs.filter((song) => song.melody.notes.some((note) => note.pitch !== null) && melodyToNoteCodes(song.melody).length > window)
   if (usable.length < 2) throw new SongError(`a corpus needs at least 2 songs longer than the window of ${window} notes, got ${usable.length}`)
   const split = splitTunesForValidation(usable, share, seededRandom(options.splitSeed ?? options.seed ?? SEED_DEFAULTS.seed))
@@ -98,13 +132,15 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
   const validationCodes = split.validation.map((song) => melodyToNoteCodes(song.melody))
   const vocabulary = vocabularyFromNotes([...trainingCodes.flat(), ...validationCodes.flat()])
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
-  const spec = resolveModelSpec(kind, { ...options, stateful: false }, vocabulary.codes.length)
+  const spec = resolveModelSpec(kind, options, vocabulary.codes.length)
+  const build = (songs: NoteCode[][]) =>
+    spec.stateful ? streamWindows(songs, vocabulary, window, encoding, spec.batchSize) : windowsOf(songs, vocabulary, window, encoding)
   return {
     vocabulary,
     encoding,
     spec,
-    dataset: windowsOf(trainingCodes, vocabulary, window, encoding),
-    validation: windowsOf(validationCodes, vocabulary, window, encoding),
+    dataset: build(trainingCodes),
+    validation: build(validationCodes),
     trainingTitles: split.training.map((song) => song.title),
     validationTitles: split.validation.map((song) => song.title),
     transposed: augmented.length,

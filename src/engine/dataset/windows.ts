@@ -29,6 +29,11 @@ export interface WindowDataset {
   readonly rows: number[][]
   readonly inputs: number[][][]
   readonly labels: number[]
+  /**
+   * Stateful training over many songs: true for each window that starts a song in its stream,
+   * where the trainer zeroes that batch row's state first.
+   */
+  readonly starts?: boolean[]
 }
 
 export function buildWindowDataset(indices: readonly number[], window: number, encoding: InputEncoding): WindowDataset {

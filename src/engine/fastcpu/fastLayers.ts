@@ -253,6 +253,16 @@ export class LstmLayer implements FastLayer {
     this.stateRows = 0
   }
 
+  /** Zeroes the kept state of some batch rows only (a new song starts in those streams). */
+  resetRows(rows: readonly number[]): void {
+    const heap = this.arena.heap
+    for (const row of rows) {
+      if (row >= this.stateRows) continue
+      heap.fill(0, this.stateH.start + row * this.units, this.stateH.start + (row + 1) * this.units)
+      heap.fill(0, this.stateC.start + row * this.units, this.stateC.start + (row + 1) * this.units)
+    }
+  }
+
   /** The kept state (h then c) of a stateful layer, rows × units each; zeros when there is none. */
   readState(): { h: Float32Array; c: Float32Array } {
     const size = this.stateRows * this.units

@@ -205,6 +205,11 @@ export class FastNetwork {
     for (const layer of this.layers) layer.resetStates()
   }
 
+  /** Zeroes the state of some batch rows of every stateful layer. */
+  resetRows(rows: readonly number[]): void {
+    for (const layer of this.layers) if (layer instanceof LstmLayer && layer.stateful) layer.resetRows(rows)
+  }
+
   /** The kept h and c of each stateful LSTM layer (for tests comparing with tfjs's states). */
   lstmStates(): { h: Float32Array; c: Float32Array }[] {
     return this.layers.filter((layer): layer is LstmLayer => layer instanceof LstmLayer && layer.stateful).map((layer) => layer.readState())

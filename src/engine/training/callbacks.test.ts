@@ -128,8 +128,31 @@ describe('corpus training setup', () => {
     expect(again.validationTitles).toEqual(setup.validationTitles)
   })
 
-  it('refuses a stateful model and a corpus of one song', () => {
-    expect(() => prepareCorpusTraining(songs, 'stateful-lstm')).toThrow('corpus training takes stateless windows')
+  it('refuses a corpus of one song, and more streams than songs', () => {
     expect(() => prepareCorpusTraining(songs.slice(0, 1), 'lstm')).toThrow('a corpus needs at least 2 songs')
+    expect(() => prepareCorpusTraining(songs.slice(0, 12), 'stateful-lstm', { batchSize: 11, validationShare: 0.5 })).toThrow('11 parallel streams need at least 11 songs, got 6')
+  })
+
+  it('stateful streams: songs dealt into parallel batch rows, each row’s state zeroed where its next song starts', async () => {
+    const few = songs.slice(0, 8)
+    const setup = prepareCorpusTraining(few, 'stateful-lstm', { batchSize: 2, units: 16, window: 4, validationShare: 0.25, epochs: 1 })
+    expect(setup.spec.stateful).toBe(true)
+    const starts = setup.dataset.starts!
+    expect(starts).toHaveLength(setup.dataset.labels.length)
+    expect(setup.dataset.labels.length % 2).toBe(0)
+    expect(starts.slice(0, 2)).toEqual([true, true])
+    // 6 training songs in 2 streams: 4 more song starts after the first batch
+    expect(starts.slice(2).filter(Boolean)).toHaveLength(4)
+    // Both implementations reset the same rows at the same batches: the same first-epoch loss.
+    const firstEpochLoss = async (fastPath: 'auto' | 'off', withStarts: boolean) => {
+      const model = buildModel(setup.spec)
+      const dataset = withStarts ? setup.dataset : { ...setup.dataset, starts: undefined }
+      const outcome = await trainModel(model, setup.spec, { ...setup, dataset }, { fastPath })
+      disposeModel(model)
+      return outcome.history[0]!.loss
+    }
+    const [fast, tfjs, noResets] = [await firstEpochLoss('auto', true), await firstEpochLoss('off', true), await firstEpochLoss('auto', false)]
+    expect(fast).toBeCloseTo(tfjs, 4)
+    expect(Math.abs(fast - noResets)).toBeGreaterThan(1e-4)
   })
 })

@@ -137,6 +137,30 @@ export interface EpochTotals {
   readonly correct: number
 }
 
+/** Zeroes some batch rows of every stateful recurrent layer's state: a new song starts in those streams. */
+export function resetStateRows(model: tf.LayersModel, rows: readonly number[]): void {
+  if (rows.length === 0) return
+  for (const layer of model.layers) {
+    const recurrent = layer as unknown as { stateful?: boolean; states?: (tf.Tensor | null)[] | null; resetStates(states?: tf.Tensor[]): void }
+    const states = recurrent.states
+    if (!recurrent.stateful || !states || states.some((state) => !state)) continue
+    const batch = states[0]?.shape[0] ?? 0
+    const masked = tf.tidy(() => {
+      const keep = tf.tensor2d(Array.from({ length: batch }, (_, row) => (rows.includes(row) ? 0 : 1)), [batch, 1])
+      return states.map((state) => tf.mul(state as tf.Tensor, keep))
+    })
+    // resetStates disposes the old states and keeps copies of these
+    recurrent.resetStates(masked)
+    tf.dispose(masked)
+  }
+}
+
+/** The batch rows whose sample starts a song (stateful training over many songs). */
+export function songStartRows(batch: readonly number[], starts: readonly boolean[] | undefined): number[] {
+  if (!starts) return []
+  return batch.flatMap((sample, row) => (starts[sample] ? [row] : []))
+}
+
 /**
  * One pass over the batches, one optimiser step each. The state of a stateful model is neither
  * reset before nor after: it flows from each batch into the next, and the caller decides when
@@ -150,13 +174,15 @@ export async function trainEpoch(
   batches: readonly number[][],
   signal?: AbortSignal,
   epochsDone = 0,
-  yieldNow = eventLoopYielder()
+  yieldNow = eventLoopYielder(),
+  starts?: readonly boolean[]
 ): Promise<EpochTotals> {
   const lossSums: tf.Tensor[] = []
   const corrects: tf.Tensor[] = []
   try {
     for (const batch of batches) {
       if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
+      resetStateRows(model, songStartRows(batch, starts))
       const batchIndices = tf.tensor1d(batch, 'int32')
       const x = tf.gather(tensors.xs, batchIndices)
       const y = tf.gather(tensors.ys, batchIndices)
@@ -193,6 +219,7 @@ export function evaluateModel(model: tf.LayersModel, spec: ModelSpec, dataset: W
   if (spec.stateful) model.resetStates()
   for (let start = 0; start < count; start += rows) {
     const end = Math.min(start + rows, count)
+    if (spec.stateful) resetStateRows(model, songStartRows(Array.from({ length: end - start }, (_, i) => start + i), dataset.starts))
     const [loss, hits] = tf.tidy(() => {
       const x = tf.tensor(dataset.inputs.slice(start, end).flat(2), inputShape(spec, end - start))
       const labels = tf.tensor1d(dataset.labels.slice(start, end), 'int32')
@@ -235,7 +262,8 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     resetStates: () => {
       if (spec.stateful) model.resetStates()
     },
-    runEpoch: (batches, signal, epochsDone, yieldNow) => trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow),
+    runEpoch: (batches, signal, epochsDone, yieldNow) =>
+      trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow, spec.stateful ? data.dataset.starts : undefined),
     evaluate: (dataset) => evaluateModel(model, spec, dataset),
     check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
     setLearningRate: (learningRate) => {
@@ -271,6 +299,7 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
       let correct = 0
       for (const batch of batches) {
         if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
+        if (spec.stateful) network.resetRows(songStartRows(batch, data.dataset.starts))
         const totals = network.trainBatch(samples, labels, batch, adam)
         lossSum += totals.lossSum
         correct += totals.correct
@@ -287,7 +316,9 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
       let correct = 0
       network.resetStates()
       for (let start = 0; start < count; start += rows) {
-        const totals = network.evaluate(inputs, targets, Array.from({ length: Math.min(rows, count - start) }, (_, i) => start + i))
+        const batch = Array.from({ length: Math.min(rows, count - start) }, (_, i) => start + i)
+        if (spec.stateful) network.resetRows(songStartRows(batch, dataset.starts))
+        const totals = network.evaluate(inputs, targets, batch)
         lossSum += totals.lossSum
         correct += totals.correct
       }
