@@ -3,13 +3,12 @@ import { readdir, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  abcToMelodies,
   buildModel,
   chooseBackend,
   compareRuns,
+  corpusSongsFromFiles,
   describeBackendChoice,
   disposeModel,
-  importSong,
   isModelKind,
   loadRunRecord,
   loadTrainedModel,
@@ -42,21 +41,9 @@ async function readCorpus(paths: readonly string[]): Promise<CorpusSong[]> {
       files.push(path)
     }
   }
-  const songs: CorpusSong[] = []
-  for (const path of files) {
-    const file = await readSongBytes(path)
-    if (file.format === 'abc') {
-      for (const tune of abcToMelodies(new TextDecoder().decode(file.bytes)).tunes) {
-        if (tune.melody) songs.push({ title: `${basename(path)} X:${tune.number} ${tune.title}`, melody: tune.melody })
-      }
-    } else {
-      try {
-        songs.push({ title: basename(path), melody: importSong(file.bytes, file.format).melody })
-      } catch (error) {
-        process.stderr.write(`studio: warning: ${path} skipped: ${(error as Error).message}\n`)
-      }
-    }
-  }
+  const read = await Promise.all(files.map(async (path) => ({ name: basename(path), bytes: (await readSongBytes(path)).bytes })))
+  const { songs, skipped } = corpusSongsFromFiles(read)
+  for (const problem of skipped) process.stderr.write(`studio: warning: ${problem}; skipped\n`)
   return songs
 }
 

@@ -2,7 +2,9 @@ import { splitTunesForValidation } from './dataset/corpus'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
 import { OptionError, SongError } from './errors'
 import { modelEncoding, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
+import { abcToMelodies } from './notation/abcIn'
 import type { Melody } from './notation/melody'
+import { importSong, songFormatOf } from './notation/songFiles'
 import { melodyToNoteCodes, type NoteCode } from './notation/noteCodes'
 import { indexNotes, makeInputEncoding, vocabularyFromNotes, type InputEncoding, type Vocabulary } from './notation/vocabulary'
 import { seededRandom } from './training/random'
@@ -11,6 +13,36 @@ import { seededRandom } from './training/random'
 export interface CorpusSong {
   readonly title: string
   readonly melody: Melody
+}
+
+/**
+ * The songs of a set of files: every tune of an ABC tune book, the melody of each MIDI file or
+ * note-code file. A file that is not a song, or holds none, is named in `skipped` with the reason;
+ * the rest still count.
+ */
+export function corpusSongsFromFiles(files: readonly { readonly name: string; readonly bytes: Uint8Array }[]): { songs: CorpusSong[]; skipped: string[] } {
+  const songs: CorpusSong[] = []
+  const skipped: string[] = []
+  for (const file of files) {
+    const format = songFormatOf(file.name)
+    if (!format) {
+      skipped.push(`${file.name}: not a song file (.abc, .mid, .codes)`)
+      continue
+    }
+    try {
+      if (format === 'abc') {
+        const tunes = abcToMelodies(new TextDecoder().decode(file.bytes)).tunes
+        const before = songs.length
+        for (const tune of tunes) if (tune.melody) songs.push({ title: `${file.name} X:${tune.number} ${tune.title}`.trim(), melody: tune.melody })
+        if (songs.length === before) skipped.push(`${file.name}: no tune with notes`)
+      } else {
+        songs.push({ title: file.name, melody: importSong(file.bytes, format).melody })
+      }
+    } catch (error) {
+      skipped.push(`${file.name}: ${(error as Error).message}`)
+    }
+  }
+  return { songs, skipped }
 }
 
 export interface CorpusTrainingOptions extends ModelOptions {
@@ -33,6 +65,8 @@ export interface CorpusTrainingSetup {
   readonly validation: WindowDataset
   readonly trainingTitles: string[]
   readonly validationTitles: string[]
+  /** The held-out songs themselves, in the split's order. */
+  readonly validationSongs: CorpusSong[]
   /** Training songs added by transposition. */
   readonly transposed: number
   /** The trainer's song checks do not apply to a corpus: no song. */
@@ -143,6 +177,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
     validation: build(validationCodes),
     trainingTitles: split.training.map((song) => song.title),
     validationTitles: split.validation.map((song) => song.title),
+    validationSongs: split.validation,
     transposed: augmented.length,
     song: []
   }

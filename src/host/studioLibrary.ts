@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
-import type { EpochPoint, LibraryView, RunRecord, StudioSettings, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { EpochPoint, LibraryView, RunRecord, RunRequest, StudioSettings, TrainingResult } from '../shared/studioApi'
 
 function isRunRecord(value: unknown): value is RunRecord {
   const record = value as Partial<RunRecord> | null
@@ -41,7 +41,7 @@ export class StudioLibrary {
     await writeFileAtomic(join(this.folder, 'settings.json'), JSON.stringify(settings))
   }
 
-  async saveRun(request: TrainingRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
+  async saveRun(request: RunRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
     await mkdir(this.runsFolder, { recursive: true })
     const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, history, result }
     await writeFileAtomic(join(this.runsFolder, `${result.runId}.json`), JSON.stringify(record))

@@ -8,21 +8,23 @@ import { exportSong, importSong, songFormatOf } from '../engine/notation/songFil
 import { SongError } from '../engine/errors'
 import { prepareSongTraining } from '../engine/songTraining'
 import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
-import type {
-  AppInfo,
-  EpochPoint,
-  ExportedFile,
-  ExportFormat,
-  ImportedFile,
-  ModelDescription,
-  ModelOptionsView,
-  SongCheck,
-  StudioMethod,
-  StudioModelKind,
-  TrainingFailure,
-  TrainingProgress,
-  TrainingRequest,
-  TrainingResult
+import {
+  CORPUS_MAX_BYTES,
+  type AppInfo,
+  type EpochPoint,
+  type ExportedFile,
+  type ExportFormat,
+  type ImportedFile,
+  type ModelDescription,
+  type ModelOptionsView,
+  type RunRequest,
+  type SongCheck,
+  type StudioMethod,
+  type StudioModelKind,
+  type TrainingFailure,
+  type TrainingProgress,
+  type TrainingRequest,
+  type TrainingResult,
 } from '../shared/studioApi'
 import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
 import { StudioLibrary } from './studioLibrary'
@@ -128,13 +130,21 @@ export async function exportSongFile(abc: string, format: ExportFormat): Promise
   return { fileName: `${stem}.${extension}`, mimeType, base64: Buffer.from(bytes).toString('base64') }
 }
 
+/** What the run record keeps of a request: a corpus by its file names (the files are the person's). */
+export function runRequest(request: TrainingRequest): RunRequest {
+  const { corpus, ...rest } = request
+  if (!corpus) return rest
+  const { files, ...settings } = corpus
+  return { ...rest, corpus: { ...settings, fileNames: files.map((file) => file.name) } }
+}
+
 /**
  * The StudioApi's request methods behind any transport (Electron IPC, web mode): every call is
  * checked against its schema first, then served by the engine or the training process.
  */
 export class StudioService {
   /** Requests and curves of the runs in flight, kept for the library when they finish. */
-  private readonly running = new Map<string, { request: TrainingRequest; history: EpochPoint[] }>()
+  private readonly running = new Map<string, { request: RunRequest; history: EpochPoint[] }>()
 
   constructor(
     private readonly appInfo: AppInfo,
@@ -166,9 +176,14 @@ export class StudioService {
     describeModel: (abc, model, options) => describeModel(abc, model, options),
     getBackend: () => this.training.backend(),
     startTraining: (request) => {
-      if (checkSong(request.abc).notes === 0) throw new InvalidMessageError('the song has no notes to train on')
+      if (request.corpus) {
+        const bytes = request.corpus.files.reduce((sum, file) => sum + Math.floor((file.base64.length * 3) / 4), 0)
+        if (bytes > CORPUS_MAX_BYTES) throw new InvalidMessageError(`the songs come to ${(bytes / 2 ** 20).toFixed(1)} MiB; at most ${CORPUS_MAX_BYTES / 2 ** 20} MiB at once`)
+      } else if (checkSong(request.abc).notes === 0) {
+        throw new InvalidMessageError('the song has no notes to train on')
+      }
       const runId = this.training.start(request)
-      this.running.set(runId, { request, history: [] })
+      this.running.set(runId, { request: runRequest(request), history: [] })
       return { runId }
     },
     exportSong: (abc, format) => exportSongFile(abc, format),

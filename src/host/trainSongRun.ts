@@ -19,17 +19,23 @@ import {
   readNoteCode,
   resolveFastPathSetting,
   trainOnSong,
+  OptionError,
+  SongError,
+  indexNotes,
+  melodyToNoteCodes,
+  noteCodeToString,
   type EpochProgress,
+  type TrainOptions,
   type Melody,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import type { ContinuationRequest, ContinuationView, EpochPoint, PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { CallbacksView, ContinuationRequest, ContinuationView, EpochPoint, PredictionView, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 
 /** At most this often a progress event leaves the training process: what a chart can draw. */
 export const PROGRESS_EVERY_MS = 100
 
-function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Omit<Melody, 'notes'>): PredictionView {
+export function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Omit<Melody, 'notes'>): PredictionView {
   const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
   const codes = prediction.indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
   const melody = { ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }
@@ -39,6 +45,65 @@ function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song
     accuracy: prediction.accuracy,
     abc,
     wrong: prediction.wrong.flatMap((i) => (codes[i]?.pitch === 'r' || (firstHead[i] ?? -1) < 0 ? [] : [firstHead[i] as number]))
+  }
+}
+
+/**
+ * Sends the epochs' figures at most every PROGRESS_EVERY_MS, each event carrying every epoch
+ * since the one before; `flush` sends what a run that ended early held back.
+ */
+export function progressThrottle(runId: string, onProgress: (progress: TrainingProgress) => void) {
+  let lastSent = 0
+  let pending: EpochPoint[] = []
+  let latest: EpochProgress | undefined
+  return {
+    epochEnded(progress: EpochProgress) {
+      latest = progress
+      pending.push({
+        epoch: progress.epoch,
+        loss: progress.loss,
+        accuracy: progress.accuracy,
+        ...(progress.valLoss !== undefined ? { valLoss: progress.valLoss } : {}),
+        ...(progress.valAccuracy !== undefined ? { valAccuracy: progress.valAccuracy } : {}),
+        ...(progress.learningRate !== undefined ? { learningRate: progress.learningRate } : {})
+      })
+      const now = performance.now()
+      if (now - lastSent < PROGRESS_EVERY_MS && progress.epoch !== progress.epochs) return
+      lastSent = now
+      onProgress({ runId, ...progress, points: pending })
+      pending = []
+    },
+    flush() {
+      if (latest && pending.length > 0) onProgress({ runId, ...latest, points: pending })
+      pending = []
+    }
+  }
+}
+
+/**
+ * The request's callbacks as the trainer takes them.
+ * @throws OptionError when a callback watches validation figures a run without held-out songs has not got
+ */
+export function trainCallbacks(callbacks: CallbacksView | undefined, hasValidation: boolean): Pick<TrainOptions, 'earlyStopping' | 'reduceLrOnPlateau'> {
+  const early = callbacks?.earlyStopping
+  const plateau = callbacks?.reduceLrOnPlateau
+  for (const monitor of [early?.monitor, plateau?.monitor]) {
+    if (!hasValidation && monitor?.startsWith('val_')) {
+      throw new OptionError(`${monitor} is measured on held-out songs: train on many songs to watch it, or watch loss or accuracy`)
+    }
+  }
+  return {
+    ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.patience, restoreBestWeights: early.restoreBestWeights } } : {}),
+    ...(plateau
+      ? {
+          reduceLrOnPlateau: {
+            monitor: plateau.monitor,
+            factor: plateau.factor,
+            patience: plateau.patience,
+            ...(plateau.minLearningRate !== undefined ? { minLearningRate: plateau.minLearningRate } : {})
+          }
+        }
+      : {})
   }
 }
 
@@ -58,25 +123,15 @@ export async function trainSongRun(
   const { melody } = importSong(new TextEncoder().encode(request.abc), 'abc')
   const notes = melodyToPlacedCodes(melody)
   const setup = prepareSongTraining(notes, request.model, { ...request.options, epochs: request.epochs })
-  let lastSent = 0
-  let pending: EpochPoint[] = []
-  let latest: EpochProgress | undefined
+  const progress = progressThrottle(runId, onProgress)
   const { outcome, check, model } = await trainOnSong(setup, {
     untilPerfect: request.untilPerfect,
     signal,
     fastPath,
-    onEpochEnd: (progress) => {
-      latest = progress
-      pending.push({ epoch: progress.epoch, loss: progress.loss, accuracy: progress.accuracy })
-      const now = performance.now()
-      if (now - lastSent < PROGRESS_EVERY_MS && progress.epoch !== progress.epochs) return
-      lastSent = now
-      onProgress({ runId, ...progress, points: pending })
-      pending = []
-    }
+    ...trainCallbacks(request.callbacks, false),
+    onEpochEnd: progress.epochEnded
   })
-  // A run stopped early by a perfect check has epochs the throttle held back: send them too.
-  if (latest && pending.length > 0) onProgress({ runId, ...latest, points: pending })
+  progress.flush()
   const params = model.countParams()
   const { notes: _notes, ...header } = melody
   await saveTrainedModel(join(modelFolder, runId), model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, header })
@@ -90,7 +145,8 @@ export async function trainSongRun(
     epochs: outcome.epochsRun,
     trainMs: outcome.trainMs,
     oneStep: predictionView(check.oneStep, setup.vocabulary, melody),
-    fullSong: predictionView(check.fullSong, setup.vocabulary, melody)
+    fullSong: predictionView(check.fullSong, setup.vocabulary, melody),
+    ...(outcome.stoppedEarly ? { stoppedEarly: outcome.stoppedEarly } : {})
   }
 }
 
@@ -102,13 +158,30 @@ function continuationViews(
   request: ContinuationRequest
 ): ContinuationView[] {
   const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
+  // The person's own song, whole, or else the run's opening window.
+  let prime = info.song.slice(0, info.spec.window)
+  let primeHeader = header
+  if (request.primeAbc !== undefined) {
+    const { melody } = importSong(new TextEncoder().encode(request.primeAbc), 'abc')
+    const codes = melodyToNoteCodes(melody)
+    const outside = codes.map(noteCodeToString).find((code) => !info.vocabulary.codes.includes(code))
+    if (outside) throw new SongError(`the song's note ${outside} is not among the notes the model knows (${info.vocabulary.codes.join(' ')}); change it or train on songs that have it`)
+    if (codes.length < info.spec.window) throw new SongError(`the model needs at least ${info.spec.window} notes to go on from, the song has ${codes.length}`)
+    prime = indexNotes(codes, info.vocabulary)
+    primeHeader = melody
+  }
   const predictor = notePredictor(model, info.spec)
   try {
-    const prime = info.song.slice(0, info.spec.window)
-    const continuations = continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, { ...request, meter: header.meter })
+    const continuations = continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, { ...request, meter: primeHeader.meter })
     const primeCodes = prime.map((index) => readNoteCode(info.vocabulary.codes[index] ?? '') ?? noteCodeFor(null, 480))
     return continuations.map((continuation) => {
-      const melody = { ...noteCodesToMelody([...primeCodes, ...continuation.generated]), title: `${header.title} (seed ${continuation.seed})`, tempo: header.tempo, meter: header.meter, key: header.key }
+      const melody = {
+        ...noteCodesToMelody([...primeCodes, ...continuation.generated]),
+        title: `${primeHeader.title} (seed ${continuation.seed})`,
+        tempo: primeHeader.tempo,
+        meter: primeHeader.meter,
+        key: primeHeader.key
+      }
       return { seed: continuation.seed, abc: melodyToAbcWithHeads(melody).abc }
     })
   } finally {

@@ -3,6 +3,7 @@
 // tensorflow/tfjs#8388). One run at a time.
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
+import { trainCorpusRun } from './trainCorpusRun'
 import { generateAgain, trainSongRun } from './trainSongRun'
 
 const runs = new Map<string, AbortController>()
@@ -46,7 +47,8 @@ onMessage((message) => {
   }
   const abort = new AbortController()
   runs.set(message.runId, abort)
-  trainSongRun(message.runId, message.request, message.modelFolder, abort.signal, (progress) => send({ type: 'progress', progress }))
+  const run = message.request.corpus ? trainCorpusRun : trainSongRun
+  run(message.runId, message.request, message.modelFolder, abort.signal, (progress) => send({ type: 'progress', progress }))
     .then((result) => send({ type: 'done', result }))
     .catch((error: unknown) => {
       const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }

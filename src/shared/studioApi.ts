@@ -41,12 +41,46 @@ export interface ModelOptionsView {
   readonly seed?: number
 }
 
+/** What a callback may watch: the validation figures exist only where songs are held out (corpus training). */
+export const MONITOR_NAMES = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const
+export type MonitorName = (typeof MONITOR_NAMES)[number]
+
+/** The books' Keras callbacks, as a run may ask for them. */
+export interface CallbacksView {
+  /** Stop after `patience` epochs without a better monitored value, and put back the best epoch's weights. */
+  readonly earlyStopping?: { readonly monitor: MonitorName; readonly patience: number; readonly restoreBestWeights: boolean }
+  /** Multiply the learning rate by `factor` after `patience` epochs without improvement, not below the minimum. */
+  readonly reduceLrOnPlateau?: { readonly monitor: MonitorName; readonly factor: number; readonly patience: number; readonly minLearningRate?: number }
+}
+
+/** A file of songs, as the UI read it: every tune of an ABC file, the melody of a MIDI file. */
+export interface CorpusFile {
+  readonly name: string
+  readonly base64: string
+}
+
+/** Train on many songs instead of the one in the editor. */
+export interface CorpusRequest {
+  readonly files: readonly CorpusFile[]
+  /** Share of the songs held out for validation, split by song (seeded by the model's seed). */
+  readonly validationShare: number
+  /** Add each training song transposed by up to ±N semitones, kept within the corpus's range. */
+  readonly transpose: number
+}
+
 export interface TrainingRequest {
   readonly abc: string
   readonly model: StudioModelKind
   readonly epochs: number
   readonly untilPerfect: boolean
   readonly options?: ModelOptionsView
+  readonly callbacks?: CallbacksView
+  readonly corpus?: CorpusRequest
+}
+
+/** A request as a run record keeps it: a corpus by its file names, not its bytes. */
+export type RunRequest = Omit<TrainingRequest, 'corpus'> & {
+  readonly corpus?: Omit<CorpusRequest, 'files'> & { readonly fileNames: readonly string[] }
 }
 
 export interface ModelDescription {
@@ -75,6 +109,8 @@ export interface ContinuationRequest {
   readonly topK?: number
   readonly seed: number
   readonly variations: number
+  /** Continue this song (ABC, its every note in the model's vocabulary) instead of the run's own opening. */
+  readonly primeAbc?: string
 }
 
 /** One continuation: the song's opening window and the new bars, as ABC. */
@@ -97,6 +133,9 @@ export interface TrainingProgress {
   readonly elapsedMs: number
   readonly etaMs: number
   readonly samplesPerSecond: number
+  readonly valLoss?: number
+  readonly valAccuracy?: number
+  readonly learningRate?: number
   /**
    * Every epoch since the previous event, this one last: events are batched (at most one per
    * 100 ms) so a fast run does not flood the UI, yet the curves keep every epoch.
@@ -125,6 +164,26 @@ export interface TrainingResult {
   readonly fullSong: PredictionView
   /** Set when a continuation was asked for. */
   readonly continuations?: ContinuationView[]
+  /** Set when early stopping ended the run: the epoch it stopped at and the best one, whose weights were kept. */
+  readonly stoppedEarly?: { readonly epoch: number; readonly bestEpoch: number }
+  /** Set for a run on many songs; its one-step and full-song predictions are of `evaluatedOn`, a held-out song. */
+  readonly corpus?: CorpusSummary
+}
+
+export interface CorpusSummary {
+  readonly songs: number
+  readonly heldOut: number
+  /** Training songs added by transposition. */
+  readonly transposed: number
+  readonly vocabulary: number
+  readonly windows: number
+  readonly validationWindows: number
+  readonly bestValAccuracy: number
+  readonly bestEpoch: number
+  /** The held-out song the predictions are drawn for. */
+  readonly evaluatedOn: string
+  /** Files or songs that could not be read and were left out. */
+  readonly skipped: readonly string[]
 }
 
 export interface TrainingFailure {
@@ -136,13 +195,17 @@ export interface EpochPoint {
   readonly epoch: number
   readonly loss: number
   readonly accuracy: number
+  /** On held-out songs, where there are any. */
+  readonly valLoss?: number
+  readonly valAccuracy?: number
+  readonly learningRate?: number
 }
 
 /** A finished run as the library keeps it. */
 export interface RunRecord {
   readonly runId: string
   readonly savedAt: string
-  readonly request: TrainingRequest
+  readonly request: RunRequest
   /** Loss and accuracy at each epoch. */
   readonly history: EpochPoint[]
   readonly result: TrainingResult
@@ -176,6 +239,9 @@ export interface ImportedFile {
 }
 
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
+/** A corpus sent to train on: at most this many files, this many bytes in all. */
+export const CORPUS_MAX_FILES = 2000
+export const CORPUS_MAX_BYTES = 32 * 1024 * 1024
 
 export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'pdf', 'codes'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]

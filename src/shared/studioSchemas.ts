@@ -1,7 +1,16 @@
 // Every message from the UI is checked against these before main or the server acts on it.
 import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
-import { EPOCHS_MAX, EXPORT_FORMATS, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS, STUDIO_MODEL_KINDS, type StudioMethod } from './studioApi'
+import {
+  CORPUS_MAX_FILES,
+  EPOCHS_MAX,
+  EXPORT_FORMATS,
+  IMPORT_MAX_BYTES,
+  MONITOR_NAMES,
+  SONG_TEXT_MAX_CHARS,
+  STUDIO_MODEL_KINDS,
+  type StudioMethod
+} from './studioApi'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 const modelKind = z.enum(STUDIO_MODEL_KINDS)
@@ -16,6 +25,22 @@ const modelOptions = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31).optional()
 })
 
+const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
+const fileName = z.string().min(1).max(255)
+const monitor = z.enum(MONITOR_NAMES)
+const patience = z.number().int().min(1).max(1000)
+const callbacks = z.strictObject({
+  earlyStopping: z.strictObject({ monitor, patience, restoreBestWeights: z.boolean() }).optional(),
+  reduceLrOnPlateau: z
+    .strictObject({ monitor, factor: z.number().gt(0).lt(1), patience, minLearningRate: z.number().min(0).max(1).optional() })
+    .optional()
+})
+const corpus = z.strictObject({
+  files: z.array(z.strictObject({ name: fileName, base64: base64File })).min(1).max(CORPUS_MAX_FILES),
+  validationShare: z.number().gt(0).lt(1),
+  transpose: z.number().int().min(0).max(12)
+})
+
 export const STUDIO_ARGUMENTS = {
   getAppInfo: z.tuple([]),
   checkSong: z.tuple([songText]),
@@ -27,7 +52,9 @@ export const STUDIO_ARGUMENTS = {
       model: modelKind,
       epochs: z.number().int().min(1).max(EPOCHS_MAX),
       untilPerfect: z.boolean(),
-      options: modelOptions.optional()
+      options: modelOptions.optional(),
+      callbacks: callbacks.optional(),
+      corpus: corpus.optional()
     })
   ]),
   stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
@@ -39,12 +66,13 @@ export const STUDIO_ARGUMENTS = {
       temperature: z.number().min(0).max(10),
       topK: z.number().int().min(1).max(1000).optional(),
       seed: z.number().int().min(0).max(2 ** 31),
-      variations: z.number().int().min(1).max(8)
+      variations: z.number().int().min(1).max(8),
+      primeAbc: songText.optional()
     })
   ]),
   exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
   loadLibrary: z.tuple([]),
-  importFile: z.tuple([z.string().min(1).max(255), z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4), z.string().max(32).optional()]),
+  importFile: z.tuple([fileName, base64File, z.string().max(32).optional()]),
   saveSong: z.tuple([songText]),
   saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional() })])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>

@@ -82,6 +82,25 @@ describe('backend choice', () => {
     )
   })
 
+  it('answers calls made at once one after the other, as tfjs cannot initialise a backend twice at once', async () => {
+    let initialising = false
+    const missing = () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node'"))
+    const racy: BackendLoaders = {
+      'tfjs-node-gpu': missing,
+      'tfjs-node': missing,
+      wasm: async () => {
+        if (initialising) throw new Error('the wasm backend did not initialise')
+        initialising = true
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        initialising = false
+        return 'wasm'
+      },
+      cpu: () => Promise.resolve('cpu')
+    }
+    const choices = await Promise.all([chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy })])
+    expect(choices.map((choice) => choice.name)).toEqual(['wasm', 'wasm', 'wasm'])
+  })
+
   it('with the real loaders, picks a working backend here and explains every one passed over', async () => {
     const choice = await chooseBackend()
     const order = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']

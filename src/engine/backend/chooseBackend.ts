@@ -98,10 +98,22 @@ export interface ChooseBackendOptions {
   readonly loaders?: BackendLoaders
 }
 
+/** The choice in progress: tfjs cannot initialise backends twice at once. */
+let choosing: Promise<unknown> = Promise.resolve()
+
 /**
+ * One choice at a time: a second call while the first is still initialising a backend waits for
+ * it, since tfjs, asked to set the same backend again mid-initialisation, answers that it failed
+ * (the studio asks for the backend and starts a run at nearly the same moment).
  * @throws OptionError when the forced name is unknown, or the forced backend cannot load
  */
-export async function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
+export function chooseBackend(options: ChooseBackendOptions = {}): Promise<BackendChoice> {
+  const choice = choosing.then(() => chooseBackendNow(options))
+  choosing = choice.catch(() => undefined)
+  return choice
+}
+
+async function chooseBackendNow(options: ChooseBackendOptions): Promise<BackendChoice> {
   const loaders = options.loaders ?? defaultBackendLoaders
   const fromEnv = options.env?.[BACKEND_ENV_VAR]?.trim() || undefined
   const forced = options.force ?? fromEnv

@@ -1,3 +1,4 @@
+import type { MetricsRow } from '../../shared/metricsCsv'
 /**
  * The books' Keras callbacks, for our training loop: EarlyStopping, ReduceLROnPlateau and
  * ModelCheckpoint watch one metric of the epoch ("monitor") and act when it stops improving
@@ -31,16 +32,8 @@ export interface CheckpointOptions {
   save(epoch: number): Promise<void>
 }
 
-/** The figures of one epoch a callback can watch. */
-export interface EpochMetrics {
-  readonly epoch: number
-  readonly loss: number
-  readonly accuracy: number
-  readonly valLoss?: number
-  readonly valAccuracy?: number
-  readonly learningRate?: number
-  readonly elapsedMs?: number
-}
+/** The figures of one epoch a callback can watch (one row of the metrics log). */
+export type EpochMetrics = MetricsRow
 
 export function monitoredValue(metrics: EpochMetrics, monitor: Monitor): number | undefined {
   switch (monitor) {
@@ -84,20 +77,4 @@ export class MetricWatch {
   }
 }
 
-/** The metrics log as CSV, as Keras's CSVLogger writes it (one row per epoch). */
-export function metricsToCsv(history: readonly EpochMetrics[]): string {
-  const hasValidation = history.some((row) => row.valLoss !== undefined)
-  const header = ['epoch', 'loss', 'accuracy', ...(hasValidation ? ['val_loss', 'val_accuracy'] : []), 'learning_rate', 'elapsed_ms']
-  const cell = (value: number | undefined) => (value === undefined ? '' : String(value))
-  const rows = history.map((row) =>
-    [
-      String(row.epoch),
-      cell(row.loss),
-      cell(row.accuracy),
-      ...(hasValidation ? [cell(row.valLoss), cell(row.valAccuracy)] : []),
-      cell(row.learningRate),
-      cell(row.elapsedMs === undefined ? undefined : Math.round(row.elapsedMs))
-    ].join(',')
-  )
-  return [header.join(','), ...rows].join('\n') + '\n'
-}
+export { metricsToCsv } from '../../shared/metricsCsv'

@@ -1,0 +1,111 @@
+// The studio's model-lab runs as the training process serves them: many songs with validation
+// and callbacks, early stopping on one song, and continuing the person's own song.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { abcToMelodies, OptionError, SongError } from '../engine'
+import { REPO_ROOT } from '../engine/testing/seedSong'
+import type { TrainingProgress, TrainingRequest } from '../shared/studioApi'
+import { runRequest } from './studioService'
+import { trainCorpusRun } from './trainCorpusRun'
+import { generateAgain, trainCallbacks, trainSongRun } from './trainSongRun'
+
+const REELS_PATH = join(REPO_ROOT, '../shared/corpus/nottingham/abc/reelsu-z.abc')
+const REELS = readFileSync(REELS_PATH)
+const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
+const models = mkdtempSync(join(tmpdir(), 'studio-lab-runs-'))
+
+/** The text of tune X:n of the reels book. */
+function reel(number: number): string {
+  const text = REELS.toString('utf8')
+  const start = text.indexOf(`X: ${number}\n`)
+  const end = text.indexOf(`X: ${number + 1}\n`)
+  return text.slice(start, end < 0 ? undefined : end)
+}
+
+describe('the studio’s model-lab runs', () => {
+  it('trains on a tune book split by song, with validation figures, early stopping on val_loss and a held-out song to show', async () => {
+    const request: TrainingRequest = {
+      abc: '',
+      model: 'lstm',
+      epochs: 30,
+      untilPerfect: false,
+      options: { units: 32, window: 8, batchSize: 64, learningRate: 0.01, seed: 3 },
+      callbacks: { earlyStopping: { monitor: 'val_loss', patience: 2, restoreBestWeights: true } },
+      corpus: { files: [{ name: 'reelsu-z.abc', base64: REELS.toString('base64') }, { name: 'notes.txt.bak', base64: '' }], validationShare: 0.2, transpose: 1 }
+    }
+    const events: TrainingProgress[] = []
+    const result = await trainCorpusRun('run-corpus', request, models, new AbortController().signal, (p) => events.push(p))
+    const tunes = abcToMelodies(REELS.toString('utf8')).tunes.filter((tune) => tune.melody).length
+    expect(tunes).toBe(34)
+    const corpus = result.corpus
+    if (!corpus) throw new Error('a corpus run reports its corpus')
+    expect(corpus.songs + corpus.heldOut).toBe(34)
+    expect(corpus.heldOut).toBe(7)
+    expect(corpus.transposed).toBeGreaterThan(0)
+    expect(corpus.skipped).toEqual(['notes.txt.bak: not a song file (.abc, .mid, .codes)'])
+    expect(corpus.evaluatedOn).toMatch(/^reelsu-z\.abc X:\d+ /)
+    const points = events.flatMap((event) => event.points)
+    expect(points.map((p) => p.epoch)).toEqual(Array.from({ length: result.stoppedEarly?.epoch ?? 30 }, (_, i) => i + 1))
+    expect(points.every((p) => p.valLoss !== undefined && p.valAccuracy !== undefined && p.learningRate === 0.01)).toBe(true)
+    // Next-note accuracy on tunes it never saw: far above chance over a vocabulary this size.
+    expect(corpus.bestValAccuracy).toBeGreaterThan(3 / corpus.vocabulary)
+    expect(points.find((p) => p.epoch === corpus.bestEpoch)?.valAccuracy).toBe(corpus.bestValAccuracy)
+    // The held-out song's predictions come back the same from the saved model.
+    const again = await generateAgain('run-corpus', models)
+    expect(again.oneStep).toEqual(result.oneStep)
+    expect(again.fullSong).toEqual(result.fullSong)
+    // The person's own song continues (a tune of the same book), whole bars after its last note.
+    const prime = reel(1)
+    const [continuation] = (await generateAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })).continuations ?? []
+    const melody = abcToMelodies(continuation?.abc ?? '').tunes[0]?.melody
+    const primeMelody = abcToMelodies(prime).tunes[0]?.melody
+    expect(melody?.title).toBe(`${primeMelody?.title} (seed 1)`)
+    expect(melody?.notes.length).toBeGreaterThan(primeMelody?.notes.length ?? Infinity)
+    // A song with a note the corpus never had is refused with the note named.
+    await expect(generateAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
+      /note .* is not among the notes the model knows/
+    )
+    // The run record keeps the corpus by its file names.
+    expect(runRequest(request).corpus).toEqual({ validationShare: 0.2, transpose: 1, fileNames: ['reelsu-z.abc', 'notes.txt.bak'] })
+  }, 240_000)
+
+  it('stops a song run early once accuracy stops improving, keeping the best epoch', async () => {
+    const request: TrainingRequest = {
+      abc: NABIYA_ABC,
+      model: 'stateful-lstm-2f',
+      epochs: 400,
+      untilPerfect: false,
+      callbacks: { earlyStopping: { monitor: 'accuracy', patience: 5, restoreBestWeights: true } }
+    }
+    const events: TrainingProgress[] = []
+    const result = await trainSongRun('run-early', request, models, new AbortController().signal, (p) => events.push(p))
+    const stopped = result.stoppedEarly
+    if (!stopped) throw new Error('the run should stop early')
+    expect(stopped.epoch).toBe(stopped.bestEpoch + 5)
+    expect(result.epochs).toBe(stopped.epoch)
+    const points = events.flatMap((event) => event.points)
+    expect(points.at(-1)?.epoch).toBe(stopped.epoch)
+    const best = Math.max(...points.map((p) => p.accuracy))
+    expect(points.find((p) => p.accuracy === best)?.epoch).toBe(stopped.bestEpoch)
+  }, 120_000)
+
+  it('refuses a callback on validation figures where no songs are held out', () => {
+    expect(() => trainCallbacks({ reduceLrOnPlateau: { monitor: 'val_accuracy', factor: 0.5, patience: 2 } }, false)).toThrow(OptionError)
+    expect(trainCallbacks({ reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 } }, false)).toEqual({
+      reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 }
+    })
+  })
+
+  it('names the problem when the files hold too few songs', async () => {
+    const request: TrainingRequest = {
+      abc: '',
+      model: 'lstm',
+      epochs: 1,
+      untilPerfect: false,
+      corpus: { files: [{ name: 'one.abc', base64: Buffer.from(reel(2)).toString('base64') }], validationShare: 0.2, transpose: 0 }
+    }
+    await expect(trainCorpusRun('run-small', request, models, new AbortController().signal, () => undefined)).rejects.toThrow(SongError)
+  })
+})
