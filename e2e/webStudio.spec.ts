@@ -220,7 +220,7 @@ test('malformed ABC shows its line and keeps the last good score', async ({ page
   await expect(page.getByTestId('line-numbers').locator('.warn')).toHaveText(['4'])
 })
 
-test('stop ends a long run between batches', async ({ page }) => {
+test('stop ends a long run between batches and keeps its work, which then trains on from where it stopped', async ({ page }) => {
   test.setTimeout(120_000)
   await openStudio(page)
   await useNabiya(page)
@@ -232,8 +232,17 @@ test('stop ends a long run between batches', async ({ page }) => {
   await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
   const clicked = Date.now()
   await page.getByRole('button', { name: 'Stop' }).click()
-  await expect(page.getByTestId('training-error')).toHaveText(/Stopped: training cancelled after \d+ epochs?/, { timeout: 10_000 })
+  const stopped = page.getByTestId('stopped-by-user')
+  await expect(stopped).toHaveText(/^Stopped after epoch \d+; the model as it was then is kept/, { timeout: 10_000 })
   console.log(`stop took effect ${Date.now() - clicked} ms after the click`)
+  const epoch = Number(/epoch (\d+)/.exec((await stopped.textContent()) ?? '')?.[1])
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(epoch))
+  // The stopped run is a run like any other: it trains on, its epochs numbered on, its curve continued.
+  await page.getByTestId('epochs').fill('5')
+  await page.getByTestId('train-more').last().click()
+  await expect(page.getByTestId('results')).toContainText(`${epoch + 5} epochs`, { timeout: 60_000 })
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(epoch + 5))
+  await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText(`${epoch + 5}`)
 })
 
 test('a killed training process is reported, and a new run works', async ({ page }) => {

@@ -50,12 +50,16 @@ export interface SongTrainingResult {
   readonly check: SongCheck
 }
 
-/** Builds the model, trains it and checks it against the song; the caller disposes the model. */
+/**
+ * Builds the model (or goes on with `startFrom`, a model of the same spec, e.g. a saved run's),
+ * trains it and checks it against the song; the caller disposes the model.
+ */
 export async function trainOnSong(
   setup: SongTrainingSetup,
-  options: TrainOptions = {}
-): Promise<SongTrainingResult & { model: tf.Sequential }> {
-  const model = buildModel(setup.spec)
+  options: TrainOptions = {},
+  startFrom?: tf.LayersModel
+): Promise<SongTrainingResult & { model: tf.LayersModel }> {
+  const model = startFrom ?? buildModel(setup.spec)
   try {
     const outcome = await trainModel(model, setup.spec, setup, options)
     return { model, outcome, check: checkAgainstSong(model, setup.spec, setup, outcome.epochsRun, options.fastPath) }

@@ -91,6 +91,36 @@ describe('the studio’s model-lab runs', () => {
     expect(points.find((p) => p.accuracy === best)?.epoch).toBe(stopped.bestEpoch)
   }, 120_000)
 
+  it('keeps a stopped run’s work, and trains it on from there with the epochs numbered on', async () => {
+    const request: TrainingRequest = { abc: NABIYA_ABC, model: 'lstm', epochs: 2000, untilPerfect: false }
+    const abort = new AbortController()
+    const first: TrainingProgress[] = []
+    const stopped = await trainSongRun('run-stopped', request, models, abort.signal, (p) => {
+      first.push(p)
+      if (p.epoch >= 3) abort.abort()
+    })
+    const at = stopped.stoppedByUser?.epoch ?? 0
+    expect(at).toBeGreaterThanOrEqual(3)
+    expect(at).toBeLessThan(2000)
+    expect(stopped.epochs).toBe(at)
+    expect(stopped.weightsEpoch).toBe(at)
+    expect((await generateAgain('run-stopped', models)).oneStep).toEqual(stopped.oneStep)
+    const later: TrainingProgress[] = []
+    const resumed = await trainSongRun('run-resumed', { ...request, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, (p) => later.push(p))
+    expect(later.flatMap((p) => p.points.map((point) => point.epoch))).toEqual([at + 1, at + 2, at + 3, at + 4])
+    expect(resumed.epochs).toBe(at + 4)
+    // It went on from the stopped weights, not from scratch: the loss goes on from where it was.
+    const lastLoss = first.at(-1)?.points.at(-1)?.loss ?? 0
+    const firstLossFresh = first[0]?.points[0]?.loss ?? 0
+    expect(later[0]?.points[0]?.loss).toBeLessThan(firstLossFresh)
+    expect(Math.abs((later[0]?.points[0]?.loss ?? 0) - lastLoss)).toBeLessThan(Math.abs(firstLossFresh - lastLoss))
+    // Another song cannot go on from it.
+    const other = readFileSync(join(REPO_ROOT, 'resources/songs/twinkle.abc'), 'utf8')
+    await expect(
+      trainSongRun('run-other', { ...request, abc: other, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, () => undefined)
+    ).rejects.toThrow(/trained on other notes or with other options/)
+  }, 120_000)
+
   it('refuses a callback on validation figures where no songs are held out', () => {
     expect(() => trainCallbacks({ reduceLrOnPlateau: { monitor: 'val_accuracy', factor: 0.5, patience: 2 } }, false)).toThrow(OptionError)
     expect(trainCallbacks({ reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 } }, false)).toEqual({

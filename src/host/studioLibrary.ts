@@ -48,6 +48,16 @@ export class StudioLibrary {
     return record
   }
 
+  /** One finished run's record, or undefined where there is none that reads. */
+  async loadRun(runId: string): Promise<RunRecord | undefined> {
+    try {
+      const record: unknown = JSON.parse(await readFile(join(this.runsFolder, `${runId}.json`), 'utf8'))
+      return isRunRecord(record) ? record : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   async load(): Promise<LibraryView> {
     const problems: string[] = []
     let song: string | null = null

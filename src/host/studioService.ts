@@ -175,15 +175,20 @@ export class StudioService {
     checkSong: (abc) => checkSong(abc),
     describeModel: (abc, model, options) => describeModel(abc, model, options),
     getBackend: () => this.training.backend(),
-    startTraining: (request) => {
+    startTraining: async (request) => {
       if (request.corpus) {
         const bytes = request.corpus.files.reduce((sum, file) => sum + Math.floor((file.base64.length * 3) / 4), 0)
         if (bytes > CORPUS_MAX_BYTES) throw new InvalidMessageError(`the songs come to ${(bytes / 2 ** 20).toFixed(1)} MiB; at most ${CORPUS_MAX_BYTES / 2 ** 20} MiB at once`)
       } else if (checkSong(request.abc).notes === 0) {
         throw new InvalidMessageError('the song has no notes to train on')
       }
+      // A run that goes on from another keeps that one's curve up to where it goes on.
+      const from = request.resumeFrom
+      const earlier = from ? await this.library.loadRun(from.runId) : undefined
+      if (from && !earlier) throw new InvalidMessageError(`there is no finished run ${from.runId} to go on from`)
+      const history = earlier?.history.filter((point) => point.epoch <= (from?.afterEpoch ?? 0)) ?? []
       const runId = this.training.start(request)
-      this.running.set(runId, { request: runRequest(request), history: [] })
+      this.running.set(runId, { request: runRequest(request), history })
       return { runId }
     },
     exportSong: (abc, format) => exportSongFile(abc, format),

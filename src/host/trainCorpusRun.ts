@@ -15,7 +15,7 @@ import {
   trainModel
 } from '../engine'
 import { CORPUS_MAX_BYTES, type TrainingProgress, type TrainingRequest, type TrainingResult } from '../shared/studioApi'
-import { predictionView, progressThrottle, trainCallbacks } from './trainSongRun'
+import { outcomeFigures, predictionView, progressThrottle, resumePoint, trainCallbacks } from './trainSongRun'
 
 /**
  * A training run on many songs from the UI's request: the files' songs split by song into
@@ -49,11 +49,14 @@ export async function trainCorpusRun(
   if (!heldOut) throw new SongError('no held-out song is longer than the window')
   const heldOutSong = indexNotes(melodyToNoteCodes(heldOut.melody), setup.vocabulary)
   const progress = progressThrottle(runId, onProgress)
-  const model = buildModel(setup.spec)
+  const resumed = await resumePoint(request, modelFolder, setup.vocabulary, setup.spec)
+  const model = resumed?.model ?? buildModel(setup.spec)
   try {
     const outcome = await trainModel(model, setup.spec, setup, {
       signal,
+      keepOnStop: true,
       fastPath,
+      ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {}),
       validation: setup.validation,
       ...trainCallbacks(request.callbacks, true),
       onEpochEnd: progress.epochEnded
@@ -73,11 +76,9 @@ export async function trainCorpusRun(
       backend: backend.name,
       trainingPath: outcome.path.reason,
       params: model.countParams(),
-      epochs: outcome.epochsRun,
-      trainMs: outcome.trainMs,
+      ...outcomeFigures(outcome),
       oneStep: predictionView(check.oneStep, setup.vocabulary, heldOut.melody),
       fullSong: predictionView(check.fullSong, setup.vocabulary, heldOut.melody),
-      ...(outcome.stoppedEarly ? { stoppedEarly: outcome.stoppedEarly } : {}),
       corpus: {
         songs: setup.trainingTitles.length,
         heldOut: setup.validationTitles.length,

@@ -1,3 +1,4 @@
+import type { LayersModel } from '@tensorflow/tfjs'
 import { join } from 'node:path'
 import {
   chooseBackend,
@@ -26,6 +27,9 @@ import {
   noteCodeToString,
   type EpochProgress,
   type TrainOptions,
+  type TrainingOutcome,
+  type ModelSpec,
+  countSpecParams,
   type Melody,
   type SongPrediction,
   type Vocabulary
@@ -107,6 +111,45 @@ export function trainCallbacks(callbacks: CallbacksView | undefined, hasValidati
   }
 }
 
+/** What a result says of how its training went: epochs (numbered on after a resume), time, stops. */
+export function outcomeFigures(outcome: TrainingOutcome): Pick<TrainingResult, 'epochs' | 'trainMs' | 'stoppedEarly' | 'stoppedByUser' | 'weightsEpoch'> {
+  return {
+    epochs: outcome.history.at(-1)?.epoch ?? outcome.epochsRun,
+    trainMs: outcome.trainMs,
+    weightsEpoch: outcome.weightsEpoch,
+    ...(outcome.stoppedEarly ? { stoppedEarly: outcome.stoppedEarly } : {}),
+    ...(outcome.stoppedByUser ? { stoppedByUser: outcome.stoppedByUser } : {})
+  }
+}
+
+/**
+ * The saved model of the run to go on from, checked against what this run trains on.
+ * @throws SongError when that run had other notes or options; OptionError when it has the epochs asked for already
+ */
+export async function resumePoint(
+  request: TrainingRequest,
+  modelFolder: string,
+  vocabulary: Vocabulary,
+  spec: ModelSpec
+): Promise<{ model: LayersModel; afterEpoch: number } | undefined> {
+  const from = request.resumeFrom
+  if (!from) return undefined
+  if (from.afterEpoch >= spec.epochs) throw new OptionError(`that run has ${from.afterEpoch} epochs already; ask for more than that in all`)
+  const { model, info } = await loadTrainedModel(join(modelFolder, from.runId)).catch((error: unknown) => {
+    throw new SongError(`the run's saved model cannot be read (${(error as Error).message})`)
+  })
+  const same =
+    info.vocabulary.codes.join(' ') === vocabulary.codes.join(' ') &&
+    model.countParams() === countSpecParams(spec) &&
+    info.spec.stateful === spec.stateful &&
+    (!spec.stateful || info.spec.batchSize === spec.batchSize)
+  if (!same) {
+    disposeModel(model)
+    throw new SongError('that run was trained on other notes or with other options: train it more on the same song (or songs) with the same options')
+  }
+  return { model, afterEpoch: from.afterEpoch }
+}
+
 /**
  * One training run from the UI's request: ABC in, the model trained, both predictions back as
  * ABC with their wrong notes. Runs in the training process.
@@ -124,13 +167,20 @@ export async function trainSongRun(
   const notes = melodyToPlacedCodes(melody)
   const setup = prepareSongTraining(notes, request.model, { ...request.options, epochs: request.epochs })
   const progress = progressThrottle(runId, onProgress)
-  const { outcome, check, model } = await trainOnSong(setup, {
-    untilPerfect: request.untilPerfect,
-    signal,
-    fastPath,
-    ...trainCallbacks(request.callbacks, false),
-    onEpochEnd: progress.epochEnded
-  })
+  const resumed = await resumePoint(request, modelFolder, setup.vocabulary, setup.spec)
+  const { outcome, check, model } = await trainOnSong(
+    setup,
+    {
+      untilPerfect: request.untilPerfect,
+      signal,
+      keepOnStop: true,
+      fastPath,
+      ...trainCallbacks(request.callbacks, false),
+      ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {}),
+      onEpochEnd: progress.epochEnded
+    },
+    resumed?.model
+  )
   progress.flush()
   const params = model.countParams()
   const { notes: _notes, ...header } = melody
@@ -142,11 +192,9 @@ export async function trainSongRun(
     backend: backend.name,
     trainingPath: outcome.path.reason,
     params,
-    epochs: outcome.epochsRun,
-    trainMs: outcome.trainMs,
+    ...outcomeFigures(outcome),
     oneStep: predictionView(check.oneStep, setup.vocabulary, melody),
-    fullSong: predictionView(check.fullSong, setup.vocabulary, melody),
-    ...(outcome.stoppedEarly ? { stoppedEarly: outcome.stoppedEarly } : {})
+    fullSong: predictionView(check.fullSong, setup.vocabulary, melody)
   }
 }
 

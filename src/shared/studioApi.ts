@@ -76,6 +76,11 @@ export interface TrainingRequest {
   readonly options?: ModelOptionsView
   readonly callbacks?: CallbacksView
   readonly corpus?: CorpusRequest
+  /**
+   * Go on training a finished run's saved model (same song or songs, same options) after the
+   * epoch its weights are from; `epochs` is then the total, epochs numbered on from there.
+   */
+  readonly resumeFrom?: { readonly runId: string; readonly afterEpoch: number }
 }
 
 /** A request as a run record keeps it: a corpus by its file names, not its bytes. */
@@ -166,6 +171,10 @@ export interface TrainingResult {
   readonly continuations?: ContinuationView[]
   /** Set when early stopping ended the run: the epoch it stopped at and the best one, whose weights were kept. */
   readonly stoppedEarly?: { readonly epoch: number; readonly bestEpoch: number }
+  /** Set when Stop ended the run after at least one epoch: the work so far is kept, as a finished run. */
+  readonly stoppedByUser?: { readonly epoch: number }
+  /** The epoch whose weights the saved model holds (the best one where early stopping restored it). */
+  readonly weightsEpoch?: number
   /** Set for a run on many songs; its one-step and full-song predictions are of `evaluatedOn`, a held-out song. */
   readonly corpus?: CorpusSummary
 }

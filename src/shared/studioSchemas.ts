@@ -28,6 +28,7 @@ const modelOptions = z.strictObject({
 const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
 const fileName = z.string().min(1).max(255)
 const monitor = z.enum(MONITOR_NAMES)
+const runId = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
 const patience = z.number().int().min(1).max(1000)
 const callbacks = z.strictObject({
   earlyStopping: z.strictObject({ monitor, patience, restoreBestWeights: z.boolean() }).optional(),
@@ -54,13 +55,14 @@ export const STUDIO_ARGUMENTS = {
       untilPerfect: z.boolean(),
       options: modelOptions.optional(),
       callbacks: callbacks.optional(),
-      corpus: corpus.optional()
+      corpus: corpus.optional(),
+      resumeFrom: z.strictObject({ runId, afterEpoch: z.number().int().min(0).max(EPOCHS_MAX) }).optional()
     })
   ]),
-  stopTraining: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
-  generateAgain: z.tuple([z.string().regex(/^run-[0-9a-z-]{1,64}$/)]),
+  stopTraining: z.tuple([runId]),
+  generateAgain: z.tuple([runId]),
   continueMelody: z.tuple([
-    z.string().regex(/^run-[0-9a-z-]{1,64}$/),
+    runId,
     z.strictObject({
       bars: z.number().int().min(1).max(256),
       temperature: z.number().min(0).max(10),

@@ -1,9 +1,10 @@
-import type { MetricsRow } from '../../shared/metricsCsv'
 /**
  * The books' Keras callbacks, for our training loop: EarlyStopping, ReduceLROnPlateau and
  * ModelCheckpoint watch one metric of the epoch ("monitor") and act when it stops improving
  * (losses improve downwards, accuracies upwards), and the metrics log exports as CSV.
  */
+import type { MetricsRow } from '../../shared/metricsCsv'
+
 export const MONITORS = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const
 export type Monitor = (typeof MONITORS)[number]
 

@@ -39,8 +39,13 @@ export interface TrainOptions {
   readonly untilPerfect?: boolean
   /** Epochs between checks when `untilPerfect` is set (default 10). */
   readonly checkEvery?: number
-  /** Abort between batches: the trainer then throws TrainingCancelledError. */
+  /** Abort between batches: the trainer then throws TrainingCancelledError (but see keepOnStop). */
   readonly signal?: AbortSignal
+  /**
+   * An abort after at least one whole epoch ends the training as early stopping does, with the
+   * weights as they were at the stop and `stoppedByUser` set, so the work so far is kept.
+   */
+  readonly keepOnStop?: boolean
   readonly onEpochEnd?: (progress: EpochProgress) => void
   readonly onCheck?: (check: SongCheck) => void
   /** Train with the fast CPU path where it applies (`auto`, the default), always, or never. */
@@ -64,6 +69,13 @@ export interface TrainingOutcome {
   readonly path: TrainingPath
   /** Set when early stopping ended the run: the epoch it stopped at and the best one. */
   readonly stoppedEarly?: { readonly epoch: number; readonly bestEpoch: number }
+  /** Set when the signal stopped a run that keeps its work: the last whole epoch. */
+  readonly stoppedByUser?: { readonly epoch: number }
+  /**
+   * The epoch whose weights the model holds at the end: the best one where early stopping
+   * restored it, else the last (after a stop, the weights of the batches done since count too).
+   */
+  readonly weightsEpoch: number
   /** The best epoch of the early-stopping monitor (its weights are the model's when restoring). */
   readonly bestEpoch?: number
 }
@@ -376,12 +388,21 @@ export async function trainModel(
   let trainMs = 0
   let perfectAtEpoch: number | undefined
   let stoppedEarly: TrainingOutcome['stoppedEarly']
+  let stoppedByUser: TrainingOutcome['stoppedByUser']
   try {
     for (let epoch = firstEpoch; epoch <= spec.epochs; epoch++) {
       const started = performance.now()
       runner.resetStates()
       const batches = epochBatches(spec, samples, random)
-      const totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow)
+      let totals: EpochTotals
+      try {
+        totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow)
+      } catch (error) {
+        const last = history.at(-1)
+        if (!(error instanceof TrainingCancelledError && options.keepOnStop && last)) throw error
+        stoppedByUser = { epoch: last.epoch }
+        break
+      }
       runner.resetStates()
       const epochMs = performance.now() - started
       trainMs += epochMs
@@ -436,5 +457,6 @@ export async function trainModel(
   } finally {
     runner.finish()
   }
-  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path, stoppedEarly, bestEpoch: earlyWatch?.bestEpoch }
+  const weightsEpoch = restoreBest && earlyWatch ? earlyWatch.bestEpoch : (history.at(-1)?.epoch ?? firstEpoch - 1)
+  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path, stoppedEarly, stoppedByUser, weightsEpoch, bestEpoch: earlyWatch?.bestEpoch }
 }

@@ -100,6 +100,10 @@ const MESSAGES = {
     evaluatedOn: 'The predictions below are of a held-out song it never trained on: {title}.',
     skippedFiles: 'Left out: {names}',
     continueEditorSong: 'continue the song in the editor',
+    trainMore: '+{n} epochs',
+    trainMoreHint: 'go on training this run for {n} more epochs (the Epochs field), from where it ended',
+    addFilesAgain: 'To train this run more, add its song files again: {names}',
+    stoppedByUser: 'Stopped after epoch {epoch}; the model as it was then is kept, and can be trained more.',
     corpusNote: 'These figures are for the song above; on many songs the vocabulary, and so the output layer, comes from the songs.'
   },
   ko: {
@@ -202,6 +206,10 @@ const MESSAGES = {
     evaluatedOn: '아래 예측은 학습에 쓰지 않은 검증용 노래의 것입니다: {title}.',
     skippedFiles: '뺀 파일: {names}',
     continueEditorSong: '편집기의 노래를 이어 만들기',
+    trainMore: '+{n} 에포크',
+    trainMoreHint: '이 실행이 끝난 곳에서 {n} 에포크 더 학습 (에포크 칸)',
+    addFilesAgain: '이 실행을 더 학습하려면 노래 파일을 다시 추가하세요: {names}',
+    stoppedByUser: '{epoch} 에포크 뒤에 멈췄습니다; 그때의 모델을 보관했고, 더 학습할 수 있습니다.',
     corpusNote: '위 숫자는 위의 노래 기준입니다; 여러 노래로 학습하면 어휘와 출력층은 그 노래들에서 정해집니다.'
   }
 } as const
