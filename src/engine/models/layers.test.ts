@@ -100,6 +100,11 @@ describe.each(CASES)('lab model: $name', (lab) => {
       for (const predict of [predictOneStep, predictFullSong]) {
         expect(predict(loaded.model, loaded.info.spec, setup.song, setup.encoding, 'off')).toEqual(predict(model, setup.spec, setup.song, setup.encoding, 'off'))
       }
+      // The spec saved beside the weights is the whole model: built from it, the weights fit and predict the same.
+      const rebuilt = buildModel(loaded.info.spec)
+      rebuilt.setWeights(loaded.model.getWeights())
+      expect(predictOneStep(rebuilt, loaded.info.spec, setup.song, setup.encoding, 'off')).toEqual(predictOneStep(model, setup.spec, setup.song, setup.encoding, 'off'))
+      disposeModel(rebuilt)
       disposeModel(loaded.model)
     } finally {
       disposeModel(model)
