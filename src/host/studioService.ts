@@ -10,6 +10,7 @@ import { prepareSongTraining } from '../engine/songTraining'
 import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import {
   CORPUS_MAX_BYTES,
+  corpusBytes,
   type AppInfo,
   type EpochPoint,
   type ExportedFile,
@@ -24,7 +25,7 @@ import {
   type TrainingFailure,
   type TrainingProgress,
   type TrainingRequest,
-  type TrainingResult,
+  type TrainingResult
 } from '../shared/studioApi'
 import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
 import { StudioLibrary } from './studioLibrary'
@@ -177,7 +178,7 @@ export class StudioService {
     getBackend: () => this.training.backend(),
     startTraining: async (request) => {
       if (request.corpus) {
-        const bytes = request.corpus.files.reduce((sum, file) => sum + Math.floor((file.base64.length * 3) / 4), 0)
+        const bytes = corpusBytes(request.corpus.files)
         if (bytes > CORPUS_MAX_BYTES) throw new InvalidMessageError(`the songs come to ${(bytes / 2 ** 20).toFixed(1)} MiB; at most ${CORPUS_MAX_BYTES / 2 ** 20} MiB at once`)
       } else if (checkSong(request.abc).notes === 0) {
         throw new InvalidMessageError('the song has no notes to train on')

@@ -14,7 +14,7 @@ import {
   SongError,
   trainModel
 } from '../engine'
-import { CORPUS_MAX_BYTES, type TrainingProgress, type TrainingRequest, type TrainingResult } from '../shared/studioApi'
+import type { TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { outcomeFigures, predictionView, progressThrottle, resumePoint, trainCallbacks } from './trainSongRun'
 
 /**
@@ -36,8 +36,6 @@ export async function trainCorpusRun(
   const backend = await chooseBackend({ env: process.env })
   const fastPath = resolveFastPathSetting(undefined, process.env)
   const files = corpus.files.map((file) => ({ name: file.name, bytes: new Uint8Array(Buffer.from(file.base64, 'base64')) }))
-  const bytes = files.reduce((sum, file) => sum + file.bytes.length, 0)
-  if (bytes > CORPUS_MAX_BYTES) throw new SongError(`the songs come to ${(bytes / 2 ** 20).toFixed(1)} MiB; at most ${CORPUS_MAX_BYTES / 2 ** 20} MiB can be trained on at once`)
   const { songs, skipped } = corpusSongsFromFiles(files)
   const setup = prepareCorpusTraining(songs, request.model, {
     ...request.options,
@@ -45,9 +43,9 @@ export async function trainCorpusRun(
     validationShare: corpus.validationShare,
     transpose: corpus.transpose
   })
-  const heldOut = setup.validationSongs.find((song) => melodyToNoteCodes(song.melody).length > setup.spec.window)
+  const heldOut = setup.validationSongs.map((song) => ({ ...song, codes: melodyToNoteCodes(song.melody) })).find((song) => song.codes.length > setup.spec.window)
   if (!heldOut) throw new SongError('no held-out song is longer than the window')
-  const heldOutSong = indexNotes(melodyToNoteCodes(heldOut.melody), setup.vocabulary)
+  const heldOutSong = indexNotes(heldOut.codes, setup.vocabulary)
   const progress = progressThrottle(runId, onProgress)
   const resumed = await resumePoint(request, modelFolder, setup.vocabulary, setup.spec)
   const model = resumed?.model ?? buildModel(setup.spec)

@@ -96,19 +96,7 @@ export function trainCallbacks(callbacks: CallbacksView | undefined, hasValidati
       throw new OptionError(`${monitor} is measured on held-out songs: train on many songs to watch it, or watch loss or accuracy`)
     }
   }
-  return {
-    ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.patience, restoreBestWeights: early.restoreBestWeights } } : {}),
-    ...(plateau
-      ? {
-          reduceLrOnPlateau: {
-            monitor: plateau.monitor,
-            factor: plateau.factor,
-            patience: plateau.patience,
-            ...(plateau.minLearningRate !== undefined ? { minLearningRate: plateau.minLearningRate } : {})
-          }
-        }
-      : {})
-  }
+  return { ...(early ? { earlyStopping: early } : {}), ...(plateau ? { reduceLrOnPlateau: plateau } : {}) }
 }
 
 /** What a result says of how its training went: epochs (numbered on after a resume), time, stops. */
@@ -214,7 +202,6 @@ function continuationViews(
     const codes = melodyToNoteCodes(melody)
     const outside = codes.map(noteCodeToString).find((code) => !info.vocabulary.codes.includes(code))
     if (outside) throw new SongError(`the song's note ${outside} is not among the notes the model knows (${info.vocabulary.codes.join(' ')}); change it or train on songs that have it`)
-    if (codes.length < info.spec.window) throw new SongError(`the model needs at least ${info.spec.window} notes to go on from, the song has ${codes.length}`)
     prime = indexNotes(codes, info.vocabulary)
     primeHeader = melody
   }

@@ -1,11 +1,7 @@
-/** One epoch's row of a metrics log: what the trainer measured (validation only with held-out songs). */
-export interface MetricsRow {
-  readonly epoch: number
-  readonly loss: number
-  readonly accuracy: number
-  readonly valLoss?: number
-  readonly valAccuracy?: number
-  readonly learningRate?: number
+import type { EpochPoint } from './studioApi'
+
+/** One epoch's row of a metrics log: what the trainer measured, and when. */
+export interface MetricsRow extends EpochPoint {
   readonly elapsedMs?: number
 }
 

@@ -252,6 +252,11 @@ export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
 export const CORPUS_MAX_FILES = 2000
 export const CORPUS_MAX_BYTES = 32 * 1024 * 1024
 
+/** About how many bytes the files' base64 text stands for (to a couple of bytes of padding each). */
+export function corpusBytes(files: readonly CorpusFile[]): number {
+  return files.reduce((sum, file) => sum + Math.floor((file.base64.length * 3) / 4), 0)
+}
+
 export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'pdf', 'codes'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
