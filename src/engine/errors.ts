@@ -37,3 +37,17 @@ export class TrainingCancelledError extends StudioError {
     super(`training cancelled after ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}`)
   }
 }
+
+/**
+ * Input past one of the named limits in `src/shared/limits.ts`. The message names the limit, the
+ * value and (for text) the line and column; it is raised before anything of that size is built.
+ */
+export class LimitError extends StudioError {
+  override readonly name = 'LimitError'
+  constructor(
+    readonly limit: string,
+    message: string
+  ) {
+    super(`${message} (limit ${limit})`)
+  }
+}

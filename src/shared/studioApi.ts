@@ -247,10 +247,7 @@ export interface ImportedFile {
   readonly warnings: string[]
 }
 
-export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
-/** A corpus sent to train on: at most this many files, this many bytes in all. */
-export const CORPUS_MAX_FILES = 2000
-export const CORPUS_MAX_BYTES = 32 * 1024 * 1024
+export { CORPUS_MAX_BYTES, CORPUS_MAX_FILES, IMPORT_MAX_BYTES } from './limits'
 
 /** About how many bytes the files' base64 text stands for (to a couple of bytes of padding each). */
 export function corpusBytes(files: readonly CorpusFile[]): number {
@@ -342,6 +339,5 @@ export class StudioApiError extends Error {
   }
 }
 
-/** Limits on what the UI may send, checked before any work is done. */
-export const SONG_TEXT_MAX_CHARS = 1_000_000
-export const EPOCHS_MAX = 100_000
+/** Limits on what the UI may send, checked before any work is done (all limits: ./limits). */
+export { EPOCHS_MAX, SONG_TEXT_MAX_CHARS } from './limits'

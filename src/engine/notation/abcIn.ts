@@ -1,4 +1,5 @@
 import abcjs from 'abcjs'
+import { ABC_MAX_CHARS } from '../../shared/limits'
 import { C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_WHOLE, type KeyMode, type KeySignature, type Melody } from './melody'
 
 /**
@@ -42,8 +43,7 @@ export interface AbcImportOptions {
   readonly repeats?: RepeatReading
 }
 
-/** Larger texts are refused with a message rather than parsed: abcjs holds every tune in memory. */
-export const ABC_MAX_CHARS = 4 * 1024 * 1024
+export { ABC_MAX_CHARS }
 
 interface AbcjsNoteEvent {
   cmd: string

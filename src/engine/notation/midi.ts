@@ -1,4 +1,5 @@
 import toneMidi from '@tonejs/midi'
+import { MIDI_MAX_BYTES } from '../../shared/limits'
 import { StudioError } from '../errors'
 import { DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_QUARTER, type KeyMode, type KeySignature, type Melody } from './melody'
 
@@ -11,8 +12,7 @@ export class MidiImportError extends StudioError {
 const MAJOR_KEYS = ['Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#']
 const MINOR_KEYS = ['Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#', 'G#', 'D#', 'A#']
 
-/** Largest file we read: a melody is kilobytes, and a huge one would only hold the UI up. */
-export const MIDI_MAX_BYTES = 16 * 1024 * 1024
+export { MIDI_MAX_BYTES }
 
 /**
  * A melody → a standard MIDI file (format 1, 480 ticks a quarter) with tempo, time signature,

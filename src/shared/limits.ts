@@ -1,0 +1,74 @@
+/**
+ * Every limit on what crosses a boundary (files, IPC, HTTP, the command line, saved models), in
+ * one place. Importers, engine, server, CLI and desktop all read these; the README lists them.
+ * Each is set where real music, or a model this studio can train, ends, with room to spare:
+ * over a limit is one clear error that names the limit, never a crash or an out-of-memory.
+ */
+
+// ── Text and files ──────────────────────────────────────────────────────────────────────────
+/** ABC text read at once (a tune book). abcjs holds every tune of it in memory. */
+export const ABC_MAX_CHARS = 4 * 1024 * 1024
+/** A song's ABC text sent from the UI (one song being edited). */
+export const SONG_TEXT_MAX_CHARS = 1_000_000
+/** One header field (`T:`, `C:`, `Q:` …) or one `%` line: real titles are tens of characters. */
+export const ABC_FIELD_MAX_CHARS = 1_000
+/** A MIDI file read at once. A melody is kilobytes. */
+export const MIDI_MAX_BYTES = 16 * 1024 * 1024
+/** A file opened from the UI (ABC, MIDI or note codes). */
+export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
+/** A corpus sent to train on: at most this many files, this many bytes in all. */
+export const CORPUS_MAX_FILES = 2000
+export const CORPUS_MAX_BYTES = 32 * 1024 * 1024
+
+// ── Music ───────────────────────────────────────────────────────────────────────────────────
+/** Sounding notes and rests in one song, after repeats and parts are played out. */
+export const SONG_MAX_NOTES = 50_000
+/** A song's total length in quarter notes (about 3.5 hours at ♩=120). */
+export const SONG_MAX_QUARTERS = 25_000
+/** One note or rest, in quarter notes (16 bars of 4/4). */
+export const NOTE_MAX_QUARTERS = 64
+/** The smallest length a note may have, as a fraction of a whole note (1/1920 is one tick). */
+export const NOTE_MIN_WHOLE_FRACTION = 1 / 512
+/** `L:` and `M:` denominators, and `L:` numerators. Music is written in 1/1 … 1/64. */
+export const LENGTH_MAX_DENOMINATOR = 512
+export const METER_MAX_DENOMINATOR = 64
+export const METER_MAX_NUMERATOR = 64
+/** One bar, in quarter notes (a bar of 16/4 or 32/8). */
+export const BAR_MAX_QUARTERS = 16
+/** Notes in one tuplet `(p:q:r`. */
+export const TUPLET_MAX_NOTES = 32
+/** Notes written in one chord `[…]`. */
+export const CHORD_MAX_NOTES = 16
+/** Tempo in quarter notes a minute. */
+export const TEMPO_MIN_BPM = 1
+export const TEMPO_MAX_BPM = 1_000
+/** Notes a MIDI import or ABC export may produce for one song (rests merged first). */
+export const IMPORT_MAX_NOTES = SONG_MAX_NOTES
+
+// ── Training and generation ─────────────────────────────────────────────────────────────────
+export const EPOCHS_MAX = 100_000
+/** Notes one continuation may add, and continuations asked for at once. */
+export const CONTINUE_MAX_NOTES = 2_000
+export const CONTINUE_MAX_BARS = 256
+export const CONTINUE_MAX_VARIATIONS = 16
+/** Trainable parameters of a model (the seed's models have 18,700–68,620; the jigs LSTM 0.9 M). */
+export const MODEL_MAX_PARAMS = 20_000_000
+/** Estimated memory to train a model: weights, gradients, Adam's two moments and activations. */
+export const MODEL_MAX_TRAINING_BYTES = 1024 * 1024 * 1024
+/** Layers in one stack, and units in one layer. */
+export const MODEL_MAX_LAYERS = 16
+export const LAYER_MAX_UNITS = 4096
+
+// ── Saved files read back ───────────────────────────────────────────────────────────────────
+/** A run record (`runs/<id>.json`, `run.json`) or a `model.json` read from disk. */
+export const SAVED_JSON_MAX_BYTES = 64 * 1024 * 1024
+/** A saved model's weights file. */
+export const SAVED_WEIGHTS_MAX_BYTES = 4 * MODEL_MAX_PARAMS
+/** Points in a run's saved curve. */
+export const HISTORY_MAX_POINTS = EPOCHS_MAX
+
+// ── Web mode ────────────────────────────────────────────────────────────────────────────────
+/** A request's body: a corpus's files in base64, with room for the JSON around them. */
+export const REQUEST_BODY_MAX_BYTES = Math.ceil(CORPUS_MAX_BYTES / 3) * 4 + 1024 * 1024
+/** A request's URL (path and query). */
+export const URL_MAX_CHARS = 4096
