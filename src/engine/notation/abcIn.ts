@@ -1,5 +1,24 @@
 import abcjs from 'abcjs'
-import { ABC_MAX_CHARS } from '../../shared/limits'
+import {
+  ABC_FIELD_MAX_CHARS,
+  ABC_MAX_CHARS,
+  BAR_MAX_QUARTERS,
+  CHORD_MAX_NOTES,
+  LENGTH_MAX_DENOMINATOR,
+  METER_MAX_DENOMINATOR,
+  METER_MAX_NUMERATOR,
+  NOTE_MAX_QUARTERS,
+  NOTE_MIN_WHOLE_FRACTION,
+  PART_ORDER_MAX_PARTS,
+  SONG_MAX_NOTES,
+  SONG_MAX_QUARTERS,
+  TEMPO_MAX_BPM,
+  TEMPO_MIN_BPM,
+  TUNE_MAX_CHARS,
+  TUPLET_MAX_NOTES
+} from '../../shared/limits'
+import { LimitError } from '../errors'
+import { checkMelodyLimits } from './melodyLimits'
 import { C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_WHOLE, type KeyMode, type KeySignature, type Melody } from './melody'
 
 /**
@@ -135,7 +154,8 @@ function hideUnknownFields(text: string): { text: string; problems: AbcProblem[]
     const field = /^([A-Za-z]):/.exec(line)?.[1]
     if (field === undefined || ABC_FIELDS.has(field)) return line
     problems.push({ severity: 'warning', line: index + 1, column: 1, message: `'${field}:' is not an ABC field: line ignored` })
-    return `%${line}`
+    // Overwrite the letter rather than insert: abcjs's character offsets must stay those of the text.
+    return `%${line.slice(1)}`
   })
   return { text: lines.join('\n'), problems }
 }
@@ -163,6 +183,102 @@ function looksBinary(text: string): boolean {
     if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 0xfffd) control++
   }
   return control > Math.max(4, sample.length * 0.01)
+}
+
+/**
+ * An ABC limit broken at a place in the text: `offset` is abcjs's character offset (startChar),
+ * turned into a line and column by the caller.
+ */
+class AbcLimitError extends LimitError {
+  constructor(
+    limit: string,
+    message: string,
+    readonly offset: number | undefined
+  ) {
+    super(limit, message)
+  }
+}
+
+const quarters = (wholes: number) => Math.round(wholes * 4 * 1000) / 1000
+
+/** Reads `L:` and `M:` fractions (also inline, `[L:1/16]`): numerator parts `2+3+2` are added. */
+const FRACTION_FIELD = /(?:^|\[)\s*([LM]):\s*(-?[\d+\s]*\d)\s*\/\s*(-?\d+)/g
+
+/**
+ * Limits checked on the text before abcjs parses it: the size of each tune, the length of each
+ * field line, and the `L:` and `M:` fractions (a huge denominator makes every note tiny, a huge
+ * bar makes a continuation endless). Each problem names the limit and its line and column.
+ */
+function textLimitProblems(text: string): AbcProblem[] {
+  const problems: AbcProblem[] = []
+  const lines = text.split('\n')
+  let tuneStart = -1
+  let tuneChars = 0
+  const closeTune = () => {
+    if (tuneStart >= 0 && tuneChars > TUNE_MAX_CHARS) {
+      problems.push({
+        severity: 'error',
+        line: tuneStart + 1,
+        column: 1,
+        message: `the tune is ${Math.ceil(tuneChars / 1024)} KiB of text; one tune may be at most ${TUNE_MAX_CHARS / 1024} KiB (limit TUNE_MAX_CHARS)`
+      })
+    }
+  }
+  lines.forEach((line, index) => {
+    if (/^X:/.test(line)) {
+      closeTune()
+      tuneStart = index
+      tuneChars = 0
+    }
+    tuneChars += line.length + 1
+    const isField = /^[A-Za-z]:/.test(line)
+    if (isField && line.length > ABC_FIELD_MAX_CHARS) {
+      problems.push({
+        severity: 'error',
+        line: index + 1,
+        column: 1,
+        message: `the ${line[0]}: field is ${line.length.toLocaleString('en-US')} characters long; at most ${ABC_FIELD_MAX_CHARS.toLocaleString('en-US')} (limit ABC_FIELD_MAX_CHARS)`
+      })
+      return
+    }
+    if (!isField && !line.includes('[L:') && !line.includes('[M:')) return
+    for (const match of line.matchAll(FRACTION_FIELD)) {
+      const [, field = '', top = '', bottom = ''] = match
+      const numerator = top.split('+').reduce((sum, part) => sum + Number(part.trim()), 0)
+      const denominator = Number(bottom)
+      const column = (match.index ?? 0) + 1
+      const problem = (limit: string, message: string) => problems.push({ severity: 'error', line: index + 1, column, message: `${message} (limit ${limit})` })
+      if (!(numerator > 0) || !(denominator > 0)) {
+        problem(field === 'L' ? 'LENGTH_MAX_DENOMINATOR' : 'METER_MAX_DENOMINATOR', `${field}:${top.trim()}/${bottom} is not a length: both numbers must be positive`)
+      } else if (field === 'L' && (denominator > LENGTH_MAX_DENOMINATOR || numerator > LENGTH_MAX_DENOMINATOR)) {
+        problem('LENGTH_MAX_DENOMINATOR', `L:${top.trim()}/${bottom}: a unit note length is written 1/1 to 1/${LENGTH_MAX_DENOMINATOR}`)
+      } else if (field === 'M' && denominator > METER_MAX_DENOMINATOR) {
+        problem('METER_MAX_DENOMINATOR', `M:${top.trim()}/${bottom}: a meter's beat is at most 1/${METER_MAX_DENOMINATOR}`)
+      } else if (field === 'M' && numerator > METER_MAX_NUMERATOR) {
+        problem('METER_MAX_NUMERATOR', `M:${top.trim()}/${bottom}: a bar has at most ${METER_MAX_NUMERATOR} beats`)
+      } else if (field === 'M' && (numerator / denominator) * 4 > BAR_MAX_QUARTERS) {
+        problem('BAR_MAX_QUARTERS', `M:${top.trim()}/${bottom}: a bar of ${quarters(numerator / denominator)} quarter notes is longer than ${BAR_MAX_QUARTERS}`)
+      }
+    }
+  })
+  closeTune()
+  return problems
+}
+
+/** 1-based line and column of character offsets in a text. */
+function placer(text: string): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0]
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1)
+  return (offset) => {
+    let low = 0
+    let high = lineStarts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if ((lineStarts[middle] ?? 0) <= offset) low = middle
+      else high = middle - 1
+    }
+    return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 }
+  }
 }
 
 type AbcElement = Record<string, unknown> & { el_type?: string }
@@ -315,11 +431,26 @@ function inPartOrder(elements: readonly AbcElement[], partOrder: string | undefi
     }
     current.push(element)
   }
-  const expand = (text: string): string =>
-    text
-      .replace(/\(([^()]*)\)(\d*)/g, (_, group: string, times: string) => expand(group).repeat(Number(times || 1)))
-      .replace(/([A-Za-z])(\d+)/g, (_, part: string, times: string) => part.repeat(Number(times)))
+  // Each repeat is counted before it is made, so `P:A99999999` or nested groups cannot blow up.
+  const tooMany = () =>
+    new AbcLimitError('PART_ORDER_MAX_PARTS', `the part order P:${partOrder.slice(0, 40)} plays more than ${PART_ORDER_MAX_PARTS} parts`, undefined)
+  const repeated = (text: string, times: string) => {
+    const count = Number(times || 1)
+    if (text.length * count > PART_ORDER_MAX_PARTS) throw tooMany()
+    return text.repeat(count)
+  }
+  const expandGroups = (text: string): string => {
+    let previous: string
+    let current = text
+    do {
+      previous = current
+      current = current.replace(/\(([^()]*)\)(\d*)/g, (_, group: string, times: string) => repeated(group, times))
+    } while (current !== previous)
+    return current
+  }
+  const expand = (text: string): string => expandGroups(text).replace(/([A-Za-z])(\d+)/g, (_, part: string, times: string) => repeated(part, times))
   const sequence = expand(partOrder.replace(/[\s.]/g, '')).split('')
+  if (sequence.length > PART_ORDER_MAX_PARTS) throw tooMany()
   if (parts.size === 0 || sequence.some((part) => !parts.has(part))) return [...elements]
   const keyBefore = (part: string) => {
     // Each part starts in the key it is written in: the last key element before its label.
@@ -349,6 +480,7 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
   let time = 0
   let tupletScale = 1
   let tiedFrom: { pitch: number; index: number } | undefined
+  let written = 0
   for (const element of order) {
     if (element.el_type === 'key') {
       keyAccidentals = new Map()
@@ -366,11 +498,32 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
       continue
     }
     if (element.el_type !== 'note') continue
-    if (element['startTriplet'] !== undefined) tupletScale = Number(element['tripletMultiplier'] ?? 1)
+    const at = typeof element['startChar'] === 'number' ? element['startChar'] : undefined
+    if (element['startTriplet'] !== undefined) {
+      if (Number(element['startTriplet']) > TUPLET_MAX_NOTES) {
+        throw new AbcLimitError('TUPLET_MAX_NOTES', `a tuplet of ${String(element['startTriplet'])} notes; at most ${TUPLET_MAX_NOTES}`, at)
+      }
+      tupletScale = Number(element['tripletMultiplier'] ?? 1)
+    }
     const duration = Number(element['duration'] ?? 0) * tupletScale
     if (element['endTriplet']) tupletScale = 1
+    if (!(duration * 4 <= NOTE_MAX_QUARTERS)) {
+      throw new AbcLimitError('NOTE_MAX_QUARTERS', `a note of ${quarters(duration).toLocaleString('en-US')} quarter notes; a note or rest lasts at most ${NOTE_MAX_QUARTERS}`, at)
+    }
+    if (duration > 0 && duration < NOTE_MIN_WHOLE_FRACTION) {
+      throw new AbcLimitError('NOTE_MIN_WHOLE_FRACTION', `a note of 1/${Math.round(1 / duration)} of a whole note; the shortest is 1/${Math.round(1 / NOTE_MIN_WHOLE_FRACTION)}`, at)
+    }
     const ticks = Math.round(duration * TICKS_PER_WHOLE)
     const pitches = (element['pitches'] ?? []) as AbcPitch[]
+    if (pitches.length > CHORD_MAX_NOTES) {
+      throw new AbcLimitError('CHORD_MAX_NOTES', `a chord of ${pitches.length} notes; at most ${CHORD_MAX_NOTES}`, at)
+    }
+    if (++written > SONG_MAX_NOTES) {
+      throw new AbcLimitError('SONG_MAX_NOTES', `the tune, with its repeats played, has more than ${SONG_MAX_NOTES.toLocaleString('en-US')} notes and rests`, at)
+    }
+    if (time + ticks > SONG_MAX_QUARTERS * (TICKS_PER_WHOLE / 4)) {
+      throw new AbcLimitError('SONG_MAX_QUARTERS', `the tune, with its repeats played, lasts more than ${SONG_MAX_QUARTERS.toLocaleString('en-US')} quarter notes`, at)
+    }
     if (element['rest'] || pitches.length === 0) {
       time += ticks
       tiedFrom = undefined
@@ -407,16 +560,36 @@ function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): {
   const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder), repeats), repeats)
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
-  return {
-    voices,
-    melody: {
-      title: tune.metaText.title ?? '',
-      tempo: tempoOf(tune),
-      meter: meter?.num && meter.den ? { numerator: meter.num, denominator: meter.den } : DEFAULT_METER,
-      key: keyOf(tune),
-      notes: skyline(notes)
-    }
+  const tempo = tempoOf(tune)
+  if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
+    throw new AbcLimitError('TEMPO_MAX_BPM', `Q: gives ${tempo} quarter notes a minute; the tempo must be ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}`, undefined)
   }
+  const melody: Melody = {
+    title: tune.metaText.title ?? '',
+    tempo,
+    meter: meter?.num && meter.den ? { numerator: meter.num, denominator: meter.den } : DEFAULT_METER,
+    key: keyOf(tune),
+    notes: skyline(notes)
+  }
+  checkMelodyLimits(melody, 'the tune')
+  return { voices, melody }
+}
+
+/** Blanks the body of each tune over TUNE_MAX_CHARS (same length, so offsets hold) so abcjs never parses it. */
+function withoutOversizeTunes(text: string, problems: readonly AbcProblem[]): string {
+  const oversize = new Set(problems.filter((p) => p.message.includes('TUNE_MAX_CHARS')).map((p) => p.line))
+  if (oversize.size === 0) return text
+  let blanking = false
+  return text
+    .split('\n')
+    .map((line, index) => {
+      if (/^X:/.test(line)) {
+        blanking = oversize.has(index + 1)
+        return line
+      }
+      return blanking && line.length > 0 ? `%${' '.repeat(line.length - 1)}` : line
+    })
+    .join('\n')
 }
 
 /** Never throws: every problem comes back in `problems`, with its line and column. */
@@ -427,21 +600,28 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
   }
   if (looksBinary(text)) return whole('this is not ABC text: it holds binary data')
   if (text.trim() === '') return whole('the ABC text is empty')
-  const cleaned = hideUnknownFields(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text)
+  const limitProblems = textLimitProblems(text)
+  const starts = tuneStarts(text)
+  const firstTuneLine = starts[0]?.line ?? 1
+  const beforeTunes = limitProblems.find((problem) => problem.line < firstTuneLine)
+  if (beforeTunes) return { tunes: [], problems: [beforeTunes] }
+  const cleaned = hideUnknownFields(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, limitProblems))
+  const place = placer(cleaned.text)
   let parsed: AbcjsTune[]
   try {
     parsed = abcjs.parseOnly(cleaned.text) as unknown as AbcjsTune[]
   } catch (error) {
     return whole(`abcjs could not parse the text: ${error instanceof Error ? error.message : String(error)}`)
   }
-  const starts = tuneStarts(text)
   const tunes = parsed.map((tune, index): AbcTune => {
     const start = starts[index] ?? { line: 1, number: '' }
     const end = starts[index + 1]?.line ?? Number.POSITIVE_INFINITY
-    const problems = [
-      ...cleaned.problems.filter((problem) => problem.line >= start.line && problem.line < end),
-      ...(tune.warnings ?? []).map((warning) => readWarning(warning, start.line))
-    ]
+    const inTune = (problem: AbcProblem) => problem.line >= start.line && problem.line < end
+    const overLimit = limitProblems.filter(inTune)
+    const problems = [...cleaned.problems.filter(inTune), ...overLimit, ...(tune.warnings ?? []).map((warning) => readWarning(warning, start.line))]
+    if (overLimit.length > 0) {
+      return { index, number: start.number, title: (tune.metaText.title ?? '').slice(0, 200), melody: null, voices: 0, problems }
+    }
     let result: ReturnType<typeof tuneToMelody>
     try {
       const graceNotes = stripOrnaments(tune)
@@ -450,6 +630,11 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
       }
       result = tuneToMelody(tune, options.voice ?? 0, options.repeats ?? 'standard')
     } catch (error) {
+      if (error instanceof LimitError) {
+        const where = error instanceof AbcLimitError && error.offset !== undefined ? place(error.offset) : { line: start.line, column: 0 }
+        problems.push({ severity: 'error', ...where, message: error.message })
+        return { index, number: start.number, title: tune.metaText.title ?? '', melody: null, voices: 0, problems }
+      }
       result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}` }
     }
     if (result.reason) problems.push({ severity: 'error', line: start.line, column: 0, message: result.reason })

@@ -1,6 +1,7 @@
 import toneMidi from '@tonejs/midi'
 import { MIDI_MAX_BYTES } from '../../shared/limits'
-import { StudioError } from '../errors'
+import { LimitError, StudioError } from '../errors'
+import { checkMelodyLimits } from './melodyLimits'
 import { DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_QUARTER, type KeyMode, type KeySignature, type Melody } from './melody'
 
 /** A MIDI file that cannot be read as a melody (not MIDI, truncated, no notes, no such track). */
@@ -18,49 +19,122 @@ export { MIDI_MAX_BYTES }
  * A melody → a standard MIDI file (format 1, 480 ticks a quarter) with tempo, time signature,
  * key signature and the title as file and track name. MIDI keys are major or minor only:
  * modes are written as the major or minor key with the same signature.
+ *
+ * The bytes are the ones @tonejs/midi 2.0.28 writes (a test compares them), but written here in
+ * one pass: its writer (midi-file 1.2.4) copies the whole file so far for every delta time over
+ * 127 ticks, so a song of 16,000 notes took minutes. The key-signature byte is the standard one,
+ * where @tonejs/midi writes it 7 too high.
+ * @throws LimitError for a melody past the limits of real music (checked before writing)
  */
 export function melodyToMidi(melody: Melody): Uint8Array {
-  const midi = new toneMidi.Midi()
-  midi.header.name = toMidiText(melody.title)
-  midi.header.setTempo(melody.tempo)
-  midi.header.timeSignatures.push({ ticks: 0, timeSignature: [melody.meter.numerator, melody.meter.denominator] })
+  checkMelodyLimits(melody)
   const fifths = Math.max(-7, Math.min(7, melody.key.fifths))
   const minor = melody.key.mode === 'minor'
-  midi.header.keySignatures.push({ ticks: 0, key: (minor ? MINOR_KEYS : MAJOR_KEYS)[fifths + 7] ?? 'C', scale: minor ? 'minor' : 'major' })
-  midi.header.update()
-  const track = midi.addTrack()
-  track.name = toMidiText(melody.title)
+  const title = new TextEncoder().encode(melody.title)
+  const out = new ByteWriter(64 + 2 * title.length + melody.notes.length * 10)
+  out.ascii('MThd').u32(6).u16(1).u16(2).u16(TICKS_PER_QUARTER)
+
+  // Track 0: the file's name, key signature, tempo and time signature, all at tick 0.
+  const header = out.startChunk('MTrk')
+  out.varInt(0).bytes([0xff, 0x03]).varInt(title.length).bytes(title)
+  out.varInt(0).bytes([0xff, 0x59, 0x02, fifths & 0xff, minor ? 1 : 0])
+  out.varInt(0).bytes([0xff, 0x51, 0x03]).u24(Math.floor(60_000_000 / melody.tempo))
+  const denominatorPower = Math.floor(Math.log2(melody.meter.denominator)) & 0xff
+  out.varInt(0).bytes([0xff, 0x58, 0x04, melody.meter.numerator & 0xff, denominatorPower, 24, 8])
+  out.varInt(0).bytes([0xff, 0x2f, 0x00])
+  out.endChunk(header)
+
+  // Track 1: its name, piano, then each note's on and off in time order (an off before an on at
+  // the same tick, as @tonejs/midi orders them).
+  const events: { ticks: number; status: number; pitch: number; velocity: number }[] = []
   for (const note of melody.notes) {
     if (note.pitch === null) continue
-    track.addNote({ midi: note.pitch, ticks: note.startTicks, durationTicks: note.durationTicks, velocity: 0.8 })
+    events.push({ ticks: note.startTicks, status: 0x90, pitch: note.pitch, velocity: NOTE_VELOCITY })
+    events.push({ ticks: note.startTicks + note.durationTicks, status: 0x80, pitch: note.pitch, velocity: 0 })
   }
-  return withKeySignature(midi.toArray(), fifths)
+  events.sort((a, b) => a.ticks - b.ticks)
+  const notes = out.startChunk('MTrk')
+  out.varInt(0).bytes([0xff, 0x03]).varInt(title.length).bytes(title)
+  out.varInt(0).bytes([0xc0, 0x00])
+  let time = 0
+  for (const event of events) {
+    out.varInt(event.ticks - time).bytes([event.status, event.pitch, event.velocity])
+    time = event.ticks
+  }
+  out.varInt(0).bytes([0xff, 0x2f, 0x00])
+  out.endChunk(notes)
+  return out.result()
+}
+
+/** @tonejs/midi's velocity 0.8, as it stores it: floor(0.8 × 127). */
+const NOTE_VELOCITY = 101
+
+/** A growing byte buffer for the MIDI writer: amortised doubling, so writing is linear. */
+class ByteWriter {
+  private buffer: Uint8Array
+  private length = 0
+
+  constructor(capacity: number) {
+    this.buffer = new Uint8Array(Math.max(64, capacity))
+  }
+
+  private room(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes))
+    grown.set(this.buffer.subarray(0, this.length))
+    this.buffer = grown
+  }
+
+  bytes(values: ArrayLike<number>): this {
+    this.room(values.length)
+    for (let i = 0; i < values.length; i++) this.buffer[this.length++] = (values[i] ?? 0) & 0xff
+    return this
+  }
+
+  ascii(text: string): this {
+    return this.bytes(Array.from(text, (char) => char.charCodeAt(0)))
+  }
+
+  u16(value: number): this {
+    return this.bytes([(value >> 8) & 0xff, value & 0xff])
+  }
+
+  u24(value: number): this {
+    return this.bytes([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff])
+  }
+
+  u32(value: number): this {
+    return this.bytes([(value >>> 24) & 0xff, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff])
+  }
+
+  /** MIDI's variable-length quantity: 7 bits a byte, high bit set on all but the last. */
+  varInt(value: number): this {
+    if (!Number.isSafeInteger(value) || value < 0 || value > 0x0fffffff) throw new LimitError('SONG_MAX_QUARTERS', `a MIDI time of ${value} ticks cannot be written`)
+    const groups = [value & 0x7f]
+    for (let rest = value >>> 7; rest > 0; rest >>>= 7) groups.unshift((rest & 0x7f) | 0x80)
+    return this.bytes(groups)
+  }
+
+  /** Writes a chunk's id and a placeholder length; `endChunk` fills the length in. */
+  startChunk(id: string): number {
+    this.ascii(id).u32(0)
+    return this.length
+  }
+
+  endChunk(start: number): void {
+    const size = this.length - start
+    this.buffer.set([(size >>> 24) & 0xff, (size >> 16) & 0xff, (size >> 8) & 0xff, size & 0xff], start - 4)
+  }
+
+  result(): Uint8Array {
+    return this.buffer.slice(0, this.length)
+  }
 }
 
 /**
- * @tonejs/midi 2.0.28 writes a key signature's sharps/flats byte as (index in its key list + 7),
- * 7 too many (its reader expects the standard value), so a G major file would say 15 sharps.
- * We write the standard value into the first key-signature event (FF 59 02 sf mi) ourselves.
+ * MIDI text events are bytes; @tonejs/midi reads one character per byte. We write titles as UTF-8
+ * bytes and read them back as UTF-8, so a title such as 나비야 survives.
  */
-function withKeySignature(bytes: Uint8Array, fifths: number): Uint8Array {
-  for (let i = 0; i + 4 < bytes.length; i++) {
-    if (bytes[i] === 0xff && bytes[i + 1] === 0x59 && bytes[i + 2] === 0x02) {
-      bytes[i + 3] = fifths & 0xff
-      break
-    }
-  }
-  return bytes
-}
-
-/**
- * MIDI text events are bytes; @tonejs/midi writes one byte per character (losing anything past
- * Latin-1) and reads one character per byte. We write UTF-8 bytes and read them as UTF-8, so a
- * title such as 나비야 survives.
- */
-function toMidiText(text: string): string {
-  return String.fromCharCode(...new TextEncoder().encode(text))
-}
-
 function fromMidiText(text: string): string {
   const bytes = Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff)
   return new TextDecoder('utf-8').decode(bytes)

@@ -55,7 +55,7 @@ export function importSong(bytes: Uint8Array, format: SongFormat, options: SongI
   }
   const error = tune.problems.find((p) => p.severity === 'error')
   if (!tune.melody || error) {
-    throw new SongError(`tune X:${tune.number}${tune.title ? ` (${tune.title})` : ''}: ${error ? describeProblem(error) : 'no melody'}`)
+    throw new SongError(`tune X:${tune.number}${tune.title ? ` (${tune.title.length > 60 ? `${tune.title.slice(0, 60)}…` : tune.title})` : ''}: ${error ? describeProblem(error) : 'no melody'}`)
   }
   return { melody: tune.melody, warnings: tune.problems.map(describeProblem) }
 }
