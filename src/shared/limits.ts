@@ -10,8 +10,12 @@
 export const ABC_MAX_CHARS = 4 * 1024 * 1024
 /** A song's ABC text sent from the UI (one song being edited). */
 export const SONG_TEXT_MAX_CHARS = 1_000_000
-/** One header field (`T:`, `C:`, `Q:` …) or one `%` line: real titles are tens of characters. */
+/** One header field (`T:`, `C:`, `Q:` …): real titles are tens of characters. */
 export const ABC_FIELD_MAX_CHARS = 1_000
+/** One tune of a tune book, from its `X:` line to the next (abcjs needs ~250 bytes a note). */
+export const TUNE_MAX_CHARS = 256 * 1024
+/** Parts played by a `P:` order such as `P:A2B` once expanded. */
+export const PART_ORDER_MAX_PARTS = 64
 /** A MIDI file read at once. A melody is kilobytes. */
 export const MIDI_MAX_BYTES = 16 * 1024 * 1024
 /** A file opened from the UI (ABC, MIDI or note codes). */
@@ -39,8 +43,8 @@ export const BAR_MAX_QUARTERS = 16
 export const TUPLET_MAX_NOTES = 32
 /** Notes written in one chord `[…]`. */
 export const CHORD_MAX_NOTES = 16
-/** Tempo in quarter notes a minute. */
-export const TEMPO_MIN_BPM = 1
+/** Tempo in quarter notes a minute (MIDI holds at most 16.7 s a quarter note, so at least 4). */
+export const TEMPO_MIN_BPM = 4
 export const TEMPO_MAX_BPM = 1_000
 /** Notes a MIDI import or ABC export may produce for one song (rests merged first). */
 export const IMPORT_MAX_NOTES = SONG_MAX_NOTES
@@ -66,6 +70,10 @@ export const SAVED_JSON_MAX_BYTES = 64 * 1024 * 1024
 export const SAVED_WEIGHTS_MAX_BYTES = 4 * MODEL_MAX_PARAMS
 /** Points in a run's saved curve. */
 export const HISTORY_MAX_POINTS = EPOCHS_MAX
+/** Codes in a saved model's vocabulary (pitches × lengths; a tune book's corpus has a few hundred). */
+export const SAVED_VOCABULARY_MAX_CODES = 10_000
+/** A saved model's batch size (the UI's schema allows 1–4096): a stateful model holds state for each row. */
+export const SAVED_BATCH_MAX_SIZE = 4096
 
 // ── Web mode ────────────────────────────────────────────────────────────────────────────────
 /** A request's body: a corpus's files in base64, with room for the JSON around them. */
