@@ -25,6 +25,7 @@ import {
   prepareSongTraining,
   readNoteCode,
   songFormatOf,
+  StudioError,
   summarizeModel,
   type LayerSpec,
   type Melody,
@@ -112,7 +113,8 @@ export async function generateCommand(args: string[]): Promise<void> {
   if (!folder) throw new OptionError('generate needs the folder of a saved model (train … --save <folder>)')
   await chooseBackend({ env: process.env })
   const { model, info } = await loadTrainedModel(folder).catch((error: Error) => {
-    throw new OptionError(`${folder}: ${error.message}`)
+    // The loader's own errors name the file and what is wrong with it already.
+    throw error instanceof StudioError ? error : new OptionError(`${folder}: ${error.message}`)
   })
   try {
     const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)

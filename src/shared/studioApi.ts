@@ -177,6 +177,12 @@ export interface TrainingResult {
   readonly weightsEpoch?: number
   /** Set for a run on many songs; its one-step and full-song predictions are of `evaluatedOn`, a held-out song. */
   readonly corpus?: CorpusSummary
+  /**
+   * Set on a finished run whose record could not be saved (a full disk, a folder that cannot be
+   * written): why. The run is kept in memory, listed by loadLibrary as `unsaved`, and saved again
+   * with the next save; it is lost if the studio closes first.
+   */
+  readonly saveError?: string
 }
 
 export interface CorpusSummary {
@@ -218,6 +224,21 @@ export interface RunRecord {
   /** Loss and accuracy at each epoch. */
   readonly history: EpochPoint[]
   readonly result: TrainingResult
+  /** Set while the record is held in memory only because saving it failed: why it failed. */
+  readonly unsaved?: string
+}
+
+/** A run that ended in an error other than Stop (the training process crashed…): what it was, its curve so far and why. */
+export interface FailedRunRecord {
+  readonly runId: string
+  readonly savedAt: string
+  readonly status: 'failed'
+  readonly request: RunRequest
+  /** Loss and accuracy at each epoch it finished. */
+  readonly history: EpochPoint[]
+  readonly error: SerializedError
+  /** Set while the record is held in memory only because saving it failed: why it failed. */
+  readonly unsaved?: string
 }
 
 /** The person's choices that outlive a session. */
@@ -230,6 +251,8 @@ export interface LibraryView {
   readonly song: string | null
   readonly settings: StudioSettings
   readonly runs: RunRecord[]
+  /** Runs that failed, oldest first (absent where the host keeps none). */
+  readonly failedRuns?: FailedRunRecord[]
   /** Files that could not be read and were skipped. */
   readonly problems: string[]
 }

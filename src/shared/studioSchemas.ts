@@ -42,23 +42,30 @@ const corpus = z.strictObject({
   transpose: z.number().int().min(0).max(12)
 })
 
+const trainingRequest = z.strictObject({
+  abc: songText,
+  model: modelKind,
+  epochs: z.number().int().min(1).max(EPOCHS_MAX),
+  untilPerfect: z.boolean(),
+  options: modelOptions.optional(),
+  callbacks: callbacks.optional(),
+  corpus: corpus.optional(),
+  resumeFrom: z.strictObject({ runId, afterEpoch: z.number().int().min(0).max(EPOCHS_MAX) }).optional()
+})
+
+/** A request as a run record keeps it (a corpus by its file names): run records read back from disk are checked with it. */
+export const RUN_REQUEST_SCHEMA = trainingRequest.extend({
+  corpus: corpus.omit({ files: true }).extend({ fileNames: z.array(fileName).max(CORPUS_MAX_FILES) }).optional()
+})
+
+export const RUN_ID_SCHEMA = runId
+
 export const STUDIO_ARGUMENTS = {
   getAppInfo: z.tuple([]),
   checkSong: z.tuple([songText]),
   describeModel: z.tuple([songText, modelKind, modelOptions]),
   getBackend: z.tuple([]),
-  startTraining: z.tuple([
-    z.strictObject({
-      abc: songText,
-      model: modelKind,
-      epochs: z.number().int().min(1).max(EPOCHS_MAX),
-      untilPerfect: z.boolean(),
-      options: modelOptions.optional(),
-      callbacks: callbacks.optional(),
-      corpus: corpus.optional(),
-      resumeFrom: z.strictObject({ runId, afterEpoch: z.number().int().min(0).max(EPOCHS_MAX) }).optional()
-    })
-  ]),
+  startTraining: z.tuple([trainingRequest]),
   stopTraining: z.tuple([runId]),
   generateAgain: z.tuple([runId]),
   continueMelody: z.tuple([

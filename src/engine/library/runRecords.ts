@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
+import { LAYER_STACK_SCHEMA } from '../../shared/layerSpec'
+import { ABC_FIELD_MAX_CHARS, EPOCHS_MAX, MODEL_MAX_PARAMS, SAVED_JSON_MAX_BYTES } from '../../shared/limits'
+import { HISTORY_SCHEMA, METRIC_SCHEMA } from '../../shared/savedSchemas'
 import type { LayerSpec } from '../models/layers'
 import type { EpochMetrics } from '../training/callbacks'
 import { writeFileAtomic } from './atomicWrite'
-import { ModelFileError } from './modelFiles'
+import { readSavedJson } from './savedFiles'
 
 /** What a finished run says about itself beside its model: for comparing runs later. */
 export interface SavedRun {
@@ -31,16 +34,33 @@ export async function saveRunRecord(folder: string, record: Omit<SavedRun, 'form
   await writeFileAtomic(join(folder, 'run.json'), JSON.stringify(full))
 }
 
-/** @throws ModelFileError when the folder holds no run record */
+const text = z.string().max(ABC_FIELD_MAX_CHARS)
+const epoch = z.number().int().min(0).max(EPOCHS_MAX)
+
+const SAVED_RUN_SCHEMA = z.object({
+  format: z.literal('melody-studio-run'),
+  version: z.literal(1),
+  name: text,
+  kind: text,
+  layers: LAYER_STACK_SCHEMA.optional(),
+  params: z.number().int().min(0).max(MODEL_MAX_PARAMS),
+  trainedOn: text,
+  epochs: epoch,
+  trainMs: z.number().min(0),
+  path: text,
+  history: HISTORY_SCHEMA,
+  oneStep: METRIC_SCHEMA.optional(),
+  fullSong: METRIC_SCHEMA.optional(),
+  valAccuracy: METRIC_SCHEMA.optional(),
+  bestEpoch: epoch.optional()
+}) satisfies z.ZodType<SavedRun>
+
+/**
+ * A saved run's record, refused over SAVED_JSON_MAX_BYTES before it is read and checked field by field.
+ * @throws ModelFileError when the folder holds no run record, or one that is damaged (naming the file and the field); LimitError when it is too large
+ */
 export async function loadRunRecord(folder: string): Promise<SavedRun> {
-  let record: SavedRun
-  try {
-    record = JSON.parse(await readFile(join(folder, 'run.json'), 'utf8')) as SavedRun
-  } catch (error) {
-    throw new ModelFileError(`${folder}: no run record (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
-  }
-  if (record.format !== 'melody-studio-run') throw new ModelFileError(`${folder}: run.json is not a run record`)
-  return record
+  return readSavedJson(join(folder, 'run.json'), SAVED_RUN_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
 }
 
 /** The seed's summary figure as a table: one row per run. */
