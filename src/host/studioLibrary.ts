@@ -1,25 +1,46 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
-import type { EpochPoint, LibraryView, RunRecord, RunRequest, StudioSettings, TrainingResult } from '../shared/studioApi'
+import { checkSaved, ModelFileError, readSavedJson } from '../engine/library/savedFiles'
+import { SAVED_JSON_MAX_BYTES, SONG_TEXT_MAX_CHARS } from '../shared/limits'
+import { FAILED_RUN_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/savedSchemas'
+import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings, TrainingResult } from '../shared/studioApi'
 
-function isRunRecord(value: unknown): value is RunRecord {
-  const record = value as Partial<RunRecord> | null
-  return (
-    typeof record?.runId === 'string' &&
-    typeof record.savedAt === 'string' &&
-    typeof record.request?.model === 'string' &&
-    Array.isArray(record.history) &&
-    typeof record.result?.oneStep?.accuracy === 'number'
-  )
+const SONG_FILE_SCHEMA = z.object({ abc: z.string().max(SONG_TEXT_MAX_CHARS) })
+const SETTINGS_FILE_SCHEMA = z.object({ language: z.unknown().optional() })
+
+/** A run's record read from disk: a finished run's, or a failed one's (told apart by its status). */
+async function readRecord(path: string): Promise<RunRecord | FailedRunRecord> {
+  const json = await readSavedJson(path, z.unknown(), SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
+  const failed = (json as { status?: unknown } | null)?.status === 'failed'
+  return failed ? checkSaved(path, FAILED_RUN_SCHEMA, json) : checkSaved(path, RUN_RECORD_SCHEMA, json)
+}
+
+function isFailed(record: RunRecord | FailedRunRecord): record is FailedRunRecord {
+  return 'status' in record && record.status === 'failed'
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof ModelFileError && error.missing
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /**
  * The studio's songs and runs on disk, in the user's data folder: the song being edited
- * (autosaved) and every finished run with its settings, loss per epoch and results. A file that
- * cannot be read is reported and skipped; the rest still loads.
+ * (autosaved), every finished run with its settings, loss per epoch and results, and every failed
+ * run with its curve so far and why. Every file read back is size-capped and checked against its
+ * schema; a file that cannot be read is reported and skipped, the rest still loads. A run record
+ * that cannot be saved is kept in memory, listed as unsaved, and saved again with the next save.
  */
 export class StudioLibrary {
+  /** Records that could not be saved, by run: the record and why it could not be. */
+  private readonly unsaved = new Map<string, { record: RunRecord | FailedRunRecord; reason: string }>()
+  private retrying: Promise<void> | undefined
+
   constructor(private readonly folder: string) {}
 
   /** Trained models, one folder per run (written by the training process). */
@@ -32,66 +53,124 @@ export class StudioLibrary {
   }
 
   async saveSong(abc: string): Promise<void> {
+    await this.saveUnsaved()
     await mkdir(this.folder, { recursive: true })
     await writeFileAtomic(join(this.folder, 'song.json'), JSON.stringify({ abc, savedAt: new Date().toISOString() }))
   }
 
   async saveSettings(settings: StudioSettings): Promise<void> {
+    await this.saveUnsaved()
     await mkdir(this.folder, { recursive: true })
     await writeFileAtomic(join(this.folder, 'settings.json'), JSON.stringify(settings))
   }
 
+  /**
+   * Saves a finished run's record.
+   * @throws the write's error when it cannot be saved: the record is then kept in memory, listed by load() as unsaved and saved again with the next save
+   */
   async saveRun(request: RunRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
-    await mkdir(this.runsFolder, { recursive: true })
     const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, history, result }
-    await writeFileAtomic(join(this.runsFolder, `${result.runId}.json`), JSON.stringify(record))
+    await this.saveRecord(record)
     return record
   }
 
-  /** One finished run's record, or undefined where there is none that reads. */
+  /**
+   * Saves the record of a run that failed: what it was asked, its curve so far and the error.
+   * @throws as saveRun, keeping the record in memory in the same way
+   */
+  async saveFailedRun(request: RunRequest, history: EpochPoint[], runId: string, error: SerializedError): Promise<FailedRunRecord> {
+    const record: FailedRunRecord = { runId, savedAt: new Date().toISOString(), status: 'failed', request, history, error: { name: error.name, message: error.message } }
+    await this.saveRecord(record)
+    return record
+  }
+
+  /** One finished run's record, or undefined where there is none that reads (one held unsaved counts). */
   async loadRun(runId: string): Promise<RunRecord | undefined> {
+    const held = this.unsaved.get(runId)?.record
+    if (held) return isFailed(held) ? undefined : held
     try {
-      const record: unknown = JSON.parse(await readFile(join(this.runsFolder, `${runId}.json`), 'utf8'))
-      return isRunRecord(record) ? record : undefined
+      const record = await readRecord(join(this.runsFolder, `${runId}.json`))
+      return !isFailed(record) && record.runId === runId ? record : undefined
     } catch {
       return undefined
     }
   }
 
+  /** Tries again to save the records that could not be saved; those that still cannot stay in memory. Never throws. */
+  saveUnsaved(): Promise<void> {
+    if (this.unsaved.size === 0) return Promise.resolve()
+    this.retrying ??= (async () => {
+      for (const [runId, { record }] of [...this.unsaved]) {
+        try {
+          await this.writeRecord(record)
+          this.unsaved.delete(runId)
+        } catch (error) {
+          this.unsaved.set(runId, { record, reason: reason(error) })
+        }
+      }
+    })().finally(() => {
+      this.retrying = undefined
+    })
+    return this.retrying
+  }
+
+  private async saveRecord(record: RunRecord | FailedRunRecord): Promise<void> {
+    try {
+      await this.writeRecord(record)
+    } catch (error) {
+      this.unsaved.set(record.runId, { record, reason: reason(error) })
+      throw error
+    }
+    await this.saveUnsaved()
+  }
+
+  private async writeRecord(record: RunRecord | FailedRunRecord): Promise<void> {
+    await mkdir(this.runsFolder, { recursive: true })
+    await writeFileAtomic(join(this.runsFolder, `${record.runId}.json`), JSON.stringify(record))
+  }
+
   async load(): Promise<LibraryView> {
+    await this.saveUnsaved()
     const problems: string[] = []
     let song: string | null = null
     try {
-      const saved = JSON.parse(await readFile(join(this.folder, 'song.json'), 'utf8')) as { abc?: unknown }
-      if (typeof saved.abc === 'string') song = saved.abc
-      else problems.push('song.json holds no song; it was skipped')
+      song = (await readSavedJson(join(this.folder, 'song.json'), SONG_FILE_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')).abc
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`song.json could not be read (${(error as Error).message}); it was skipped`)
+      if (!isMissing(error)) problems.push(`${reason(error)}; the song was skipped`)
     }
     let settings: StudioSettings = {}
     try {
-      const saved = JSON.parse(await readFile(join(this.folder, 'settings.json'), 'utf8')) as { language?: unknown }
+      const saved = await readSavedJson(join(this.folder, 'settings.json'), SETTINGS_FILE_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
       if (saved.language === 'en' || saved.language === 'ko') settings = { language: saved.language }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`settings.json could not be read (${(error as Error).message}); defaults are used`)
+      if (!isMissing(error)) problems.push(`${reason(error)}; defaults are used`)
     }
     const runs: RunRecord[] = []
+    const failedRuns: FailedRunRecord[] = []
     let names: string[] = []
     try {
       names = (await readdir(this.runsFolder)).filter((name) => name.endsWith('.json'))
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`the runs folder could not be read: ${(error as Error).message}`)
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`the runs folder could not be read: ${reason(error)}`)
     }
     for (const name of names.sort()) {
       try {
-        const record: unknown = JSON.parse(await readFile(join(this.runsFolder, name), 'utf8'))
-        if (isRunRecord(record)) runs.push(record)
-        else problems.push(`runs/${name} is not a run record; it was skipped`)
+        const record = await readRecord(join(this.runsFolder, name))
+        if (isFailed(record)) failedRuns.push(record)
+        else runs.push(record)
       } catch (error) {
-        problems.push(`runs/${name} could not be read (${(error as Error).message}); it was skipped`)
+        problems.push(`${reason(error)}; it was skipped`)
       }
     }
+    // Runs that could not be saved are shown all the same, marked with why.
+    const onDisk = new Set([...runs, ...failedRuns].map((record) => record.runId))
+    for (const { record, reason: why } of this.unsaved.values()) {
+      if (onDisk.has(record.runId)) continue
+      if (isFailed(record)) failedRuns.push({ ...record, unsaved: why })
+      else runs.push({ ...record, unsaved: why })
+    }
     runs.sort((a, b) => a.savedAt.localeCompare(b.savedAt))
-    return { song, settings, runs, problems }
+    failedRuns.sort((a, b) => a.savedAt.localeCompare(b.savedAt))
+    return { song, settings, runs, failedRuns, problems }
   }
 }

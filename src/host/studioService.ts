@@ -144,8 +144,8 @@ export function runRequest(request: TrainingRequest): RunRequest {
  * checked against its schema first, then served by the engine or the training process.
  */
 export class StudioService {
-  /** Requests and curves of the runs in flight, kept for the library when they finish. */
-  private readonly running = new Map<string, { request: RunRequest; history: EpochPoint[] }>()
+  /** Requests and curves of the runs in flight (and how many points came from a run gone on from), kept for the library when they finish. */
+  private readonly running = new Map<string, { request: RunRequest; history: EpochPoint[]; earlierPoints: number }>()
 
   constructor(
     private readonly appInfo: AppInfo,
@@ -160,13 +160,31 @@ export class StudioService {
     training.on('done', (result) => {
       const run = this.running.get(result.runId)
       this.running.delete(result.runId)
-      // Saved before the UI hears of it, so a reload right after shows the run.
+      // Saved before the UI hears of it, so a reload right after shows the run. A run that cannot
+      // be saved is kept in memory by the library (listed as unsaved, saved again with the next
+      // save) and the UI is told why with the result.
       const saved = run ? this.library.saveRun(run.request, run.history, result) : Promise.resolve()
-      void saved.catch(() => undefined).then(() => events.onDone(result))
+      void saved.then(
+        () => events.onDone(result),
+        (error: unknown) => events.onDone({ ...result, saveError: error instanceof Error ? error.message : String(error) })
+      )
     })
     training.on('error', (failure) => {
+      const run = this.running.get(failure.runId)
       this.running.delete(failure.runId)
-      events.onError(failure)
+      // A run that dies (the training process crashed…) after training some epochs, or whose
+      // process died, is recorded as failed with why and its curve so far; Stop is no failure,
+      // and a run refused before its first epoch has nothing to keep.
+      const keep =
+        run !== undefined &&
+        failure.error.name !== 'TrainingCancelledError' &&
+        (run.history.length > run.earlierPoints || failure.error.name === 'TrainingProcessError')
+      const saved = keep ? this.library.saveFailedRun(run.request, run.history, failure.runId, failure.error) : Promise.resolve()
+      // Where it cannot be saved the library holds it in memory; the UI hears of the failure either way.
+      void saved.then(
+        () => events.onError(failure),
+        () => events.onError(failure)
+      )
     })
   }
 
@@ -189,7 +207,7 @@ export class StudioService {
       if (from && !earlier) throw new InvalidMessageError(`there is no finished run ${from.runId} to go on from`)
       const history = earlier?.history.filter((point) => point.epoch <= (from?.afterEpoch ?? 0)) ?? []
       const runId = this.training.start(request)
-      this.running.set(runId, { request: runRequest(request), history })
+      this.running.set(runId, { request: runRequest(request), history, earlierPoints: history.length })
       return { runId }
     },
     exportSong: (abc, format) => exportSongFile(abc, format),
