@@ -37,8 +37,9 @@ export const NOTE_MIN_WHOLE_FRACTION = 1 / 512
 export const LENGTH_MAX_DENOMINATOR = 512
 export const METER_MAX_DENOMINATOR = 64
 export const METER_MAX_NUMERATOR = 64
-/** One bar, in quarter notes (a bar of 16/4 or 32/8). */
+/** One bar, in quarter notes: from 1/16 to 16/4 (shorter bars would fill an export with bar lines). */
 export const BAR_MAX_QUARTERS = 16
+export const BAR_MIN_QUARTERS = 0.25
 /** Notes in one tuplet `(p:q:r`. */
 export const TUPLET_MAX_NOTES = 32
 /** Notes written in one chord `[…]`. */

@@ -3,6 +3,7 @@ import {
   ABC_FIELD_MAX_CHARS,
   ABC_MAX_CHARS,
   BAR_MAX_QUARTERS,
+  BAR_MIN_QUARTERS,
   CHORD_MAX_NOTES,
   LENGTH_MAX_DENOMINATOR,
   METER_MAX_DENOMINATOR,
@@ -258,6 +259,8 @@ function textLimitProblems(text: string): AbcProblem[] {
         problem('METER_MAX_NUMERATOR', `M:${top.trim()}/${bottom}: a bar has at most ${METER_MAX_NUMERATOR} beats`)
       } else if (field === 'M' && (numerator / denominator) * 4 > BAR_MAX_QUARTERS) {
         problem('BAR_MAX_QUARTERS', `M:${top.trim()}/${bottom}: a bar of ${quarters(numerator / denominator)} quarter notes is longer than ${BAR_MAX_QUARTERS}`)
+      } else if (field === 'M' && (numerator / denominator) * 4 < BAR_MIN_QUARTERS) {
+        problem('BAR_MIN_QUARTERS', `M:${top.trim()}/${bottom}: a bar of ${quarters(numerator / denominator)} quarter notes is shorter than ${BAR_MIN_QUARTERS}`)
       }
     }
   })

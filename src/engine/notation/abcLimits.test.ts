@@ -21,6 +21,7 @@ describe('ABC past the limits of real music: one error naming the limit and the 
     ['M:1/1000000', tune('CDEF|', 'M:1/1000000\n'), /^3:1 .*METER_MAX_DENOMINATOR/],
     ['M:1000/1 (a bar of 4,000 quarter notes)', tune('CDEF|', 'M:1000/1\n'), /^3:1 .*METER_MAX_NUMERATOR/],
     ['M:64/1 (a bar of 256 quarter notes)', tune('CDEF|', 'M:64/1\n'), /^3:1 .*BAR_MAX_QUARTERS/],
+    ['M:1/64 (a bar of a sixteenth of a quarter)', tune('C/16|', 'M:1/64\n'), /^3:1 .*BAR_MIN_QUARTERS/],
     ['L:1/1000000', tune('CDEF|', 'L:1/1000000\n'), /^3:1 .*LENGTH_MAX_DENOMINATOR/],
     ['L:-1/8', tune('CDEF|', 'L:-1/8\n'), /^3:1 .*not a length/],
     ['an inline [L:1/99999]', tune('CD [L:1/99999] EF|'), /^4:4 .*LENGTH_MAX_DENOMINATOR/],

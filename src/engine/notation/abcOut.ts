@@ -1,3 +1,4 @@
+import { checkMelodyLimits } from './melodyLimits'
 import { TICKS_PER_WHOLE, type KeySignature, type Melody, type MelodyNote } from './melody'
 
 /**
@@ -92,6 +93,7 @@ export function melodyToAbc(melody: Melody, options: { number?: number } = {}): 
  * (a note split at a bar line has two heads), so a view can mark notes of the melody.
  */
 export function melodyToAbcWithHeads(melody: Melody, options: { number?: number } = {}): { abc: string; firstHead: number[] } {
+  checkMelodyLimits(melody)
   const { numerator, denominator } = melody.meter
   const keyName = `${melody.key.tonic}${MODE_SUFFIX[melody.key.mode]}`
   const header = [

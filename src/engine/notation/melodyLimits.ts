@@ -32,10 +32,12 @@ export function checkMelodyLimits(melody: Melody, what = 'the song'): void {
     if (!Number.isSafeInteger(note.startTicks) || !Number.isSafeInteger(note.durationTicks) || note.startTicks < 0 || note.durationTicks <= 0) {
       throw new LimitError('NOTE_MAX_QUARTERS', `note ${index} of ${what} has no valid place or length (start ${note.startTicks}, length ${note.durationTicks} ticks)`)
     }
-    if (note.durationTicks > NOTE_MAX_TICKS) {
+    // Rests are bounded by the song's length alone: a long silence in a MIDI file is one rest,
+    // and writers split it at the bar lines.
+    if (note.pitch !== null && note.durationTicks > NOTE_MAX_TICKS) {
       throw new LimitError(
         'NOTE_MAX_QUARTERS',
-        `note ${index} of ${what} lasts ${count(note.durationTicks / TICKS_PER_QUARTER)} quarter notes; a note or rest may last at most ${NOTE_MAX_QUARTERS}`
+        `note ${index} of ${what} lasts ${count(note.durationTicks / TICKS_PER_QUARTER)} quarter notes; a note may last at most ${NOTE_MAX_QUARTERS}`
       )
     }
     if (note.startTicks + note.durationTicks > SONG_MAX_TICKS) {

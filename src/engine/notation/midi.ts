@@ -1,7 +1,18 @@
 import toneMidi from '@tonejs/midi'
-import { MIDI_MAX_BYTES } from '../../shared/limits'
+import {
+  ABC_FIELD_MAX_CHARS,
+  BAR_MAX_QUARTERS,
+  BAR_MIN_QUARTERS,
+  IMPORT_MAX_NOTES,
+  METER_MAX_DENOMINATOR,
+  METER_MAX_NUMERATOR,
+  MIDI_MAX_BYTES,
+  SONG_MAX_QUARTERS,
+  TEMPO_MAX_BPM,
+  TEMPO_MIN_BPM
+} from '../../shared/limits'
 import { LimitError, StudioError } from '../errors'
-import { checkMelodyLimits } from './melodyLimits'
+import { checkMelodyLimits, SONG_MAX_TICKS } from './melodyLimits'
 import { DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_QUARTER, type KeyMode, type KeySignature, type Melody } from './melody'
 
 /** A MIDI file that cannot be read as a melody (not MIDI, truncated, no notes, no such track). */
@@ -258,23 +269,48 @@ export function midiToMelody(
   })
   if (notes.length < chosen.notes) warnings.push(`${chosen.notes - notes.length} note(s) shorter than the grid were dropped`)
   if (chosen.polyphony > 0) warnings.push('the track sounds several notes at once: the highest was kept')
+  // A few bytes can place a note hours in: refuse before the gaps become rests and the rests ABC.
+  if (notes.length > IMPORT_MAX_NOTES) {
+    throw new LimitError('IMPORT_MAX_NOTES', `the track has ${notes.length.toLocaleString('en-US')} notes; a song may have at most ${IMPORT_MAX_NOTES.toLocaleString('en-US')}`)
+  }
+  const end = notes.reduce((latest, note) => Math.max(latest, note.startTicks + note.durationTicks), 0)
+  if (end > SONG_MAX_TICKS) {
+    throw new LimitError('SONG_MAX_QUARTERS', `the track lasts ${Math.round(end / TICKS_PER_QUARTER).toLocaleString('en-US')} quarter notes; a song may last at most ${SONG_MAX_QUARTERS.toLocaleString('en-US')}`)
+  }
   const [timeSignature] = midi.header.timeSignatures
   const [keySignature] = midi.header.keySignatures
   const [tempo] = midi.header.tempos
-  return {
-    track: chosen.index,
-    tracks,
-    warnings,
-    melody: {
-      title: options.title ?? fromMidiText(midi.header.name || chosen.name),
-      tempo: tempo ? Math.round(tempo.bpm * 1000) / 1000 : DEFAULT_TEMPO,
-      meter: timeSignature
-        ? { numerator: timeSignature.timeSignature[0] ?? 4, denominator: timeSignature.timeSignature[1] ?? 4 }
-        : DEFAULT_METER,
-      key: keyFromMidi(keySignature),
-      notes: skyline(notes)
-    }
+  const melody: Melody = {
+    title: (options.title ?? fromMidiText(midi.header.name || chosen.name)).slice(0, ABC_FIELD_MAX_CHARS),
+    tempo: tempoFromMidi(tempo?.bpm, warnings),
+    meter: meterFromMidi(timeSignature?.timeSignature, warnings),
+    key: keyFromMidi(keySignature),
+    notes: skyline(notes)
   }
+  checkMelodyLimits(melody, 'the MIDI track')
+  return { track: chosen.index, tracks, warnings, melody }
+}
+
+/** The file's tempo within the studio's range (a damaged tempo event can say anything). */
+function tempoFromMidi(bpm: number | undefined, warnings: string[]): number {
+  if (bpm === undefined) return DEFAULT_TEMPO
+  const rounded = Math.round(bpm * 1000) / 1000
+  if (rounded >= TEMPO_MIN_BPM && rounded <= TEMPO_MAX_BPM) return rounded
+  const kept = Math.min(TEMPO_MAX_BPM, Math.max(TEMPO_MIN_BPM, Number.isFinite(rounded) ? rounded : DEFAULT_TEMPO))
+  warnings.push(`the file's tempo of ${rounded} quarter notes a minute is outside ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}; ${kept} is used`)
+  return kept
+}
+
+/** The file's time signature, when it is one music uses (a power-of-two beat up to 1/64). */
+function meterFromMidi(signature: number[] | undefined, warnings: string[]): Melody['meter'] {
+  if (!signature) return DEFAULT_METER
+  const [numerator = 4, denominator = 4] = signature
+  const powerOfTwo = Number.isInteger(Math.log2(denominator))
+  if (numerator >= 1 && numerator <= METER_MAX_NUMERATOR && powerOfTwo && denominator <= METER_MAX_DENOMINATOR && (numerator / denominator) * 4 <= BAR_MAX_QUARTERS && (numerator / denominator) * 4 >= BAR_MIN_QUARTERS) {
+    return { numerator, denominator }
+  }
+  warnings.push(`the file's time signature ${numerator}/${denominator} is not one the studio writes; 4/4 is used`)
+  return DEFAULT_METER
 }
 
 /** @tonejs/midi names the key from the major list whatever the scale: G for one sharp, minor or not. */

@@ -1,4 +1,5 @@
 import { SongError, SongSyntaxError } from '../errors'
+import { checkMelodyLimits } from './melodyLimits'
 import { C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, TICKS_PER_WHOLE, type Melody, type MelodyNote } from './melody'
 
 /**
@@ -139,13 +140,15 @@ export function noteCodesToMelody(
     start += note.ticks
     return placed
   })
-  return {
+  const melody: Melody = {
     title: options.title ?? '',
     tempo: options.tempo ?? DEFAULT_TEMPO,
     meter: options.meter ?? DEFAULT_METER,
     key: C_MAJOR,
     notes: melodyNotes
   }
+  checkMelodyLimits(melody)
+  return melody
 }
 
 /** A melody as note codes: gaps between notes become rests. */
