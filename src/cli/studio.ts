@@ -288,7 +288,7 @@ async function inspectCommand(args: string[]): Promise<void> {
     }
   }
   if (summary.tunes.length === 0 || summary.tunes.every((tune) => tune.notes === 0)) {
-    throw new SongError(`${file.path}: ${summary.problems[0] ?? 'no tune with notes'}`)
+    throw new SongError(`${file.path}: ${summary.problems[0] ?? summary.tunes.flatMap((tune) => tune.errors)[0] ?? 'no tune with notes'}`)
   }
 }
 
@@ -335,12 +335,33 @@ async function main(argv: string[]): Promise<number> {
       return 130
     }
     if (error instanceof StudioError || isArgumentError(error)) {
-      process.stderr.write(`studio: ${(error as Error).message}\n`)
+      process.stderr.write(`studio: ${oneLine((error as Error).message)}\n`)
       return 2
     }
-    throw error
+    return reportUnexpected(error)
   }
 }
+
+/** Messages can quote the input: keep the one line short and free of line breaks. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s*[\r\n]+\s*/g, ' ')
+  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat
+}
+
+/**
+ * Anything else is a defect of ours (or a library's), but a person at the command line still gets
+ * one line and exit code 2, never a stack trace; MELODY_STUDIO_DEBUG=1 shows the trace.
+ */
+function reportUnexpected(error: unknown): number {
+  const name = error instanceof Error ? error.name : typeof error
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`studio: unexpected ${name}: ${oneLine(message)}\n`)
+  if (process.env['MELODY_STUDIO_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`)
+  return 2
+}
+
+process.on('uncaughtException', (error) => process.exit(reportUnexpected(error)))
+process.on('unhandledRejection', (error) => process.exit(reportUnexpected(error)))
 
 /** node:util parseArgs reports unknown options with these codes. */
 function isArgumentError(error: unknown): boolean {
