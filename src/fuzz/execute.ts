@@ -105,7 +105,8 @@ export function melodyViolations(melody: Melody, where: string): string[] {
   if (!(end <= SONG_MAX_QUARTERS * TICKS_PER_QUARTER)) say(`the song lasts ${end / TICKS_PER_QUARTER} quarters, over SONG_MAX_QUARTERS ${SONG_MAX_QUARTERS}`)
   let cursor = 0
   for (const [i, note] of melody.notes.entries()) {
-    if (!(note.durationTicks <= NOTE_MAX_QUARTERS * TICKS_PER_QUARTER)) {
+    // A long silence is one rest, bounded by the song's length (writers split it at bar lines).
+    if (note.pitch !== null && !(note.durationTicks <= NOTE_MAX_QUARTERS * TICKS_PER_QUARTER)) {
       say(`${note.pitch === null ? 'rest' : 'note'} ${i + 1} lasts ${note.durationTicks / TICKS_PER_QUARTER} quarters, over NOTE_MAX_QUARTERS ${NOTE_MAX_QUARTERS}`)
       break
     }

@@ -29,7 +29,8 @@ export const CORPUS_MAX_BYTES = 32 * 1024 * 1024
 export const SONG_MAX_NOTES = 50_000
 /** A song's total length in quarter notes (about 3.5 hours at ♩=120). */
 export const SONG_MAX_QUARTERS = 25_000
-/** One note or rest, in quarter notes (16 bars of 4/4). */
+/** One note, and one rest as written in ABC, in quarter notes (16 bars of 4/4). A silence in a
+ * MIDI file is one rest however long, bounded by SONG_MAX_QUARTERS. */
 export const NOTE_MAX_QUARTERS = 64
 /** The smallest length a note may have, as a fraction of a whole note (1/1920 is one tick). */
 export const NOTE_MIN_WHOLE_FRACTION = 1 / 512

@@ -106,7 +106,9 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
   ]
   const key = keyAlterations(melody.key)
   const preferFlats = melody.key.fifths < 0
-  const barTicks = (TICKS_PER_WHOLE * numerator) / denominator
+  // Whole ticks: a meter such as 4/7 gives a bar of 1097.14… ticks, and splitting notes at a
+  // fractional bar line never got past it.
+  const barTicks = Math.max(1, Math.round((TICKS_PER_WHOLE * numerator) / denominator))
   // Notes within one beat are written together so that they are beamed (a dotted quarter in 6/8).
   const beatTicks = denominator === 8 && numerator % 3 === 0 ? (TICKS_PER_WHOLE * 3) / 8 : TICKS_PER_WHOLE / denominator
   let bar = new Map<string, number>()
