@@ -12,10 +12,14 @@ import {
 /** The StudioApi over the web-mode server: calls as POSTs, events as one server-sent stream. */
 function webStudio(token: string): StudioApi {
   const call = async <T>(method: StudioMethod, ...args: unknown[]): Promise<T> => {
+    const body = JSON.stringify({ args })
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': token },
-      body: JSON.stringify({ args })
+      body,
+      // The autosave flushes when the page is left: keepalive lets that request outlive the page
+      // (the browser allows 64 KiB of such bodies in flight, so a long song goes without it).
+      keepalive: method === 'saveSong' && new TextEncoder().encode(body).length < 30_000
     })
     const reply = (await response.json()) as StudioReply<T>
     if (!reply.ok) throw new StudioApiError(reply.error)
