@@ -1,21 +1,12 @@
-import { expect, test } from '@playwright/test'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { startWebStudio } from '../src/server/webServer'
+import { expect, test } from './fixtures'
 
 // The built renderer in Debian's Chromium, opened without web mode's token: it must load under
 // its Content-Security-Policy and say plainly that no engine is connected.
-test('the built renderer loads in Chromium and says when no engine is connected', async ({ page }) => {
+test('the built renderer loads in Chromium and says when no engine is connected', async ({ page, studio }) => {
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
-  })
-  const studio = await startWebStudio({
-    rendererDir: join(process.cwd(), 'out/renderer'),
-    dataDir: mkdtempSync(join(tmpdir(), 'studio-no-engine-')),
-    appInfo: { name: 'melody-studio', version: 'test', electron: null }
   })
   await page.goto(new URL(studio.url).origin)
   await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
@@ -23,5 +14,4 @@ test('the built renderer loads in Chromium and says when no engine is connected'
   await expect(page.getByTestId('status')).toHaveText(/engine is not connected/)
   await page.screenshot({ path: 'test-results/renderer-song.png' })
   expect(errors).toEqual([])
-  await studio.close()
 })
