@@ -128,7 +128,7 @@ export async function generateCommand(args: string[]): Promise<void> {
     const meter = header?.meter ?? { numerator: 4, denominator: 4 }
     const predictor = notePredictor(model, info.spec)
     const started = performance.now()
-    const continuations = continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, {
+    const continuations = await continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, {
       temperature: numberOption('temperature', values.temperature) ?? 1,
       topK: numberOption('top-k', values['top-k']),
       notes: numberOption('notes', values.notes),

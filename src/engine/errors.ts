@@ -51,3 +51,11 @@ export class LimitError extends StudioError {
     super(`${message} (limit ${limit})`)
   }
 }
+
+/** Generation (a continuation) stopped because the caller asked it to. */
+export class GenerationCancelledError extends StudioError {
+  override readonly name = 'GenerationCancelledError'
+  constructor() {
+    super('the continuation was stopped')
+  }
+}

@@ -187,12 +187,13 @@ export async function trainSongRun(
 }
 
 /** New bars after the song's first window, each continuation drawn as ABC in the song's meter. */
-function continuationViews(
+async function continuationViews(
   model: Parameters<typeof notePredictor>[0],
   info: TrainedModelInfo,
   header: Omit<Melody, 'notes'>,
-  request: ContinuationRequest
-): ContinuationView[] {
+  request: ContinuationRequest,
+  signal?: AbortSignal
+): Promise<ContinuationView[]> {
   const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
   // The person's own song, whole, or else the run's opening window.
   let prime = info.song.slice(0, info.spec.window)
@@ -207,7 +208,11 @@ function continuationViews(
   }
   const predictor = notePredictor(model, info.spec)
   try {
-    const continuations = continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, { ...request, meter: primeHeader.meter })
+    const continuations = await continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, {
+      ...request,
+      meter: primeHeader.meter,
+      ...(signal ? { signal } : {})
+    })
     const primeCodes = prime.map((index) => readNoteCode(info.vocabulary.codes[index] ?? '') ?? noteCodeFor(null, 480))
     return continuations.map((continuation) => {
       const melody = {
@@ -225,7 +230,7 @@ function continuationViews(
 }
 
 /** A finished run's saved model, loaded and asked for both predictions again (or to continue the song). */
-export async function generateAgain(runId: string, modelFolder: string, continuation?: ContinuationRequest): Promise<TrainingResult> {
+export async function generateAgain(runId: string, modelFolder: string, continuation?: ContinuationRequest, signal?: AbortSignal): Promise<TrainingResult> {
   const backend = await chooseBackend({ env: process.env })
   const { model, info } = await loadTrainedModel(join(modelFolder, runId))
   try {
@@ -240,7 +245,7 @@ export async function generateAgain(runId: string, modelFolder: string, continua
       trainMs: 0,
       oneStep: predictionView(predictOneStep(model, info.spec, info.song, encoding), info.vocabulary, header),
       fullSong: predictionView(predictFullSong(model, info.spec, info.song, encoding), info.vocabulary, header),
-      ...(continuation ? { continuations: continuationViews(model, info, header, continuation) } : {})
+      ...(continuation ? { continuations: await continuationViews(model, info, header, continuation, signal) } : {})
     }
   } finally {
     disposeModel(model)

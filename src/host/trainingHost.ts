@@ -52,9 +52,12 @@ export interface TrainingHostEvents {
  */
 export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   private child: TrainingChannel | undefined
-  private readonly active = new Set<string>()
+  /** Runs in flight, with the process each runs in (a replaced process may still be ending). */
+  private readonly active = new Map<string, TrainingChannel>()
   private backendWaiters: ((backend: BackendView) => void)[] = []
-  private readonly generations = new Map<number, { resolve: (result: TrainingResult) => void; reject: (error: Error) => void }>()
+  private readonly generations = new Map<number, { runId: string; child: TrainingChannel; resolve: (result: TrainingResult) => void; reject: (error: Error) => void }>()
+  /** Set after a failure: the process is replaced once nothing is left in flight in it. */
+  private retiring = false
   private nextRequest = 1
 
   /** `modelFolder`: where each run's trained model is saved, in a folder named by its run. */
@@ -68,8 +71,9 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
 
   start(request: TrainingRequest): string {
     const runId = `run-${randomUUID()}`
-    this.active.add(runId)
-    this.send({ type: 'train', runId, request, modelFolder: this.modelFolder })
+    const child = this.process()
+    this.active.set(runId, child)
+    child.send({ type: 'train', runId, request, modelFolder: this.modelFolder })
     return runId
   }
 
@@ -77,8 +81,9 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   generate(runId: string, continuation?: ContinuationRequest): Promise<TrainingResult> {
     const requestId = this.nextRequest++
     return new Promise((resolve, reject) => {
-      this.generations.set(requestId, { resolve, reject })
-      this.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
+      const child = this.process()
+      this.generations.set(requestId, { runId, child, resolve, reject })
+      child.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
     })
   }
 
@@ -90,8 +95,12 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     })
   }
 
+  /** Stops the run's training, and any continuation of it in flight. */
   stop(runId: string): void {
-    if (this.active.has(runId)) this.send({ type: 'stop', runId })
+    this.active.get(runId)?.send({ type: 'stop', runId })
+    for (const [requestId, generation] of this.generations) {
+      if (generation.runId === runId) generation.child.send({ type: 'stop-generation', requestId })
+    }
   }
 
   /** The training process's pid, for tests that kill it. */
@@ -114,13 +123,19 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
       this.entry,
       (message) => this.receive(message),
       (reason) => {
-        if (this.child === child) this.child = undefined
-        for (const runId of this.active) {
+        // Only what ran in this process fails with it: a replacement may already be serving.
+        for (const [runId, owner] of this.active) {
+          if (owner !== child) continue
+          this.active.delete(runId)
           this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
         }
-        this.active.clear()
-        for (const { reject } of this.generations.values()) reject(new Error(`the training process ${reason}`))
-        this.generations.clear()
+        for (const [requestId, generation] of this.generations) {
+          if (generation.child !== child) continue
+          this.generations.delete(requestId)
+          generation.reject(new Error(`the training process ${reason}`))
+        }
+        if (this.child !== child) return
+        this.child = undefined
         for (const waiter of this.backendWaiters.splice(0)) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
       }
     )
@@ -128,12 +143,38 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     return child
   }
 
+  /**
+   * After a run or a generation fails, the process may be left in a bad state (a WebAssembly
+   * memory that overflowed, tensors never freed): it is replaced as soon as nothing else is in
+   * flight in it, so the next run starts clean. A stop is not a failure.
+   */
+  private retireAfterFailure(error: { name?: string } | undefined): void {
+    if (error?.name === 'TrainingCancelledError' || error?.name === 'GenerationCancelledError') return
+    this.retiring = true
+  }
+
+  private retireIfIdle(): void {
+    if (!this.retiring || this.active.size > 0 || this.generations.size > 0 || this.backendWaiters.length > 0) return
+    this.retiring = false
+    const child = this.child
+    this.child = undefined
+    child?.kill()
+  }
+
   private receive(message: FromTrainingProcess): void {
+    this.handle(message)
+    this.retireIfIdle()
+  }
+
+  private handle(message: FromTrainingProcess): void {
     if (message.type === 'generated') {
       const waiting = this.generations.get(message.requestId)
       this.generations.delete(message.requestId)
       if (message.result) waiting?.resolve(message.result)
-      else waiting?.reject(Object.assign(new Error(message.error?.message ?? 'generation failed'), { name: message.error?.name ?? 'Error' }))
+      else {
+        this.retireAfterFailure(message.error)
+        waiting?.reject(Object.assign(new Error(message.error?.message ?? 'generation failed'), { name: message.error?.name ?? 'Error' }))
+      }
     } else if (message.type === 'backend') {
       for (const waiter of this.backendWaiters.splice(0)) waiter(message.backend)
     } else if (message.type === 'progress') {
@@ -143,6 +184,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
       this.emit('done', message.result)
     } else {
       this.active.delete(message.runId)
+      this.retireAfterFailure(message.error)
       this.emit('error', { runId: message.runId, error: message.error })
     }
   }

@@ -12,6 +12,8 @@ export type ToTrainingProcess =
       readonly continuation?: ContinuationRequest
     }
   | { readonly type: 'stop'; readonly runId: string }
+  /** Stops a continuation in flight (between notes). */
+  | { readonly type: 'stop-generation'; readonly requestId: number }
   | { readonly type: 'backend' }
 
 export type FromTrainingProcess =

@@ -7,6 +7,8 @@ import { trainCorpusRun } from './trainCorpusRun'
 import { generateAgain, trainSongRun } from './trainSongRun'
 
 const runs = new Map<string, AbortController>()
+/** Continuations in flight, by the host's request id. */
+const generations = new Map<number, AbortController>()
 
 /** Electron's utilityProcess gives the child a parentPort; child_process gives it process.send. */
 interface ParentPort {
@@ -37,8 +39,14 @@ onMessage((message) => {
     )
     return
   }
+  if (message.type === 'stop-generation') {
+    generations.get(message.requestId)?.abort()
+    return
+  }
   if (message.type === 'generate') {
-    generateAgain(message.runId, message.modelFolder, message.continuation).then(
+    const stop = new AbortController()
+    generations.set(message.requestId, stop)
+    generateAgain(message.runId, message.modelFolder, message.continuation, stop.signal).finally(() => generations.delete(message.requestId)).then(
       (result) => send({ type: 'generated', requestId: message.requestId, result }),
       (error: unknown) =>
         send({ type: 'generated', requestId: message.requestId, error: { name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) } })

@@ -2,6 +2,7 @@
 // the command line, the UI) is checked with before a layer is built. No tfjs here, so the UI and
 // the StudioApi contract use it too; the engine builds the layers (src/engine/models/layers.ts).
 import { z } from 'zod'
+import { LAYER_MAX_UNITS, MODEL_MAX_LAYERS } from './limits'
 
 /**
  * The layers a model can be made of, as JSON: the books' toolbox (Embedding, SimpleRNN, LSTM,
@@ -36,7 +37,7 @@ export type LayerSpec =
   | { readonly type: 'dense'; readonly units: number; readonly activation?: DenseActivation }
 
 const activation = z.enum(['relu', 'tanh', 'sigmoid', 'linear'])
-const size = z.number().int().min(1).max(4096)
+const size = z.number().int().min(1).max(LAYER_MAX_UNITS)
 const rate = z.number().min(0).lt(1)
 
 export const LAYER_SPEC_SCHEMA = z.discriminatedUnion('type', [
@@ -56,7 +57,7 @@ export const LAYER_SPEC_SCHEMA = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dense'), units: size, activation: activation.optional() })
 ])
 
-export const LAYER_STACK_SCHEMA = z.array(LAYER_SPEC_SCHEMA).min(1).max(32)
+export const LAYER_STACK_SCHEMA = z.array(LAYER_SPEC_SCHEMA).min(1).max(MODEL_MAX_LAYERS)
 
 /** A stack of layers from JSON, or a message naming the first field that is wrong. */
 export function parseLayerStack(json: unknown): { ok: true; layers: LayerSpec[] } | { ok: false; message: string } {

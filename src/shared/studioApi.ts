@@ -244,6 +244,8 @@ export interface FailedRunRecord {
 /** The person's choices that outlive a session. */
 export interface StudioSettings {
   readonly language?: 'en' | 'ko'
+  /** MIDI input (Web MIDI, never SysEx) asked for by the desktop app; off unless turned on. */
+  readonly midiInput?: boolean
 }
 
 export interface LibraryView {
@@ -303,7 +305,11 @@ export interface StudioApi {
   generateAgain(runId: string): Promise<TrainingResult>
   /** Continues the run's song from its first window with its saved model: new bars, greedy or sampled. */
   continueMelody(runId: string, request: ContinuationRequest): Promise<ContinuationView[]>
-  /** Stops a run between batches; it ends with an onTrainingError of name TrainingCancelledError. */
+  /**
+   * Stops a run between batches (it ends with an onTrainingError of name TrainingCancelledError, or
+   * as a finished run after its first epoch), and any continuation of it in flight, between notes
+   * (its continueMelody rejects with GenerationCancelledError).
+   */
   stopTraining(runId: string): Promise<void>
   /**
    * Reads a song file (.abc, .mid, .codes): the song as ABC, or the tunes or tracks to choose from

@@ -1,6 +1,7 @@
 // Every message from the UI is checked against these before main or the server acts on it.
 import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
+import { CONTINUE_MAX_BARS } from './limits'
 import {
   CORPUS_MAX_FILES,
   EPOCHS_MAX,
@@ -71,7 +72,7 @@ export const STUDIO_ARGUMENTS = {
   continueMelody: z.tuple([
     runId,
     z.strictObject({
-      bars: z.number().int().min(1).max(256),
+      bars: z.number().int().min(1).max(CONTINUE_MAX_BARS),
       temperature: z.number().min(0).max(10),
       topK: z.number().int().min(1).max(1000).optional(),
       seed: z.number().int().min(0).max(2 ** 31),
@@ -83,7 +84,7 @@ export const STUDIO_ARGUMENTS = {
   loadLibrary: z.tuple([]),
   importFile: z.tuple([fileName, base64File, z.string().max(32).optional()]),
   saveSong: z.tuple([songText]),
-  saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional() })])
+  saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional(), midiInput: z.boolean().optional() })])
 } as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
 
 export function isStudioMethod(name: string): name is StudioMethod {

@@ -1,4 +1,5 @@
-import { OptionError } from '../errors'
+import { BAR_MAX_QUARTERS, BAR_MIN_QUARTERS, CONTINUE_MAX_BARS, CONTINUE_MAX_NOTES, CONTINUE_MAX_VARIATIONS } from '../../shared/limits'
+import { GenerationCancelledError, LimitError, OptionError } from '../errors'
 import { TICKS_PER_WHOLE, type Meter } from '../notation/melody'
 import { noteCodeFor, readNoteCode, type NoteCode } from '../notation/noteCodes'
 import type { InputEncoding, Vocabulary } from '../notation/vocabulary'
@@ -23,6 +24,8 @@ export interface ContinueOptions extends SamplingOptions {
   /** The first variation's random seed; variation i uses seed + i. */
   readonly seed: number
   readonly meter: Meter
+  /** Stops generation between notes (checked every few dozen notes) with GenerationCancelledError. */
+  readonly signal?: AbortSignal
 }
 
 /** One continuation: the prime as given, then the generated notes. */
@@ -67,10 +70,24 @@ function checkOptions(options: ContinueOptions): void {
   if (options.topK !== undefined && (!Number.isInteger(options.topK) || options.topK < 1)) throw new OptionError(`top-k must be a whole number ≥ 1, got ${options.topK}`)
   if ((options.notes === undefined) === (options.bars === undefined)) throw new OptionError('give either a number of notes or a number of bars')
   const amount = options.notes ?? options.bars ?? 0
-  if (!Number.isInteger(amount) || amount < 1 || amount > 10_000) throw new OptionError(`the length must be a whole number from 1 to 10000, got ${amount}`)
+  const most = options.notes !== undefined ? CONTINUE_MAX_NOTES : CONTINUE_MAX_BARS
+  if (!Number.isInteger(amount) || amount < 1 || amount > most) {
+    throw new OptionError(`the length must be a whole number of ${options.notes !== undefined ? 'notes' : 'bars'} from 1 to ${most}, got ${amount}`)
+  }
   const variations = options.variations ?? 1
-  if (!Number.isInteger(variations) || variations < 1 || variations > 100) throw new OptionError(`variations must be a whole number from 1 to 100, got ${variations}`)
+  if (!Number.isInteger(variations) || variations < 1 || variations > CONTINUE_MAX_VARIATIONS) {
+    throw new OptionError(`variations must be a whole number from 1 to ${CONTINUE_MAX_VARIATIONS}, got ${variations}`)
+  }
+  const barQuarters = (options.meter.numerator / options.meter.denominator) * 4
+  if (!(barQuarters >= BAR_MIN_QUARTERS && barQuarters <= BAR_MAX_QUARTERS)) {
+    throw new LimitError('BAR_MAX_QUARTERS', `a bar of ${options.meter.numerator}/${options.meter.denominator} cannot be filled: bars run from ${BAR_MIN_QUARTERS} to ${BAR_MAX_QUARTERS} quarter notes`)
+  }
 }
+
+/** Generation gives the event loop a turn this often, so a stop request is heard. */
+const NOTES_BETWEEN_YIELDS = 32
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Continues a melody from its last notes. The model hears the prime window by window (a
@@ -78,20 +95,23 @@ function checkOptions(options: ContinueOptions): void {
  * never cross a bar line: only notes that fit in what is left of the bar may be picked, so the
  * result fills whole bars of the meter; where no note of the vocabulary fits, a rest closes the
  * bar. With `notes`, generation goes on after the last note until its bar is full.
+ * At most CONTINUE_MAX_NOTES notes a continuation; the event loop gets a turn every few dozen
+ * notes, so `signal` can stop it.
  * @throws OptionError for options out of range, or a prime shorter than the model's window
+ * @throws GenerationCancelledError when `signal` is aborted
  */
-export function continueMelody(
+export async function continueMelody(
   predictor: NotePredictor,
   window: number,
   encoding: InputEncoding,
   vocabulary: Vocabulary,
   prime: readonly number[],
   options: ContinueOptions
-): Continuation[] {
+): Promise<Continuation[]> {
   checkOptions(options)
   if (prime.length < window) throw new OptionError(`the prime needs at least ${window} notes (the model's window), got ${prime.length}`)
   const durations = vocabulary.codes.map((code) => readNoteCode(code)?.ticks ?? 0)
-  const barTicks = (TICKS_PER_WHOLE * options.meter.numerator) / options.meter.denominator
+  const barTicks = Math.round((TICKS_PER_WHOLE * options.meter.numerator) / options.meter.denominator)
   const primeTicks = prime.reduce((sum, index) => sum + (durations[index] ?? 0), 0)
   const results: Continuation[] = []
   for (let variation = 0; variation < (options.variations ?? 1); variation++) {
@@ -106,9 +126,15 @@ export function continueMelody(
     for (let end = window; end <= prime.length; end++) probabilities = predictor.probabilities(heard.slice(end - window, end).map((i) => encoding.encode(i)))
     let position = primeTicks % barTicks
     let barsDone = 0
-    for (;;) {
+    for (let step = 1; ; step++) {
+      if (step % NOTES_BETWEEN_YIELDS === 0) {
+        await nextTurn()
+        if (options.signal?.aborted) throw new GenerationCancelledError()
+      }
       const left = barTicks - position
-      const next = sampleClass(probabilities, options, random, (index) => (durations[index] ?? 0) > 0 && (durations[index] ?? 0) <= left)
+      // Past the most notes one continuation may have, the bar is closed with a rest.
+      const full = generated.length >= CONTINUE_MAX_NOTES
+      const next = full ? undefined : sampleClass(probabilities, options, random, (index) => (durations[index] ?? 0) > 0 && (durations[index] ?? 0) <= left)
       let ticks: number
       if (next === undefined) {
         generated.push(noteCodeFor(null, left))
@@ -124,7 +150,7 @@ export function continueMelody(
         position -= barTicks
         barsDone++
       }
-      const done = options.bars !== undefined ? barsDone >= options.bars : generated.length >= (options.notes ?? 0) && position === 0
+      const done = full || (options.bars !== undefined ? barsDone >= options.bars : generated.length >= (options.notes ?? 0) && position === 0)
       if (done) break
       if (next !== undefined) probabilities = predictor.probabilities(heard.slice(-window).map((i) => encoding.encode(i)))
     }

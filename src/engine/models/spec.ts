@@ -1,4 +1,5 @@
-import { OptionError } from '../errors'
+import { MODEL_MAX_PARAMS, MODEL_MAX_TRAINING_BYTES } from '../../shared/limits'
+import { LimitError, OptionError } from '../errors'
 import type { InputEncodingKind } from '../notation/vocabulary'
 import { inferLayerRows, type LayerSpec } from './layers'
 
@@ -133,9 +134,55 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0),
     ...(options.layers ? { layers: options.layers } : {})
   }
-  // A stack that cannot be built is refused here, with the layer that does not fit.
-  specLayerRows(spec)
+  // A stack that cannot be built is refused here, with the layer that does not fit, and one too
+  // big to train before a single weight is allocated.
+  checkModelSize(spec)
   return spec
+}
+
+const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MiB`
+
+/**
+ * About how much memory training a spec takes, from the spec alone: 16 bytes a parameter
+ * (weights, gradients and Adam's two moments, 4 bytes each) and the activations one batch keeps
+ * for the backward pass (each layer's outputs at every step, times its gates for recurrent
+ * layers, forward and backward). An estimate for refusing what cannot fit, not a measurement.
+ */
+export function estimateTrainingBytes(spec: ModelSpec): { params: number; bytes: number } {
+  const rows = specLayerRows(spec)
+  const params = rows.reduce((sum, row) => sum + row.params, 0)
+  const layers = specLayers(spec)
+  let perSample = 0
+  rows.forEach((row, index) => {
+    const size = row.outputShape.slice(1).reduce<number>((product, dim) => product * (dim ?? 1), 1)
+    const layer = layers[index]
+    if (layer && (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simple-rnn')) {
+      // Every step of the window keeps its gates and state for the backward pass, whatever it returns.
+      const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
+      const width = layer.units * (layer.bidirectional ? 2 : 1)
+      perSample += spec.window * width * (gates + 2)
+    } else {
+      perSample += size * 2
+    }
+  })
+  return { params, bytes: 16 * params + 4 * 2 * spec.batchSize * perSample }
+}
+
+/** @throws LimitError when the spec has more parameters, or needs more memory, than the limits allow */
+export function checkModelSize(spec: ModelSpec): void {
+  const { params, bytes } = estimateTrainingBytes(spec)
+  if (params > MODEL_MAX_PARAMS) {
+    throw new LimitError(
+      'MODEL_MAX_PARAMS',
+      `the model has ${params.toLocaleString('en-US')} parameters; at most ${MODEL_MAX_PARAMS.toLocaleString('en-US')} can be trained here (about ${mib(bytes)} to train)`
+    )
+  }
+  if (bytes > MODEL_MAX_TRAINING_BYTES) {
+    throw new LimitError(
+      'MODEL_MAX_TRAINING_BYTES',
+      `training this model (${params.toLocaleString('en-US')} parameters, batch ${spec.batchSize}, window ${spec.window}) would need about ${mib(bytes)}; at most ${mib(MODEL_MAX_TRAINING_BYTES)}`
+    )
+  }
 }
 
 /** The preset's layers written as a stack: the MLP's two Dense relu layers, or one LSTM. */

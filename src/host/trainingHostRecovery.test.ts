@@ -1,0 +1,76 @@
+// The training process after a failure: a model too big to train is refused with its figures
+// before anything is built, and the process is replaced so the next run starts clean.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../engine/testing/seedSong'
+import type { TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import { TrainingHost } from './trainingHost'
+
+const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
+
+let folder: string
+let host: TrainingHost
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'studio-host-recovery-'))
+  host = new TrainingHost(folder)
+})
+afterEach(() => {
+  host.dispose()
+  rmSync(folder, { recursive: true, force: true })
+})
+
+function finish(runId: string): Promise<{ result?: TrainingResult; failure?: TrainingFailure }> {
+  return new Promise((resolve) => {
+    const done = (result: TrainingResult) => result.runId === runId && resolve({ result })
+    const failed = (failure: TrainingFailure) => failure.runId === runId && resolve({ failure })
+    host.on('done', done)
+    host.on('error', failed)
+  })
+}
+
+const small: TrainingRequest = { abc: NABIYA_ABC, model: 'mlp', epochs: 2, untilPerfect: false, options: { units: 16 } }
+
+describe('the training host after a failed run', () => {
+  it('refuses 16 stacked LSTM(4096) with the figures, replaces the process, and the next run trains', async () => {
+    const huge: TrainingRequest = {
+      ...small,
+      model: 'lstm',
+      options: { layers: Array.from({ length: 16 }, (_, i) => ({ type: 'lstm' as const, units: 4096, returnSequences: i < 15 })) }
+    }
+    const first = finish(host.start(huge))
+    const firstPid = host.pid
+    const { failure } = await first
+    expect(failure?.error.name).toBe('LimitError')
+    expect(failure?.error.message).toMatch(/the model has 2,080,702,476 parameters; at most 20,000,000 .*\(limit MODEL_MAX_PARAMS\)/)
+    // The failed process is gone; the next run gets a fresh one and finishes.
+    expect(host.pid).toBeUndefined()
+    const second = finish(host.start(small))
+    expect(host.pid).not.toBe(firstPid)
+    const { result } = await second
+    expect(result?.epochs).toBe(2)
+    expect(result?.oneStep.accuracy).toBeGreaterThanOrEqual(0)
+
+    // A long continuation stops when asked, like training, and the process stays for the next call.
+    const pid = host.pid
+    const continuing = host.generate(result!.runId, { bars: 256, temperature: 1, seed: 1, variations: 16 })
+    host.stop(result!.runId)
+    await expect(continuing).rejects.toMatchObject({ name: 'GenerationCancelledError' })
+    const again = await host.generate(result!.runId, { bars: 2, temperature: 0, seed: 1, variations: 1 })
+    expect(again.continuations).toHaveLength(1)
+    expect(host.pid).toBe(pid)
+  })
+
+  it('keeps the process after a stop: a stop is not a failure', async () => {
+    const runId = host.start({ ...small, epochs: 5000 })
+    const pid = host.pid
+    const stopped = finish(runId)
+    await new Promise<void>((resolve) => host.once('progress', () => resolve()))
+    host.stop(runId)
+    const { result, failure } = await stopped
+    // Stopped after its first epoch, the run keeps its work (a result) — either way the process stays.
+    expect(result ?? failure).toBeDefined()
+    expect(host.pid).toBe(pid)
+  })
+})
