@@ -148,6 +148,17 @@ describe('web mode survives bad requests', { timeout: 30_000 }, () => {
     await expectStillServing()
   })
 
+  it('answers CONNECT with 405 and an Upgrade (WebSocket) with 400', async () => {
+    const connect = await sendRaw(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
+    expect(connect).toMatch(/^HTTP\/1\.1 405 /)
+    const connectPath = await sendRaw(`CONNECT /api/getAppInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 11\r\n\r\n{"args":[]}`)
+    expect(connectPath).toMatch(/^HTTP\/1\.1 (400|405) /)
+    const upgrade = await sendRaw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\n\r\n`)
+    expect(upgrade).toMatch(/^HTTP\/1\.1 400 /)
+    expect(upgrade).toContain('x-content-type-options: nosniff')
+    await expectStillServing()
+  })
+
   it('answers a raw request with a bad path over a socket', async () => {
     const answer = await sendRaw(`GET /% HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)
     expect(answer).toMatch(/^HTTP\/1\.1 400 /)
@@ -180,9 +191,9 @@ describe('web mode survives bad requests', { timeout: 30_000 }, () => {
     await expectStillServing()
   })
 
-  it('answers 413 to a body over REQUEST_BODY_MAX_BYTES that says its length', async () => {
+  it.each(['keep-alive', 'close'])('answers 413 to a body over REQUEST_BODY_MAX_BYTES that says its length (Connection: %s)', async (connection) => {
     const answer = await sendRaw(
-      `POST /api/getAppInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-studio-token: ${studio.token}\r\n` +
+      `POST /api/getAppInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-studio-token: ${studio.token}\r\nConnection: ${connection}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${REQUEST_BODY_MAX_BYTES + 1}\r\n\r\n{"args":[`
     )
     expect(answer).toMatch(/^HTTP\/1\.1 413 /)
@@ -190,7 +201,7 @@ describe('web mode survives bad requests', { timeout: 30_000 }, () => {
     await expectStillServing()
   })
 
-  it('answers 413 to a streamed body over REQUEST_BODY_MAX_BYTES and stops reading it', async () => {
+  it.each(['keep-alive', 'close'])('answers 413 to a streamed body over REQUEST_BODY_MAX_BYTES and stops reading it (Connection: %s)', async (connection) => {
     const chunk = Buffer.alloc(1024 * 1024, 0x20)
     const { head, sent } = await new Promise<{ head: string; sent: number }>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1')
@@ -208,7 +219,7 @@ describe('web mode survives bad requests', { timeout: 30_000 }, () => {
       })
       socket.write(
         `POST /api/getAppInfo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-studio-token: ${studio.token}\r\n` +
-          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'
+          `Content-Type: application/json\r\nConnection: ${connection}\r\nTransfer-Encoding: chunked\r\n\r\n`
       )
       const pump = () => {
         // Three times the limit at most: a server that kept reading would take it all.

@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, statSync, type Stats } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { StudioLibrary } from '../host/studioLibrary'
 import { StudioService } from '../host/studioService'
 import { REQUEST_BODY_MAX_BYTES, URL_MAX_CHARS } from '../shared/limits'
@@ -106,13 +107,14 @@ export async function startWebStudio(options: {
     }
   })
   // Malformed HTTP never reaches the handler: answer 400 (431 for oversized headers) and hang up.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    socket.on('error', () => undefined)
-    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy()
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
-    const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
-    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`, () => socket.destroy())
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET') return void socket.destroy()
+    answerAndHangUp(socket, error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request')
   })
+  // CONNECT and Upgrade (a WebSocket any page may open) never reach the handler: without these
+  // Node cuts the connection unanswered.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => answerAndHangUp(socket, '405 Method Not Allowed'))
+  server.on('upgrade', (_request: IncomingMessage, socket: Duplex) => answerAndHangUp(socket, '400 Bad Request'))
 
   async function answerCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
     const reply = (status: number, body: StudioReply<unknown>): void => {
@@ -160,6 +162,14 @@ export async function startWebStudio(options: {
   }
 }
 
+/** An answer written straight on the socket, for what never becomes a request; then the socket is closed. */
+function answerAndHangUp(socket: Duplex, status: string): void {
+  socket.on('error', () => undefined)
+  if (!socket.writable) return void socket.destroy()
+  const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`, () => socket.destroy())
+}
+
 /** A request target's path, percent-decoded, and its query; undefined for one that is not a path. */
 function parseTarget(rawUrl: string): { path: string; query: URLSearchParams } | undefined {
   const mark = rawUrl.indexOf('?')
@@ -202,6 +212,9 @@ const LINGER_MS = 5_000
  */
 function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
   const socket = request.socket
+  // Else Node closes the socket as soon as the answer is written (the request said
+  // `Connection: close`): that close, with bytes unread, is the reset this function avoids.
+  response.shouldKeepAlive = true
   response.once('finish', () => {
     socket.end()
     let dropped = 0
