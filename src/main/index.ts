@@ -1,7 +1,9 @@
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, session, type WebContents } from 'electron'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { LibraryView } from '../shared/studioApi'
 import { registerStudioHandlers } from './ipc'
+import { isAppUrl, isPermissionAllowed, permissionSettingsOf, type PermissionSettings } from './permissions'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -9,6 +11,14 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** The dev server electron-vite started (development only), else the packaged page. */
+const devServer = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL']
+const indexFile = join(here, '../renderer/index.html')
+const appPage = devServer ?? pathToFileURL(indexFile).href
+
+/** MIDI input as the person set it; off until the library's settings are read. */
+let permissionSettings: PermissionSettings = { midiInput: false }
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -21,28 +31,58 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
       webSecurity: true
     }
   })
   window.once('ready-to-show', () => window.show())
-  // Links open in the user's browser; the app window never navigates away or opens others.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  const devServer = process.env['ELECTRON_RENDERER_URL']
-  if (!app.isPackaged && devServer) void window.loadURL(devServer)
-  else void window.loadFile(join(here, '../renderer/index.html'))
+  if (devServer) void window.loadURL(devServer)
+  else void window.loadFile(indexFile)
   return window
 }
+
+/** A permission is granted only to the app's own page, and only what isPermissionAllowed allows. */
+function allows(contents: WebContents | null, permission: string): boolean {
+  if (!contents || contents.isDestroyed() || !isAppUrl(contents.getURL(), appPage)) return false
+  return isPermissionAllowed(permission, permissionSettings)
+}
+
+// Every web contents (the window, and any a bug or an attack might create): no new windows, no
+// navigation away from the app's page, no <webview>.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-navigate', (event) => {
+    if (!isAppUrl(event.url, appPage)) event.preventDefault()
+  })
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url, appPage)) event.preventDefault()
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+})
 
 void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
-  const service = registerStudioHandlers(createWindow())
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(allows(contents, permission)))
+  session.defaultSession.setPermissionCheckHandler((contents, permission) => allows(contents, permission))
+  session.defaultSession.setDevicePermissionHandler(() => false)
+  let settingsSaved = false
+  const service = registerStudioHandlers(createWindow(), {
+    appPage,
+    onSettingsSaved: (settings) => {
+      settingsSaved = true
+      permissionSettings = permissionSettingsOf(settings)
+    }
+  })
+  // The saved settings, read once (a save made meanwhile is newer and wins).
+  void service
+    .invoke('loadLibrary', [])
+    .then((library) => {
+      if (!settingsSaved) permissionSettings = permissionSettingsOf((library as LibraryView).settings)
+    })
+    .catch(() => undefined)
   app.on('will-quit', () => service.dispose())
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()

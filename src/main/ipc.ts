@@ -5,15 +5,13 @@ import { StudioLibrary } from '../host/studioLibrary'
 import { StudioService } from '../host/studioService'
 import type { FromTrainingProcess } from '../host/trainingMessages'
 import { TrainingHost, type StartTrainingProcess } from '../host/trainingHost'
-import { STUDIO_CHANNELS, STUDIO_EVENTS, type StudioMethod, type StudioReply } from '../shared/studioApi'
+import { STUDIO_CHANNELS, STUDIO_EVENTS, type StudioMethod, type StudioReply, type StudioSettings } from '../shared/studioApi'
+import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import { isAppUrl } from './permissions'
 
-/** Only our own page may call: the packaged file, or the dev server electron-vite started. */
-function isTrustedFrame(frame: WebFrameMain | null): boolean {
-  if (!frame) return false
-  const url = new URL(frame.url)
-  const devServer = process.env['ELECTRON_RENDERER_URL']
-  if (devServer) return url.origin === new URL(devServer).origin
-  return url.protocol === 'file:'
+/** Only our own page may call: the top frame showing the packaged file, or the dev server's page. */
+function isTrustedFrame(frame: WebFrameMain | null, appPage: string): boolean {
+  return frame !== null && frame.parent === null && isAppUrl(frame.url, appPage)
 }
 
 /** Training runs in an Electron utility process: a Node child that Electron owns and ends with the app. */
@@ -37,8 +35,20 @@ const startUtilityProcess: StartTrainingProcess = (entry, onMessage, onExit) => 
   }
 }
 
-/** Serves the StudioApi to one window: requests over ipcMain.handle, events over webContents.send. */
-export function registerStudioHandlers(window: BrowserWindow): StudioService {
+/**
+ * Serves the StudioApi to one window: requests over ipcMain.handle, events over webContents.send.
+ * Every call is checked: its frame is the app's page, its arguments fit the method's schema (in
+ * StudioService.invoke), and anything a handler throws comes back as a serialised error.
+ */
+export function registerStudioHandlers(
+  window: BrowserWindow,
+  options: {
+    /** The app page's URL (see isAppUrl). */
+    appPage: string
+    /** Told of settings the page saved, once saved. */
+    onSettingsSaved?: (settings: StudioSettings) => void
+  }
+): StudioService {
   const send = (channel: string, payload: unknown) => {
     if (!window.isDestroyed()) window.webContents.send(channel, payload)
   }
@@ -56,11 +66,16 @@ export function registerStudioHandlers(window: BrowserWindow): StudioService {
   )
   for (const [method, channel] of Object.entries(STUDIO_CHANNELS) as [StudioMethod, string][]) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {
-      if (!isTrustedFrame(event.senderFrame)) {
-        return { ok: false, error: { name: 'InvalidMessageError', message: 'message from an untrusted frame refused' } }
-      }
       try {
-        return { ok: true, value: await service.invoke(method, args) }
+        if (!isTrustedFrame(event.senderFrame, options.appPage)) {
+          return { ok: false, error: { name: 'InvalidMessageError', message: 'message from an untrusted frame refused' } }
+        }
+        const value = await service.invoke(method, args)
+        if (method === 'saveSettings') {
+          const saved = STUDIO_ARGUMENTS.saveSettings.safeParse(args)
+          if (saved.success) options.onSettingsSaved?.(saved.data[0])
+        }
+        return { ok: true, value }
       } catch (error) {
         return { ok: false, error: error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) } }
       }
