@@ -8,7 +8,7 @@ import { FAILED_RUN_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/savedSchemas'
 import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings, TrainingResult } from '../shared/studioApi'
 
 const SONG_FILE_SCHEMA = z.object({ abc: z.string().max(SONG_TEXT_MAX_CHARS) })
-const SETTINGS_FILE_SCHEMA = z.object({ language: z.unknown().optional() })
+const SETTINGS_FILE_SCHEMA = z.object({ language: z.unknown().optional(), midiInput: z.unknown().optional() })
 
 /** A run's record read from disk: a finished run's, or a failed one's (told apart by its status). */
 async function readRecord(path: string): Promise<RunRecord | FailedRunRecord> {
@@ -58,10 +58,21 @@ export class StudioLibrary {
     await writeFileAtomic(join(this.folder, 'song.json'), JSON.stringify({ abc, savedAt: new Date().toISOString() }))
   }
 
+  /** Saves the settings named, keeping the others as saved (the UI sends what it changes). */
   async saveSettings(settings: StudioSettings): Promise<void> {
     await this.saveUnsaved()
     await mkdir(this.folder, { recursive: true })
-    await writeFileAtomic(join(this.folder, 'settings.json'), JSON.stringify(settings))
+    const current = await this.readSettings().catch(() => ({}))
+    await writeFileAtomic(join(this.folder, 'settings.json'), JSON.stringify({ ...current, ...settings }))
+  }
+
+  /** The saved settings that read as settings; unknown or malformed values are dropped. */
+  private async readSettings(): Promise<StudioSettings> {
+    const saved = await readSavedJson(join(this.folder, 'settings.json'), SETTINGS_FILE_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
+    return {
+      ...(saved.language === 'en' || saved.language === 'ko' ? { language: saved.language } : {}),
+      ...(typeof saved.midiInput === 'boolean' ? { midiInput: saved.midiInput } : {})
+    }
   }
 
   /**
@@ -140,8 +151,7 @@ export class StudioLibrary {
     }
     let settings: StudioSettings = {}
     try {
-      const saved = await readSavedJson(join(this.folder, 'settings.json'), SETTINGS_FILE_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
-      if (saved.language === 'en' || saved.language === 'ko') settings = { language: saved.language }
+      settings = await this.readSettings()
     } catch (error) {
       if (!isMissing(error)) problems.push(`${reason(error)}; defaults are used`)
     }

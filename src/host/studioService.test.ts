@@ -1,7 +1,7 @@
 // What happens to a run when it ends, with a stand-in for the training process: a finished run
 // whose record cannot be saved is kept and the UI told why; a run that dies is recorded as failed;
 // run records read back are checked, a bad one skipped with a problem that names it.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -120,5 +120,16 @@ describe('a run’s end in the studio service', () => {
     expect(library.problems.find((p) => p.includes('run-huge.json'))).toMatch(/result\.oneStep\.wrong: /)
     expect(library.problems.find((p) => p.includes('run-cut.json'))).toMatch(/not JSON, or is cut short/)
     expect(library.problems.find((p) => p.includes('run-folder.json'))).toMatch(/cannot be read/)
+  })
+})
+
+describe('settings', () => {
+  it('keeps what a save does not name: MIDI input stays on when only the language changes', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'studio-settings-'))
+    const library = new StudioLibrary(folder)
+    await library.saveSettings({ midiInput: true })
+    await library.saveSettings({ language: 'ko' })
+    expect((await new StudioLibrary(folder).load()).settings).toEqual({ language: 'ko', midiInput: true })
+    rmSync(folder, { recursive: true, force: true })
   })
 })

@@ -4,17 +4,14 @@ import { countSpecParams, MODEL_PRESETS, specLayerRows } from '../engine/models/
 import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import { midiToMelody } from '../engine/notation/midi'
-import { exportSong, importSong, songFormatOf } from '../engine/notation/songFiles'
+import { importSong, songFormatOf } from '../engine/notation/songFiles'
 import { SongError } from '../engine/errors'
 import { prepareSongTraining } from '../engine/songTraining'
-import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import {
   CORPUS_MAX_BYTES,
   corpusBytes,
   type AppInfo,
   type EpochPoint,
-  type ExportedFile,
-  type ExportFormat,
   type ImportedFile,
   type ModelDescription,
   type ModelOptionsView,
@@ -114,23 +111,6 @@ export function importFile(fileName: string, base64: string, pick?: string): Imp
   return { abc: melodyToAbc({ ...melody, title: fileName.replace(/\.[^.]+$/, '') }), choices: [], warnings: [] }
 }
 
-const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
-  midi: { extension: 'mid', mimeType: 'audio/midi' },
-  abc: { extension: 'abc', mimeType: 'text/vnd.abc' },
-  svg: { extension: 'svg', mimeType: 'image/svg+xml' },
-  pdf: { extension: 'pdf', mimeType: 'application/pdf' },
-  codes: { extension: 'codes', mimeType: 'text/plain' }
-}
-
-export async function exportSongFile(abc: string, format: ExportFormat): Promise<ExportedFile> {
-  const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
-  const bytes =
-    format === 'svg' ? new TextEncoder().encode(melodyToSvg(melody)) : format === 'pdf' ? await melodyToPdf(melody) : exportSong(melody, format)
-  const stem = (melody.title || 'melody').replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim() || 'melody'
-  const { extension, mimeType } = EXPORT_TYPES[format]
-  return { fileName: `${stem}.${extension}`, mimeType, base64: Buffer.from(bytes).toString('base64') }
-}
-
 /** What the run record keeps of a request: a corpus by its file names (the files are the person's). */
 export function runRequest(request: TrainingRequest): RunRequest {
   const { corpus, ...rest } = request
@@ -210,7 +190,8 @@ export class StudioService {
       this.running.set(runId, { request: runRequest(request), history, earlierPoints: history.length })
       return { runId }
     },
-    exportSong: (abc, format) => exportSongFile(abc, format),
+    // Drawn and written in the training process: a long song never holds this thread up.
+    exportSong: (abc, format) => this.training.exportSong(abc, format),
     importFile: (fileName, base64, pick) => importFile(fileName, base64, pick),
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),

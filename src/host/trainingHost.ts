@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { BackendView, ContinuationRequest, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { BackendView, ContinuationRequest, ExportedFile, ExportFormat, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
 /** A running training process, whatever started it (child_process here, utilityProcess in Electron). */
@@ -55,7 +55,8 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   /** Runs in flight, with the process each runs in (a replaced process may still be ending). */
   private readonly active = new Map<string, TrainingChannel>()
   private backendWaiters: ((backend: BackendView) => void)[] = []
-  private readonly generations = new Map<number, { runId: string; child: TrainingChannel; resolve: (result: TrainingResult) => void; reject: (error: Error) => void }>()
+  /** Generations and exports in flight, by request id: the run they are for (none for an export) and the process serving them. */
+  private readonly generations = new Map<number, { runId?: string; child: TrainingChannel; resolve: (value: never) => void; reject: (error: Error) => void }>()
   /** Set after a failure: the process is replaced once nothing is left in flight in it. */
   private retiring = false
   private nextRequest = 1
@@ -84,6 +85,16 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
       const child = this.process()
       this.generations.set(requestId, { runId, child, resolve, reject })
       child.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
+    })
+  }
+
+  /** Draws or writes a song as a file in the training process (a long song never blocks the caller's thread). */
+  exportSong(abc: string, format: ExportFormat): Promise<ExportedFile> {
+    const requestId = this.nextRequest++
+    return new Promise((resolve, reject) => {
+      const child = this.process()
+      this.generations.set(requestId, { child, resolve, reject })
+      child.send({ type: 'export', requestId, abc, format })
     })
   }
 
@@ -167,13 +178,15 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   private handle(message: FromTrainingProcess): void {
-    if (message.type === 'generated') {
+    if (message.type === 'generated' || message.type === 'exported') {
       const waiting = this.generations.get(message.requestId)
       this.generations.delete(message.requestId)
-      if (message.result) waiting?.resolve(message.result)
+      const value = message.type === 'generated' ? message.result : message.file
+      if (value) (waiting?.resolve as ((value: unknown) => void) | undefined)?.(value)
       else {
-        this.retireAfterFailure(message.error)
-        waiting?.reject(Object.assign(new Error(message.error?.message ?? 'generation failed'), { name: message.error?.name ?? 'Error' }))
+        // A song the exporter refuses (bad ABC, over a limit) is the caller's error, not the process's.
+        if (message.type === 'generated') this.retireAfterFailure(message.error)
+        waiting?.reject(Object.assign(new Error(message.error?.message ?? `${message.type === 'generated' ? 'generation' : 'export'} failed`), { name: message.error?.name ?? 'Error' }))
       }
     } else if (message.type === 'backend') {
       for (const waiter of this.backendWaiters.splice(0)) waiter(message.backend)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import { midiToMelody } from '../engine/notation/midi'
 import { TrainingHost } from './trainingHost'
 
 const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
@@ -71,6 +72,20 @@ describe('the training host after a failed run', () => {
     const { result, failure } = await stopped
     // Stopped after its first epoch, the run keeps its work (a result) — either way the process stays.
     expect(result ?? failure).toBeDefined()
+    expect(host.pid).toBe(pid)
+  })
+})
+
+describe('exports in the training process', () => {
+  it('writes a song of 16,000 notes as MIDI off this thread, and refuses a song over a limit without replacing the process', async () => {
+    const bars = Array.from({ length: 2000 }, (_, i) => (i % 2 ? 'CDEF GABc' : 'cBAG FEDC')).join('|')
+    const abc = `X:1\nT:long\nM:4/4\nL:1/8\nK:C\n${bars}|\n`
+    const file = await host.exportSong(abc, 'midi')
+    expect(file.fileName).toBe('long.mid')
+    const notes = midiToMelody(Buffer.from(file.base64, 'base64')).melody.notes
+    expect(notes).toHaveLength(16_000)
+    const pid = host.pid
+    await expect(host.exportSong('X:1\nT:t\nK:C\nC99999999|\n', 'pdf')).rejects.toThrow(/NOTE_MAX_QUARTERS/)
     expect(host.pid).toBe(pid)
   })
 })

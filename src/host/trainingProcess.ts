@@ -17,6 +17,10 @@ interface ParentPort {
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
 
+function serializeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
+}
+
 function send(message: FromTrainingProcess): void {
   if (parentPort) parentPort.postMessage(message)
   else process.send?.(message)
@@ -39,6 +43,16 @@ onMessage((message) => {
     )
     return
   }
+  if (message.type === 'export') {
+    // Loaded on the first export only: jsdom, abcjs and pdfkit are not needed to train.
+    import('./exportSongFile')
+      .then(({ exportSongFile }) => exportSongFile(message.abc, message.format))
+      .then(
+        (file) => send({ type: 'exported', requestId: message.requestId, file }),
+        (error: unknown) => send({ type: 'exported', requestId: message.requestId, error: serializeError(error) })
+      )
+    return
+  }
   if (message.type === 'stop-generation') {
     generations.get(message.requestId)?.abort()
     return
@@ -49,7 +63,7 @@ onMessage((message) => {
     generateAgain(message.runId, message.modelFolder, message.continuation, stop.signal).finally(() => generations.delete(message.requestId)).then(
       (result) => send({ type: 'generated', requestId: message.requestId, result }),
       (error: unknown) =>
-        send({ type: 'generated', requestId: message.requestId, error: { name: (error as Error).name ?? 'Error', message: String((error as Error).message ?? error) } })
+        send({ type: 'generated', requestId: message.requestId, error: serializeError(error) })
     )
     return
   }
@@ -58,10 +72,7 @@ onMessage((message) => {
   const run = message.request.corpus ? trainCorpusRun : trainSongRun
   run(message.runId, message.request, message.modelFolder, abort.signal, (progress) => send({ type: 'progress', progress }))
     .then((result) => send({ type: 'done', result }))
-    .catch((error: unknown) => {
-      const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
-      send({ type: 'error', runId: message.runId, error: failure })
-    })
+    .catch((error: unknown) => send({ type: 'error', runId: message.runId, error: serializeError(error) }))
     .finally(() => runs.delete(message.runId))
 })
 

@@ -73,7 +73,8 @@ void app.whenReady().then(() => {
     appPage,
     onSettingsSaved: (settings) => {
       settingsSaved = true
-      permissionSettings = permissionSettingsOf(settings)
+      // A save names only what it changes (the library keeps the rest): MIDI changes when named.
+      if (settings.midiInput !== undefined) permissionSettings = permissionSettingsOf(settings)
     }
   })
   // The saved settings, read once (a save made meanwhile is newer and wins).
