@@ -27,7 +27,6 @@ import {
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import { melodyToPdf, melodyToSvg } from '../render/sheetMusic'
 import { formatDuration, renderProgressBar } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
 import { generateCommand, readLayersOption, summaryCommand } from './labCommands'
@@ -270,7 +269,9 @@ async function convertCommand(args: string[]): Promise<void> {
   const format = sheet ? undefined : songFormatOf(output)
   if (!sheet && !format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg or .pdf`)
   const melody = await readMelody(input, values)
-  const bytes = format ? exportSong(melody, format) : sheet === 'pdf' ? await melodyToPdf(melody) : new TextEncoder().encode(melodyToSvg(melody))
+  // Sheet music needs jsdom and pdfkit, about a second to load: only for the commands that draw.
+  const drawing = format ? undefined : await import('../render/sheetMusic')
+  const bytes = !drawing ? exportSong(melody, format ?? 'abc') : sheet === 'pdf' ? await drawing.melodyToPdf(melody) : new TextEncoder().encode(drawing.melodyToSvg(melody))
   await writeFile(output, bytes)
   console.log(`wrote ${output}: ${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`)
 }
