@@ -201,8 +201,12 @@ async function runCodes(text: string): Promise<Outcome> {
 
 let nabiyaAbc: string | undefined
 
-/** Parameters the spec counts must be what tfjs builds; small models only (a big one is the bug). */
-const BUILD_MAX_PARAMS = 60_000
+/**
+ * Parameters the spec counts must be what tfjs builds; small models only (a big one is the bug).
+ * tfjs's orthogonal initialiser (a QR decomposition) takes about 6 s on the cpu backend for a
+ * bidirectional LSTM(72) of 47,554 parameters, past the per-input timeout on a busy machine.
+ */
+const BUILD_MAX_PARAMS = 20_000
 
 function checkSpecSize(pipeline: Pipeline, params: number, layers: number, where: string): void {
   pipeline.check(params <= MODEL_MAX_PARAMS, `${where}: a model of ${params} parameters was accepted, over MODEL_MAX_PARAMS ${MODEL_MAX_PARAMS}`)

@@ -174,6 +174,18 @@ function withYAsPartOrder(text: string): string {
     .join('\n')
 }
 
+/**
+ * abcjs 6 takes time quadratic in the length of a run of spaces or tabs (50,000 spaces: 5 s). Long
+ * runs outside fields become a space, backticks (which ABC ignores between notes) and a space: the
+ * same length, so abcjs's character offsets still point into the text as written.
+ */
+function withCheapWhitespace(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (/^[A-Za-z]:/.test(line) ? line : line.replace(/[ \t]{8,}/g, (run) => ` ${'`'.repeat(run.length - 2)} `)))
+    .join('\n')
+}
+
 function looksBinary(text: string): boolean {
   const sample = text.slice(0, 4096)
   let control = 0
@@ -233,12 +245,12 @@ function textLimitProblems(text: string): AbcProblem[] {
     }
     tuneChars += line.length + 1
     const isField = /^[A-Za-z]:/.test(line)
-    if (isField && line.length > ABC_FIELD_MAX_CHARS) {
+    if ((isField || line.startsWith('%%')) && line.length > ABC_FIELD_MAX_CHARS) {
       problems.push({
         severity: 'error',
         line: index + 1,
         column: 1,
-        message: `the ${line[0]}: field is ${line.length.toLocaleString('en-US')} characters long; at most ${ABC_FIELD_MAX_CHARS.toLocaleString('en-US')} (limit ABC_FIELD_MAX_CHARS)`
+        message: `the ${isField ? `${line[0]}: field` : `${line.split(/\s/)[0]} directive`} is ${line.length.toLocaleString('en-US')} characters long; at most ${ABC_FIELD_MAX_CHARS.toLocaleString('en-US')} (limit ABC_FIELD_MAX_CHARS)`
       })
       return
     }
@@ -517,6 +529,8 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
       throw new AbcLimitError('NOTE_MIN_WHOLE_FRACTION', `a note of 1/${Math.round(1 / duration)} of a whole note; the shortest is 1/${Math.round(1 / NOTE_MIN_WHOLE_FRACTION)}`, at)
     }
     const ticks = Math.round(duration * TICKS_PER_WHOLE)
+    // A length of 0 (`B0`) sounds nothing: abc2midi plays no note for it.
+    if (ticks <= 0) continue
     const pitches = (element['pitches'] ?? []) as AbcPitch[]
     if (pitches.length > CHORD_MAX_NOTES) {
       throw new AbcLimitError('CHORD_MAX_NOTES', `a chord of ${pitches.length} notes; at most ${CHORD_MAX_NOTES}`, at)
@@ -578,7 +592,10 @@ function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): {
   return { voices, melody }
 }
 
-/** Blanks the body of each tune over TUNE_MAX_CHARS (same length, so offsets hold) so abcjs never parses it. */
+/**
+ * Empties the body lines of each tune over TUNE_MAX_CHARS so abcjs never parses it; the lines
+ * stay, so line numbers hold (positions are read from the text abcjs parsed).
+ */
 function withoutOversizeTunes(text: string, problems: readonly AbcProblem[]): string {
   const oversize = new Set(problems.filter((p) => p.message.includes('TUNE_MAX_CHARS')).map((p) => p.line))
   if (oversize.size === 0) return text
@@ -590,7 +607,7 @@ function withoutOversizeTunes(text: string, problems: readonly AbcProblem[]): st
         blanking = oversize.has(index + 1)
         return line
       }
-      return blanking && line.length > 0 ? `%${' '.repeat(line.length - 1)}` : line
+      return blanking ? '' : line
     })
     .join('\n')
 }
@@ -608,7 +625,7 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
   const firstTuneLine = starts[0]?.line ?? 1
   const beforeTunes = limitProblems.find((problem) => problem.line < firstTuneLine)
   if (beforeTunes) return { tunes: [], problems: [beforeTunes] }
-  const cleaned = hideUnknownFields(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, limitProblems))
+  const cleaned = hideUnknownFields(withCheapWhitespace(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, limitProblems)))
   const place = placer(cleaned.text)
   let parsed: AbcjsTune[]
   try {

@@ -56,6 +56,27 @@ describe('ABC past the limits of real music: one error naming the limit and the 
     }
   })
 
+  it('reads a line with 100,000 spaces (abcjs takes quadratic time over them) and places what follows', () => {
+    const text = tune(`C${' '.repeat(100_000)}D C99999999|`)
+    expect(onlyError(text)).toMatch(/^4:100004 .*NOTE_MAX_QUARTERS/)
+    const fine = abcToMelodies(tune(`C${' '.repeat(100_000)}D E|`))
+    expect(fine.tunes[0]?.melody?.notes.map((n) => n.pitch)).toEqual([60, 62, 64])
+  })
+
+  it('skips a tune of 300 KiB of comment spaces without parsing it, and keeps the next tune and its lines', () => {
+    const text = `X:1\nT:big\nK:C\n%${' '.repeat(300_000)}\nCDEF|\n\nX:2\nT:small\nK:C\nGABc|C99999999|\n`
+    const imported = abcToMelodies(text)
+    expect(imported.tunes[0]?.problems[0]?.message).toMatch(/TUNE_MAX_CHARS/)
+    expect(imported.tunes[1]?.problems.find((p) => p.severity === 'error')).toMatchObject({ line: 10, column: 6 })
+  })
+
+  it('plays no note for a length of 0, as abc2midi does', () => {
+    expect(abcToMelodies(tune('B0BA|')).tunes[0]?.melody?.notes).toEqual([
+      { pitch: 71, startTicks: 0, durationTicks: 240 },
+      { pitch: 69, startTicks: 240, durationTicks: 240 }
+    ])
+  })
+
   it('is refused by importSong as one SongError line naming the limit', () => {
     expect(() => importSong(new TextEncoder().encode(tune('C99999999|')), 'abc')).toThrow(/^tune X:1 \(limits\): line 4, column 1: .*\(limit NOTE_MAX_QUARTERS\)$/)
   })
