@@ -78,8 +78,8 @@ describe('the training host after a failed run', () => {
 
 describe('exports in the training process', () => {
   it('writes a song of 16,000 notes as MIDI off this thread, and refuses a song over a limit without replacing the process', async () => {
-    const bars = Array.from({ length: 2000 }, (_, i) => (i % 2 ? 'CDEF GABc' : 'cBAG FEDC')).join('|')
-    const abc = `X:1\nT:long\nM:4/4\nL:1/8\nK:C\n${bars}|\n`
+    const bars = Array.from({ length: 2000 }, (_, i) => (i % 2 ? 'CDEF GABc' : 'cBAG FEDC') + (i % 8 === 7 ? '|\n' : '|')).join('')
+    const abc = `X:1\nT:long\nM:4/4\nL:1/8\nK:C\n${bars}`
     const file = await host.exportSong(abc, 'midi')
     expect(file.fileName).toBe('long.mid')
     const notes = midiToMelody(Buffer.from(file.base64, 'base64')).melody.notes

@@ -12,12 +12,16 @@ export const ABC_MAX_CHARS = 4 * 1024 * 1024
 export const SONG_TEXT_MAX_CHARS = 1_000_000
 /** One header field (`T:`, `C:`, `Q:` …): real titles are tens of characters. */
 export const ABC_FIELD_MAX_CHARS = 1_000
+/** One line of ABC: abcjs takes time quadratic in the length of some runs of characters. */
+export const ABC_LINE_MAX_CHARS = 4096
 /** One tune of a tune book, from its `X:` line to the next (abcjs needs ~250 bytes a note). */
-export const TUNE_MAX_CHARS = 256 * 1024
+export const TUNE_MAX_CHARS = 128 * 1024
 /** Parts played by a `P:` order such as `P:A2B` once expanded. */
 export const PART_ORDER_MAX_PARTS = 64
 /** A MIDI file read at once. A melody is kilobytes. */
 export const MIDI_MAX_BYTES = 16 * 1024 * 1024
+/** Events in a MIDI file (a symphony has a few hundred thousand; each costs @tonejs/midi memory). */
+export const MIDI_MAX_EVENTS = 1_000_000
 /** A file opened from the UI (ABC, MIDI or note codes). */
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024
 /** A corpus sent to train on: at most this many files, this many bytes in all. */

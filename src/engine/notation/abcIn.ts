@@ -1,6 +1,7 @@
 import abcjs from 'abcjs'
 import {
   ABC_FIELD_MAX_CHARS,
+  ABC_LINE_MAX_CHARS,
   ABC_MAX_CHARS,
   BAR_MAX_QUARTERS,
   BAR_MIN_QUARTERS,
@@ -222,13 +223,17 @@ const FRACTION_FIELD = /(?:^|\[)\s*([LM]):\s*(-?[\d+\s]*\d)\s*\/\s*(-?\d+)/g
  * field line, and the `L:` and `M:` fractions (a huge denominator makes every note tiny, a huge
  * bar makes a continuation endless). Each problem names the limit and its line and column.
  */
-function textLimitProblems(text: string): AbcProblem[] {
+function textLimitProblems(text: string): { problems: AbcProblem[]; unparsed: Set<number> } {
   const problems: AbcProblem[] = []
+  /** The `X:` lines of tunes abcjs must not see (too large, or a line too long for it). */
+  const unparsed = new Set<number>()
   const lines = text.split('\n')
   let tuneStart = -1
   let tuneChars = 0
   const closeTune = () => {
-    if (tuneStart >= 0 && tuneChars > TUNE_MAX_CHARS) {
+    // A tune refused for a line of its own already says why: one error for one cause.
+    if (tuneStart >= 0 && tuneChars > TUNE_MAX_CHARS && !unparsed.has(tuneStart + 1)) {
+      unparsed.add(tuneStart + 1)
       problems.push({
         severity: 'error',
         line: tuneStart + 1,
@@ -246,11 +251,23 @@ function textLimitProblems(text: string): AbcProblem[] {
     tuneChars += line.length + 1
     const isField = /^[A-Za-z]:/.test(line)
     if ((isField || line.startsWith('%%')) && line.length > ABC_FIELD_MAX_CHARS) {
+      if (tuneStart >= 0) unparsed.add(tuneStart + 1)
       problems.push({
         severity: 'error',
         line: index + 1,
         column: 1,
         message: `the ${isField ? `${line[0]}: field` : `${line.split(/\s/)[0]} directive`} is ${line.length.toLocaleString('en-US')} characters long; at most ${ABC_FIELD_MAX_CHARS.toLocaleString('en-US')} (limit ABC_FIELD_MAX_CHARS)`
+      })
+      return
+    }
+    // abcjs takes time quadratic in runs of some characters (50,000 `{`: 20 s); real lines are short.
+    if (line.length > ABC_LINE_MAX_CHARS) {
+      if (tuneStart >= 0) unparsed.add(tuneStart + 1)
+      problems.push({
+        severity: 'error',
+        line: index + 1,
+        column: ABC_LINE_MAX_CHARS + 1,
+        message: `the line is ${line.length.toLocaleString('en-US')} characters long; at most ${ABC_LINE_MAX_CHARS.toLocaleString('en-US')} (limit ABC_LINE_MAX_CHARS)`
       })
       return
     }
@@ -277,7 +294,7 @@ function textLimitProblems(text: string): AbcProblem[] {
     }
   })
   closeTune()
-  return problems
+  return { problems, unparsed }
 }
 
 /** 1-based line and column of character offsets in a text. */
@@ -596,8 +613,7 @@ function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): {
  * Empties the body lines of each tune over TUNE_MAX_CHARS so abcjs never parses it; the lines
  * stay, so line numbers hold (positions are read from the text abcjs parsed).
  */
-function withoutOversizeTunes(text: string, problems: readonly AbcProblem[]): string {
-  const oversize = new Set(problems.filter((p) => p.message.includes('TUNE_MAX_CHARS')).map((p) => p.line))
+function withoutOversizeTunes(text: string, oversize: ReadonlySet<number>): string {
   if (oversize.size === 0) return text
   let blanking = false
   return text
@@ -620,12 +636,12 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
   }
   if (looksBinary(text)) return whole('this is not ABC text: it holds binary data')
   if (text.trim() === '') return whole('the ABC text is empty')
-  const limitProblems = textLimitProblems(text)
+  const { problems: limitProblems, unparsed } = textLimitProblems(text)
   const starts = tuneStarts(text)
   const firstTuneLine = starts[0]?.line ?? 1
   const beforeTunes = limitProblems.find((problem) => problem.line < firstTuneLine)
   if (beforeTunes) return { tunes: [], problems: [beforeTunes] }
-  const cleaned = hideUnknownFields(withCheapWhitespace(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, limitProblems)))
+  const cleaned = hideUnknownFields(withCheapWhitespace(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, unparsed)))
   const place = placer(cleaned.text)
   let parsed: AbcjsTune[]
   try {

@@ -7,6 +7,7 @@ import {
   METER_MAX_DENOMINATOR,
   METER_MAX_NUMERATOR,
   MIDI_MAX_BYTES,
+  MIDI_MAX_EVENTS,
   SONG_MAX_QUARTERS,
   TEMPO_MAX_BPM,
   TEMPO_MIN_BPM
@@ -212,6 +213,58 @@ function chunkDamage(bytes: Uint8Array): string | undefined {
   return tracks < declaredTracks ? `the header announces ${declaredTracks} tracks, the file holds ${tracks}` : undefined
 }
 
+/**
+ * midi-file (inside @tonejs/midi) trusts the lengths written in a track: a meta event that says
+ * it holds 2^28 bytes makes it build a string that long past the end of a 2 KB file (out of
+ * memory). Every event is walked here first, by the MIDI spec: a delta time, then a channel event
+ * (running status allowed) of one or two data bytes, or a meta (FF) or system-exclusive (F0, F7)
+ * event whose length must fit in its track.
+ */
+function eventDamage(bytes: Uint8Array): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let events = 0
+  for (let chunk = 8 + view.getUint32(4); chunk + 8 <= bytes.length; chunk += 8 + view.getUint32(chunk + 4)) {
+    if (String.fromCharCode(...bytes.subarray(chunk, chunk + 4)) !== 'MTrk') continue
+    const end = chunk + 8 + view.getUint32(chunk + 4)
+    let at = chunk + 8
+    let running: number | undefined
+    const varInt = (): number | undefined => {
+      let value = 0
+      for (let i = 0; i < 4 && at < end; i++) {
+        const byte = bytes[at++] ?? 0
+        value = value * 128 + (byte & 0x7f)
+        if ((byte & 0x80) === 0) return value
+      }
+      return undefined
+    }
+    while (at < end) {
+      if (++events > MIDI_MAX_EVENTS) return `the file holds more than ${MIDI_MAX_EVENTS.toLocaleString('en-US')} events (limit MIDI_MAX_EVENTS)`
+      const start = at
+      if (varInt() === undefined || at >= end) return `the event at byte ${start} is cut off`
+      const status = bytes[at] ?? 0
+      if (status === 0xff || status === 0xf0 || status === 0xf7) {
+        at += status === 0xff ? 2 : 1
+        const length = varInt()
+        if (length === undefined || at + length > end) return `the event at byte ${start} says it holds ${length ?? 'an unreadable number of'} bytes, more than its track has left`
+        at += length
+        running = undefined
+      } else if (status > 0xf0) {
+        return `byte ${at} (0x${status.toString(16)}) is not a MIDI file event`
+      } else {
+        if (status & 0x80) {
+          running = status
+          at++
+        } else if (running === undefined) {
+          return `byte ${at} is data with no event before it`
+        }
+        at += running >> 4 === 0xc || running >> 4 === 0xd ? 1 : 2
+        if (at > end) return `the event at byte ${start} is cut off`
+      }
+    }
+  }
+  return undefined
+}
+
 /** 1/96 of a whole note: fine enough for 64ths and for triplet 32nds. */
 const NOTATED_GRID_TICKS = TICKS_PER_QUARTER / 24
 
@@ -239,7 +292,7 @@ export function midiToMelody(
   if (bytes.length < 14 || String.fromCharCode(...bytes.slice(0, 4)) !== 'MThd') {
     throw new MidiImportError('this is not a MIDI file: it does not start with a MIDI header (MThd)')
   }
-  const damage = chunkDamage(bytes)
+  const damage = chunkDamage(bytes) ?? eventDamage(bytes)
   if (damage) throw new MidiImportError(`the MIDI file is damaged or truncated: ${damage}`)
   let midi: InstanceType<typeof toneMidi.Midi>
   try {

@@ -44,6 +44,21 @@ describe('MIDI import within the limits', () => {
   })
 })
 
+describe('MIDI events are walked before @tonejs/midi reads them', () => {
+  const file = (track: number[]) =>
+    Uint8Array.from([...Buffer.from('MThd'), 0, 0, 0, 6, 0, 0, 0, 1, 0x01, 0xe0, ...Buffer.from('MTrk'), 0, 0, 0, track.length, ...track])
+
+  it('refuses a 27-byte file whose text event says it holds 2^28 bytes (midi-file built that string: out of memory)', () => {
+    const bytes = file([0x00, 0xff, 0x01, 0xff, 0xff, 0xff, 0x7f, 0x61, 0x62, 0x63])
+    expect(() => midiToMelody(bytes)).toThrow(/damaged or truncated: the event at byte 22 says it holds 268435455 bytes, more than its track has left/)
+  })
+
+  it('refuses data with no event before it, and a note cut off at the end of its track', () => {
+    expect(() => midiToMelody(file([0x00, 0x3c, 0x40]))).toThrow(/byte 23 is data with no event before it/)
+    expect(() => midiToMelody(file([0x00, 0x90, 0x3c]))).toThrow(/the event at byte 22 is cut off/)
+  })
+})
+
 describe('note codes within the limits', () => {
   it('refuses a code of 99,999,999 ticks by name', () => {
     expect(() => noteCodesToMelody(parseNoteCodes('c4 d:99999999 e4'))).toThrow(/note 2 .* NOTE_MAX_QUARTERS/)
