@@ -348,6 +348,18 @@ async function webServer(): Promise<Server> {
   return server
 }
 
+/**
+ * Starts the web target's server and its training process, and draws one PDF, before the first
+ * input: a cold start (tfjs, then jsdom and pdfkit on the first export) takes seconds on a busy
+ * machine and is not what an input is timed for.
+ */
+export async function warmUpWebServer(): Promise<void> {
+  const { port, token } = await webServer()
+  const body = Buffer.from(JSON.stringify({ args: ['X:1\nT:warm\nK:C\nCDEF|\n', 'pdf'] }))
+  const head = `POST /api/exportSong HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\nx-studio-token: ${token}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`
+  await rawRequest(port, head, body, 60_000)
+}
+
 export async function closeWebServer(): Promise<void> {
   await server?.close()
   server = undefined
@@ -377,7 +389,8 @@ function rawRequest(port: number, head: string, body: Buffer, timeoutMs: number)
       if (/transfer-encoding:\s*chunked/i.test(text.slice(0, split))) replyBody = replyBody.replace(/(^|\r\n)[0-9a-f]+\r\n/gi, '')
       resolveReply({ status: status ? Number(status) : null, body: replyBody, closedEarly })
     }
-    const timer = setTimeout(() => finish(chunks.length === 0), timeoutMs)
+    // Out of time is not a closed connection: the caller tells the two apart.
+    const timer = setTimeout(() => finish(false), timeoutMs)
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk)
       // An event stream stays open: its head is the answer.

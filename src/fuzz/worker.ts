@@ -4,7 +4,7 @@
  * out-of-memory, an uncaught exception or an unhandled rejection: those kill the worker, and the
  * parent records the input as a crash.
  */
-import { closeWebServer, EXECUTORS, isTypedError } from './execute'
+import { closeWebServer, EXECUTORS, isTypedError, warmUpWebServer } from './execute'
 import type { FuzzInput, Outcome, TargetName } from './targets'
 
 export interface WorkerRequest {
@@ -42,4 +42,5 @@ process.on('disconnect', () => {
     .finally(() => process.exit(0))
 })
 
+if (process.env['MELODY_FUZZ_TARGET'] === 'web') await warmUpWebServer()
 send({ ready: true })
