@@ -77,7 +77,7 @@ export class WorkerPool {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // The web target's training process inherits a bounded heap through NODE_OPTIONS.
-      env: { ...process.env, ...this.options.env, NODE_OPTIONS: nodeOptions, TF_CPP_MIN_LOG_LEVEL: '3', MELODY_FUZZ_TARGET: this.target }
+      env: { ...process.env, ...this.options.env, NODE_OPTIONS: nodeOptions, TF_CPP_MIN_LOG_LEVEL: '3', MELODY_FUZZ_TARGET: this.target, MELODY_FUZZ_TIMEOUT_MS: String(this.options.timeoutMs) }
     })
     this.child = child
     child.stderr?.on('data', (chunk: Buffer) => {
