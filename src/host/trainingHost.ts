@@ -56,7 +56,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   private readonly active = new Map<string, TrainingChannel>()
   private backendWaiters: ((backend: BackendView) => void)[] = []
   /** Generations and exports in flight, by request id: the run they are for (none for an export) and the process serving them. */
-  private readonly generations = new Map<number, { runId?: string; child: TrainingChannel; resolve: (value: never) => void; reject: (error: Error) => void }>()
+  private readonly requests = new Map<number, { runId?: string; child: TrainingChannel; resolve: (value: never) => void; reject: (error: Error) => void }>()
   /** Set after a failure: the process is replaced once nothing is left in flight in it. */
   private retiring = false
   private nextRequest = 1
@@ -83,7 +83,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     const requestId = this.nextRequest++
     return new Promise((resolve, reject) => {
       const child = this.process()
-      this.generations.set(requestId, { runId, child, resolve, reject })
+      this.requests.set(requestId, { runId, child, resolve, reject })
       child.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
     })
   }
@@ -93,7 +93,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     const requestId = this.nextRequest++
     return new Promise((resolve, reject) => {
       const child = this.process()
-      this.generations.set(requestId, { child, resolve, reject })
+      this.requests.set(requestId, { child, resolve, reject })
       child.send({ type: 'export', requestId, abc, format })
     })
   }
@@ -109,7 +109,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   /** Stops the run's training, and any continuation of it in flight. */
   stop(runId: string): void {
     this.active.get(runId)?.send({ type: 'stop', runId })
-    for (const [requestId, generation] of this.generations) {
+    for (const [requestId, generation] of this.requests) {
       if (generation.runId === runId) generation.child.send({ type: 'stop-generation', requestId })
     }
   }
@@ -140,9 +140,9 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
           this.active.delete(runId)
           this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
         }
-        for (const [requestId, generation] of this.generations) {
+        for (const [requestId, generation] of this.requests) {
           if (generation.child !== child) continue
-          this.generations.delete(requestId)
+          this.requests.delete(requestId)
           generation.reject(new Error(`the training process ${reason}`))
         }
         if (this.child !== child) return
@@ -165,7 +165,7 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   private retireIfIdle(): void {
-    if (!this.retiring || this.active.size > 0 || this.generations.size > 0 || this.backendWaiters.length > 0) return
+    if (!this.retiring || this.active.size > 0 || this.requests.size > 0 || this.backendWaiters.length > 0) return
     this.retiring = false
     const child = this.child
     this.child = undefined
@@ -179,8 +179,8 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
 
   private handle(message: FromTrainingProcess): void {
     if (message.type === 'generated' || message.type === 'exported') {
-      const waiting = this.generations.get(message.requestId)
-      this.generations.delete(message.requestId)
+      const waiting = this.requests.get(message.requestId)
+      this.requests.delete(message.requestId)
       const value = message.type === 'generated' ? message.result : message.file
       if (value) (waiting?.resolve as ((value: unknown) => void) | undefined)?.(value)
       else {
