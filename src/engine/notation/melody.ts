@@ -34,11 +34,62 @@ export interface Melody {
   readonly meter: Meter
   readonly key: KeySignature
   readonly notes: readonly MelodyNote[]
+  /**
+   * Length in ticks of an incomplete first bar (an anacrusis, or pickup): bar lines fall at
+   * pickupTicks + k × the bar's length. Absent, never 0, when the tune starts on a downbeat, so a
+   * melody without one compares equal to one written before the field existed.
+   */
+  readonly pickupTicks?: number
 }
 
 export const DEFAULT_TEMPO = 120
 export const DEFAULT_METER: Meter = { numerator: 4, denominator: 4 }
 export const C_MAJOR: KeySignature = { tonic: 'C', mode: 'major', fifths: 0 }
+
+/**
+ * Ticks in one bar of the meter, rounded to whole ticks: a 4/7 bar is 1097.14… ticks, and bar
+ * lines at fractional ticks would split a note there forever.
+ */
+export function barTicksOf(meter: Meter): number {
+  return Math.max(1, Math.round((TICKS_PER_WHOLE * meter.numerator) / meter.denominator))
+}
+
+export interface BarGrid {
+  readonly barTicks: number
+  /** Where the first bar line falls: 0 when the tune starts on a downbeat. */
+  readonly pickupTicks: number
+}
+
+/**
+ * The melody's bar lines: its meter's bar, from its pickup. A pickup that is not a whole number of
+ * ticks shorter than a bar (a damaged or hand-made melody) is read as none.
+ */
+export function barGridOf(melody: Pick<Melody, 'meter' | 'pickupTicks'>): BarGrid {
+  const barTicks = barTicksOf(melody.meter)
+  const pickup = melody.pickupTicks ?? 0
+  return { barTicks, pickupTicks: Number.isSafeInteger(pickup) && pickup > 0 && pickup < barTicks ? pickup : 0 }
+}
+
+/** The melody with this pickup, the field left out when there is none (0). */
+export function withPickup<T extends Melody>(melody: T, pickupTicks: number): T {
+  const { pickupTicks: _previous, ...rest } = melody
+  return (pickupTicks > 0 ? { ...rest, pickupTicks } : rest) as T
+}
+
+/**
+ * The bar a tick falls in, numbered as scores number bars: the pickup bar is 0, the first whole
+ * bar 1 (without a pickup, the bar starting at tick 0 is bar 1).
+ */
+export function barNumberAt(ticks: number, grid: BarGrid): number {
+  if (ticks < grid.pickupTicks) return 0
+  return Math.floor((ticks - grid.pickupTicks) / grid.barTicks) + 1
+}
+
+/** The first bar line after a tick (a tick on a bar line gives the next one). */
+export function nextBarLine(ticks: number, grid: BarGrid): number {
+  if (ticks < grid.pickupTicks) return grid.pickupTicks
+  return grid.pickupTicks + (Math.floor((ticks - grid.pickupTicks) / grid.barTicks) + 1) * grid.barTicks
+}
 
 export function ticksToBeats(ticks: number): number {
   return ticks / TICKS_PER_QUARTER
