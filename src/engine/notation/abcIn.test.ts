@@ -48,7 +48,30 @@ describe('ABC import', () => {
     const graced = melodyOf('{AB}c d')
     expect(pitches(graced.melody.notes)).toEqual([72, 74])
     expect(onsets(graced.melody.notes)).toEqual([0, 240])
-    expect(graced.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: '2 grace notes dropped' }))
+    expect(graced.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: '2 grace notes dropped (bar 1)' }))
+    // Each warning names the bars (written bars, the first bar line's bar as 1).
+    const inBars = melodyOf('c2 | {g}c2 | d2 | {ag}e2 {f}e2 |')
+    expect(inBars.problems).toContainEqual(expect.objectContaining({ severity: 'warning', message: '4 grace notes dropped (bars 2, 4)' }))
+  })
+
+  it('reads lengths that one note head cannot draw (C5, z7, F5/2) exactly and without a warning', () => {
+    const odd = melodyOf('C5 z3 | z7 D | F5/2 G3/2 z4 | c8 |')
+    expect(odd.melody.notes.map((n) => [n.pitch, n.durationTicks])).toEqual([
+      [60, 1200],
+      [null, 2400],
+      [62, 240],
+      [65, 600],
+      [67, 360],
+      [null, 960],
+      [72, 1920]
+    ])
+    expect(odd.problems).toEqual([])
+  })
+
+  it('gives a tune with a pickup its pickup, and none to a tune starting on the downbeat', () => {
+    expect(melodyOf('G | c2 d2 e2 f2 |').melody.pickupTicks).toBe(240)
+    expect(melodyOf('c2 d2 e2 f2 | g8 |').melody.pickupTicks).toBeUndefined()
+    expect(melodyOf('|: GA | c2 d2 e2 f2 :|').melody.pickupTicks).toBe(480)
   })
 
   it('expands repeats and first and second endings into playing order', () => {

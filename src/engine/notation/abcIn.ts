@@ -11,7 +11,6 @@ import {
   METER_MAX_NUMERATOR,
   NOTE_MAX_QUARTERS,
   NOTE_MIN_WHOLE_FRACTION,
-  PART_ORDER_MAX_PARTS,
   SONG_MAX_NOTES,
   SONG_MAX_QUARTERS,
   TEMPO_MAX_BPM,
@@ -20,8 +19,9 @@ import {
   TUPLET_MAX_NOTES
 } from '../../shared/limits'
 import { LimitError } from '../errors'
+import { partsInOrder, playingOrder, type AbcElement, type RepeatReading } from './abcRepeats'
 import { checkMelodyLimits } from './melodyLimits'
-import { C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_WHOLE, type KeyMode, type KeySignature, type Melody } from './melody'
+import { barTicksOf, C_MAJOR, DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_WHOLE, withPickup, type KeyMode, type KeySignature, type Melody } from './melody'
 
 /**
  * ABC → melodies, with abcjs's parser. abcjs's own sequencer (the one its synth plays from)
@@ -104,6 +104,14 @@ function tempoOf(tune: AbcjsTune): number {
   return Math.round(tempo.bpm * beat * 4 * 1000) / 1000
 }
 
+/**
+ * abcjs warns that it cannot draw a length such as `C5` or `F5/2` as one note head: a matter of
+ * drawing only. The length is valid ABC and is read exactly (it trains as tied standard lengths).
+ */
+const DRAWING_ONLY_WARNING = /Duration not representable/
+/** abcjs does not know `:|:`, the standard's combined repeat; abcRepeats reads it from the text. */
+const COMBINED_REPEAT_WARNING = /Unknown bar (?:symbol|type):.*:\|<span[^>]*>:<\/span>/s
+
 /** abcjs warnings read `Music Line:3:1: Unknown parameter: … <span …>…</span>…`. */
 function readWarning(text: string, firstLine: number): AbcProblem {
   const plain = text.replace(/<[^>]*>/g, '')
@@ -141,6 +149,26 @@ function stripOrnaments(tune: AbcjsTune): number {
     }
   }
   return graceNotes
+}
+
+/** Written bar numbers of grace notes, counted in the first voice's bar lines. */
+function graceNoteBars(tune: AbcjsTune): number[] {
+  const bars: number[] = []
+  let bar = 1
+  let music = false
+  for (const line of tune.lines) {
+    const voice = line.staff?.[0]?.voices?.[0] ?? []
+    for (const element of voice) {
+      if (element['el_type'] === 'bar') {
+        if (music) bar++
+        music = false
+        continue
+      }
+      if (element['el_type'] === 'note') music = true
+      if (Array.isArray(element['gracenotes'])) for (let i = 0; i < element['gracenotes'].length; i++) bars.push(bar)
+    }
+  }
+  return bars
 }
 
 /** ABC 2.1's field letters. abcjs reads a line such as `Y:AB` (not a field) as notes A and B. */
@@ -313,7 +341,7 @@ function placer(text: string): (offset: number) => { line: number; column: numbe
   }
 }
 
-type AbcElement = Record<string, unknown> & { el_type?: string }
+export type { RepeatReading }
 
 interface AbcPitch {
   pitch: number
@@ -345,168 +373,14 @@ function voiceElements(tune: AbcjsTune, voice: number): { elements: AbcElement[]
   return { elements, voices }
 }
 
-/** Double bars that close a section: a later `:|` without `|:` goes back to just after one. */
-const SECTION_ENDS = new Set(['bar_thin_thin', 'bar_thick_thin', 'bar_thin_thick'])
-
-/**
- * How a tune is read into playing order. `standard`: each section between double bars repeats on
- * its own, with its own first and second endings. `abc2midi`: repeats as abc2midi 4.84 plays them,
- * where a section after a repeat with endings stays on its second pass (see playingOrder).
- * `nottingham-midi`: as the MIDI files of the Nottingham dataset were rendered: standard repeats,
- * the header `Y:` as part order, accidentals for one note only, tied notes struck again. Only for
- * comparing with those files: it is not how the music is meant.
- */
-export type RepeatReading = 'standard' | 'abc2midi' | 'nottingham-midi'
-
-const RIGHT_REPEATS = new Set(['bar_right_repeat', 'bar_dbl_repeat'])
-const LEFT_REPEATS = new Set(['bar_left_repeat', 'bar_dbl_repeat', 'bar_left_repeat_part'])
-
-function endingIncludes(ending: unknown, pass: number): boolean {
-  return String(ending)
-    .split(',')
-    .some((part) => {
-      const [from, to] = part.split('-').map(Number)
-      return from !== undefined && pass >= from && pass <= (to ?? from)
-    })
-}
-
-/**
- * Playing order: each `:|` goes back once, to the last `|:`, or else to just after the last
- * completed repeat, second ending or (standard reading) double bar — the start of the tune at
- * first. First and second endings are taken on their pass. In the abc2midi reading, once a repeat
- * with endings has been played the count stays on its second pass until the next `|:`, so a later
- * `[1 … :|[2 …` without `|:` plays its second ending only (as abc2midi plays Nottingham tunes
- * such as "A and D"); the standard reading repeats that section with both its endings.
- */
-function playingOrder(elements: readonly AbcElement[], repeats: RepeatReading): AbcElement[] {
-  const order: AbcElement[] = []
-  const taken = new Set<number>()
-  let jumpTo = 0
-  let pass = 1
-  let sectionHasEndings = false
-  let skipping = false
-  let steps = 0
-  // The key in force where a repeat goes back to: a key change may come between.
-  let key: AbcElement | undefined
-  let keyAtJump: AbcElement | undefined
-  const markJumpTarget = (index: number) => {
-    jumpTo = index
-    keyAtJump = key
-  }
-  for (let i = 0; i < elements.length && steps < elements.length * 8; i++, steps++) {
-    const element = elements[i] as AbcElement
-    if (element.el_type === 'key') key = element
-    if (element.el_type !== 'bar') {
-      if (!skipping) order.push(element)
-      continue
-    }
-    const type = String(element['type'])
-    const wasSkipping = skipping
-    if (element['endEnding']) {
-      skipping = false
-      if (pass === 2 && !wasSkipping && element['startEnding'] === undefined) {
-        markJumpTarget(i + 1)
-        // Read as written, the second ending closes its section: the next one counts afresh.
-        if (repeats !== 'abc2midi') {
-          pass = 1
-          sectionHasEndings = false
-        }
-      }
-    }
-    if (RIGHT_REPEATS.has(type) && !wasSkipping && !taken.has(i)) {
-      taken.add(i)
-      order.push(element)
-      if (keyAtJump) order.push(keyAtJump)
-      key = keyAtJump
-      pass = 2
-      skipping = false
-      i = jumpTo - 1
-      continue
-    }
-    if (RIGHT_REPEATS.has(type) && !wasSkipping && !sectionHasEndings) {
-      pass = 1
-      markJumpTarget(i + 1)
-    }
-    if (repeats !== 'abc2midi' && SECTION_ENDS.has(type) && pass === 1 && !wasSkipping && element['startEnding'] === undefined) {
-      markJumpTarget(i + 1)
-    }
-    if (LEFT_REPEATS.has(type)) {
-      markJumpTarget(i + 1)
-      pass = 1
-      sectionHasEndings = false
-    }
-    if (element['startEnding'] !== undefined) {
-      sectionHasEndings = true
-      skipping = !endingIncludes(element['startEnding'], pass)
-      // abc2midi does not carry a tie over an ending it skips: the note is struck again.
-      if (skipping && repeats === 'abc2midi') order.push({ el_type: 'tie-break' })
-    }
-    order.push(element)
-  }
-  return order
-}
-
-/**
- * A header `P:AABA` plays the tune's parts in that order (`P:A2B` repeats A; parentheses group).
- * Without one, the parts play as written.
- */
-function inPartOrder(elements: readonly AbcElement[], partOrder: string | undefined): AbcElement[] {
-  if (!partOrder) return [...elements]
-  const parts = new Map<string, AbcElement[]>()
-  let preamble: AbcElement[] = []
-  let current = preamble
-  for (const element of elements) {
-    if (element.el_type === 'part') {
-      current = []
-      parts.set(String(element['title']).trim(), current)
-      continue
-    }
-    current.push(element)
-  }
-  // Each repeat is counted before it is made, so `P:A99999999` or nested groups cannot blow up.
-  const tooMany = () =>
-    new AbcLimitError('PART_ORDER_MAX_PARTS', `the part order P:${partOrder.slice(0, 40)} plays more than ${PART_ORDER_MAX_PARTS} parts`, undefined)
-  const repeated = (text: string, times: string) => {
-    const count = Number(times || 1)
-    if (text.length * count > PART_ORDER_MAX_PARTS) throw tooMany()
-    return text.repeat(count)
-  }
-  const expandGroups = (text: string): string => {
-    let previous: string
-    let current = text
-    do {
-      previous = current
-      current = current.replace(/\(([^()]*)\)(\d*)/g, (_, group: string, times: string) => repeated(group, times))
-    } while (current !== previous)
-    return current
-  }
-  const expand = (text: string): string => expandGroups(text).replace(/([A-Za-z])(\d+)/g, (_, part: string, times: string) => repeated(part, times))
-  const sequence = expand(partOrder.replace(/[\s.]/g, '')).split('')
-  if (sequence.length > PART_ORDER_MAX_PARTS) throw tooMany()
-  if (parts.size === 0 || sequence.some((part) => !parts.has(part))) return [...elements]
-  const keyBefore = (part: string) => {
-    // Each part starts in the key it is written in: the last key element before its label.
-    const at = elements.findIndex((e) => e.el_type === 'part' && String(e['title']).trim() === part)
-    return elements.slice(0, at).findLast((e) => e.el_type === 'key')
-  }
-  preamble = preamble.filter((e) => e.el_type !== 'note')
-  return [
-    ...preamble,
-    ...sequence.flatMap((part) => {
-      const key = keyBefore(part)
-      const body = parts.get(part) ?? []
-      // A bar before each part, so repeats inside one part never reach back into another.
-      return [...(key ? [key] : []), { el_type: 'bar', type: 'bar_left_repeat_part' }, ...body]
-    })
-  ]
-}
-
 /**
  * Sounds the playing order: key signatures and bar accidentals applied, tuplets scaled, ties
  * merged, the top note of a chord kept.
  */
-function soundElements(order: readonly AbcElement[], reading: RepeatReading): { pitch: number; startTicks: number; durationTicks: number }[] {
+function soundElements(order: readonly AbcElement[], reading: RepeatReading): { notes: { pitch: number; startTicks: number; durationTicks: number }[]; firstBarTicks: number | undefined } {
   const notes: { pitch: number; startTicks: number; durationTicks: number }[] = []
+  // Where the first bar line after some music falls: a pickup when it is shorter than a bar.
+  let firstBarTicks: number | undefined
   let keyAccidentals = new Map<number, number>()
   let barAccidentals = new Map<number, number>()
   let time = 0
@@ -523,6 +397,7 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
     }
     if (element.el_type === 'bar') {
       barAccidentals = new Map()
+      if (firstBarTicks === undefined && time > 0) firstBarTicks = time
       continue
     }
     if (element.el_type === 'tie-break') {
@@ -585,26 +460,35 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
     tiedFrom = top.tie ? { pitch: top.midi, index: tiedFrom && previous && tiedFrom.pitch === top.midi ? tiedFrom.index : notes.length - 1 } : undefined
     time += ticks
   }
-  return notes
+  return { notes, firstBarTicks }
 }
 
-function tuneToMelody(tune: AbcjsTune, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
+function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
   const { elements, voices } = voiceElements(tune, voice)
   if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
-  const notes = soundElements(playingOrder(inPartOrder(elements, tune.metaText.partOrder), repeats), repeats)
+  const parts = partsInOrder(elements, tune.metaText.partOrder)
+  const order = parts
+    ? parts.flatMap((part) => [{ el_type: 'bar', type: 'bar_thin' }, ...playingOrder(part, source, repeats, { hasParts: true, voices })])
+    : playingOrder(elements, source, repeats, { voices })
+  const { notes, firstBarTicks } = soundElements(order, repeats)
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
   const tempo = tempoOf(tune)
   if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
     throw new AbcLimitError('TEMPO_MAX_BPM', `Q: gives ${tempo} quarter notes a minute; the tempo must be ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}`, undefined)
   }
-  const melody: Melody = {
-    title: tune.metaText.title ?? '',
-    tempo,
-    meter: meter?.num && meter.den ? { numerator: meter.num, denominator: meter.den } : DEFAULT_METER,
-    key: keyOf(tune),
-    notes: skyline(notes)
-  }
+  const melodyMeter = meter?.num && meter.den ? { numerator: meter.num, denominator: meter.den } : DEFAULT_METER
+  const pickupTicks = firstBarTicks !== undefined && firstBarTicks < barTicksOf(melodyMeter) ? firstBarTicks : 0
+  const melody: Melody = withPickup(
+    {
+      title: tune.metaText.title ?? '',
+      tempo,
+      meter: melodyMeter,
+      key: keyOf(tune),
+      notes: skyline(notes)
+    },
+    pickupTicks
+  )
   checkMelodyLimits(melody, 'the tune')
   return { voices, melody }
 }
@@ -654,17 +538,20 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
     const end = starts[index + 1]?.line ?? Number.POSITIVE_INFINITY
     const inTune = (problem: AbcProblem) => problem.line >= start.line && problem.line < end
     const overLimit = limitProblems.filter(inTune)
-    const problems = [...cleaned.problems.filter(inTune), ...overLimit, ...(tune.warnings ?? []).map((warning) => readWarning(warning, start.line))]
+    const problems = [...cleaned.problems.filter(inTune), ...overLimit, ...(tune.warnings ?? []).filter((warning) => !DRAWING_ONLY_WARNING.test(warning) && !COMBINED_REPEAT_WARNING.test(warning)).map((warning) => readWarning(warning, start.line))]
     if (overLimit.length > 0) {
       return { index, number: start.number, title: (tune.metaText.title ?? '').slice(0, 200), melody: null, voices: 0, problems }
     }
     let result: ReturnType<typeof tuneToMelody>
     try {
+      const graceBars = graceNoteBars(tune)
       const graceNotes = stripOrnaments(tune)
       if (graceNotes > 0) {
-        problems.push({ severity: 'warning', line: start.line, column: 0, message: `${graceNotes} grace note${graceNotes === 1 ? '' : 's'} dropped` })
+        const bars = [...new Set(graceBars)]
+        const where = bars.length === 0 ? '' : ` (bar${bars.length === 1 ? '' : 's'} ${bars.slice(0, 10).join(', ')}${bars.length > 10 ? `, and ${bars.length - 10} more` : ''})`
+        problems.push({ severity: 'warning', line: start.line, column: 0, message: `${graceNotes} grace note${graceNotes === 1 ? '' : 's'} dropped${where}` })
       }
-      result = tuneToMelody(tune, options.voice ?? 0, options.repeats ?? 'standard')
+      result = tuneToMelody(tune, cleaned.text, options.voice ?? 0, options.repeats ?? 'standard')
     } catch (error) {
       if (error instanceof LimitError) {
         const where = error instanceof AbcLimitError && error.offset !== undefined ? place(error.offset) : { line: start.line, column: 0 }

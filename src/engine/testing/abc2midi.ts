@@ -1,5 +1,5 @@
 // Test helper: Debian's abc2midi (package abcmidi) as an independent ABC → MIDI converter.
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -9,10 +9,15 @@ import { TICKS_PER_QUARTER } from '../notation/melody'
 /** Shorter than any written note in the corpus (a 32nd is 60 ticks). */
 const CHORD_STAGGER_TICKS = 48
 
-/** Takes `!trill!`-style decorations and the one-letter ornaments `T` and `~` out of music lines. */
+/**
+ * Takes `!trill!`-style decorations and the one-letter ornaments `T` and `~` out of music lines,
+ * and the `R:` field: abc2midi swings the eighth notes of a tune whose `R:` says hornpipe (2:1),
+ * a playing style, where ABC 2.1 (§3.1.15) makes `R:` an index field only.
+ */
 export function withoutOrnaments(abc: string): string {
   return abc
     .split('\n')
+    .map((line) => (/^R:/.test(line) ? `%${line}` : line))
     .map((line) => (/^[A-Za-z]:|^%/.test(line) ? line : line.replace(/!(trill|roll|turn|mordent|uppermordent|lowermordent|pralltriller|trill\(|trill\))!/g, '').replace(/[T~](?=[A-Ga-g_^=])/g, '')))
     .join('\n')
 }
@@ -21,6 +26,8 @@ export interface ReferenceNote {
   readonly pitch: number
   /** Onset in our ticks (480 a quarter). */
   readonly startTicks: number
+  /** Length in our ticks: the top note's, for a chord. */
+  readonly durationTicks: number
 }
 
 /**
@@ -34,7 +41,9 @@ export function abc2midiMelodies(abcPath: string): Map<string, ReferenceNote[]> 
   // Our importer keeps the written note under an ornament; abc2midi plays trills and rolls out.
   // Compare like with like: the copy abc2midi reads has its ornaments taken out.
   writeFileSync(join(dir, `${stem}.abc`), withoutOrnaments(readFileSync(abcPath, 'utf8')))
-  execFileSync('abc2midi', [`${stem}.abc`, '-NGUI', '-NGRA', '-NFER', '-silent'], { cwd: dir, stdio: 'ignore' })
+  // abc2midi exits with 1 when any tune of the book had an error; it still writes every tune it read.
+  const run = spawnSync('abc2midi', [`${stem}.abc`, '-NGUI', '-NGRA', '-NFER', '-silent'], { cwd: dir, stdio: 'ignore' })
+  if (run.error) throw run.error
   const numbers = readFileSync(abcPath, 'utf8')
     .split(/\r?\n/)
     .flatMap((line) => /^X:\s*(\S+)/.exec(line)?.[1] ?? [])
@@ -42,7 +51,13 @@ export function abc2midiMelodies(abcPath: string): Map<string, ReferenceNote[]> 
   for (const number of numbers) {
     const file = join(dir, `${stem}${number}.mid`)
     if (!existsSync(file)) continue
-    const midi = new toneMidi.Midi(readFileSync(file))
+    let midi: InstanceType<typeof toneMidi.Midi>
+    try {
+      midi = new toneMidi.Midi(readFileSync(file))
+    } catch {
+      // abc2midi stopped inside this tune (it writes a file with no tracks): no reference for it.
+      continue
+    }
     const scale = TICKS_PER_QUARTER / midi.header.ppq
     // With guitar chords off, every note is melody; @tonejs/midi splits a track where a
     // `%%MIDI program` changes the instrument, so the notes are gathered from all tracks.
@@ -51,11 +66,12 @@ export function abc2midiMelodies(abcPath: string): Map<string, ReferenceNote[]> 
     const notes: ReferenceNote[] = []
     for (const note of [...written].sort((a, b) => a.ticks - b.ticks)) {
       const start = Math.round(note.ticks * scale)
+      const durationTicks = Math.round(note.durationTicks * scale)
       const last = notes.at(-1)
       if (last && start - last.startTicks < CHORD_STAGGER_TICKS) {
-        notes[notes.length - 1] = { ...last, pitch: Math.max(last.pitch, note.midi) }
+        if (note.midi > last.pitch) notes[notes.length - 1] = { ...last, pitch: note.midi, durationTicks: start + durationTicks - last.startTicks }
       } else {
-        notes.push({ pitch: note.midi, startTicks: start })
+        notes.push({ pitch: note.midi, startTicks: start, durationTicks })
       }
     }
     melodies.set(number, notes)
