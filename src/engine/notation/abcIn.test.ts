@@ -68,6 +68,16 @@ describe('ABC import', () => {
     expect(odd.problems).toEqual([])
   })
 
+  it('reads ! as a line break only where I:linebreak ! says so (ABC 2.1 §6.1.1), else !…! is a decoration', () => {
+    const legacy = 'A2 B2|! c2 d2|! e2 f2|'
+    expect(pitches(melodyOf(legacy, 'M:4/4\nL:1/8\nI:linebreak $ !\nK:C').melody.notes)).toEqual([69, 71, 72, 74, 76, 77])
+    expect(pitches(melodyOf('A2 B2|!\nc2 d2 :|!\ne2 f2|', 'M:4/4\nL:1/8\nI:linebreak !\nK:C').melody.notes)).toEqual([69, 71, 72, 74, 69, 71, 72, 74, 76, 77])
+    // Without it, as abcjs and abc2midi read it: `! c2 d2|!` is an (unknown) decoration.
+    expect(pitches(melodyOf(legacy).melody.notes)).toEqual([69, 71, 76, 77])
+    const decorated = melodyOf('!trill!A2 !D.C.!B2 | !crescendo(! c2 d2 !crescendo)! |', 'M:4/4\nL:1/8\nI:linebreak !\nK:C')
+    expect(pitches(decorated.melody.notes)).toEqual([69, 71, 72, 74])
+  })
+
   it('gives a tune with a pickup its pickup, and none to a tune starting on the downbeat', () => {
     expect(melodyOf('G | c2 d2 e2 f2 |').melody.pickupTicks).toBe(240)
     expect(melodyOf('c2 d2 e2 f2 | g8 |').melody.pickupTicks).toBeUndefined()

@@ -215,6 +215,36 @@ function withCheapWhitespace(text: string): string {
     .join('\n')
 }
 
+/**
+ * ABC 2.0 used `!` as a line break; ABC 2.1 (§6.1.1) keeps it only where `I:linebreak !` says so,
+ * and reads `!…!` as a decoration otherwise (abcjs and abc2midi drop the notes between two `!`).
+ * Where the text asks for it, a `!` whose text up to the next `!` on its line could not be a
+ * decoration's name (it has spaces or bar lines; `!trill!`, `!D.C.!`, `!crescendo(!` have none)
+ * is read as a space: the same length, so abcjs's character offsets still point into the text.
+ */
+function withBangLineBreaksAsSpaces(text: string): string {
+  if (!/^(?:I:|%%)linebreak\b[^\n%]*!/m.test(text)) return text
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^[A-Za-z]:|^%/.test(line) || !line.includes('!')) return line
+      const chars = [...line]
+      let at = chars.indexOf('!')
+      while (at >= 0) {
+        const close = chars.indexOf('!', at + 1)
+        const name = close < 0 ? '' : chars.slice(at + 1, close).join('')
+        if (close >= 0 && name !== '' && !/[\s|]/.test(name)) {
+          at = chars.indexOf('!', close + 1)
+          continue
+        }
+        chars[at] = ' '
+        at = close
+      }
+      return chars.join('')
+    })
+    .join('\n')
+}
+
 function looksBinary(text: string): boolean {
   const sample = text.slice(0, 4096)
   let control = 0
@@ -525,7 +555,7 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
   const firstTuneLine = starts[0]?.line ?? 1
   const beforeTunes = limitProblems.find((problem) => problem.line < firstTuneLine)
   if (beforeTunes) return { tunes: [], problems: [beforeTunes] }
-  const cleaned = hideUnknownFields(withCheapWhitespace(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, unparsed)))
+  const cleaned = hideUnknownFields(withCheapWhitespace(withBangLineBreaksAsSpaces(withoutOversizeTunes(options.repeats === 'nottingham-midi' ? withYAsPartOrder(text) : text, unparsed))))
   const place = placer(cleaned.text)
   let parsed: AbcjsTune[]
   try {

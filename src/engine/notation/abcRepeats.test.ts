@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { abc2midiMelodies } from '../testing/abc2midi'
 import { abcToMelodies } from './abcIn'
@@ -76,6 +77,12 @@ const CASES: RepeatCase[] = [
     abc2midi: { plays: 'A B A B C D E E', departs: 'in a tune with a P: part order abc2midi places no |: after the first: the second :| is not repeated' }
   },
   { rule: '§4.8 part labels in the body without a header P: play as written', body: 'P:A\nA | B :|\nP:B\nC | D :|', standard: 'A B A B C D C D' },
+  {
+    rule: '§3.1.9 music before the first part label plays first (as abc2midi plays it)',
+    header: 'P:BA',
+    body: 'E | F |]\nP:A\nA | B |]\nP:B\nC | D |]',
+    standard: 'E F C D A B'
+  },
   { rule: 'a repeat goes back to the key in force at its start', body: '|: A | [K:D] F :| G |]', standard: 'A ^F A ^F G' }
 ]
 
@@ -107,5 +114,26 @@ describe('repeats, endings and parts (ABC 2.1)', () => {
       // Our abc2midi reading reproduces abc2midi in each case, departures included.
       expect({ rule: c.rule, played: asAbc2midi[i] }).toEqual({ rule: c.rule, played })
     })
+  })
+
+  it('plays as abc2midi plays 400 generated tunes of every bar, repeat and ending symbol (its own reading)', () => {
+    // Each bar one note of its own pitch, so the order is plain; the symbols come in any order,
+    // including ones no one writes (a [2 before any [1, :: after :|), where abc2midi's rules
+    // are all there is to follow.
+    const symbol = fc.constantFrom('|', '|', '|', '||', '|]', '[|', '|:', ':|', '::', ':||:', ':|:', '[|:', '|1', '|2', '[1', '[2', ':|2', ':|[2', '|[1', '[1,3', '[2,4', ':|]')
+    const body = fc.array(symbol, { minLength: 2, maxLength: 9 }).map((bars) => bars.map((bar, i) => `${'CDEFGABcdefgab'[i]}2${bar}`).join(''))
+    const bodies = fc.sample(body, { numRuns: 400, seed: 13 })
+    const generated = bodies.map((b, i) => `X:${i + 1}\nM:2/4\nL:1/4\nK:C\n${b}\n`).join('\n')
+    const dir = mkdtempSync(join(tmpdir(), 'repeats-generated-'))
+    writeFileSync(join(dir, 'generated.abc'), generated)
+    const reference = abc2midiMelodies(join(dir, 'generated.abc'))
+    const tunes = abcToMelodies(generated, { repeats: 'abc2midi' }).tunes
+    const differing = tunes.flatMap((tune, i) => {
+      const ours = (tune.melody?.notes ?? []).filter((n) => n.pitch !== null).map((n) => n.pitch)
+      const theirs = (reference.get(tune.number) ?? []).map((n) => n.pitch)
+      return ours.join() === theirs.join() ? [] : [`${bodies[i]}: ours ${ours.join(' ')}, abc2midi ${theirs.join(' ')}`]
+    })
+    expect(reference.size).toBe(400)
+    expect(differing).toEqual([])
   })
 })

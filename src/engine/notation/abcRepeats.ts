@@ -67,6 +67,7 @@ function barKindsOf(symbol: string): BarKind[] {
       kinds.push('end')
       next(']')
     } else if (next(':')) kinds.push('double')
+    else if (next('[|:')) kinds.push('double', 'start')
     else if (next('[|') || next(']|')) kinds.push('double')
     else at++
   }

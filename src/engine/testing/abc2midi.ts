@@ -17,7 +17,7 @@ const CHORD_STAGGER_TICKS = 48
 export function withoutOrnaments(abc: string): string {
   return abc
     .split('\n')
-    .map((line) => (/^R:/.test(line) ? `%${line}` : line))
+    .map((line) => line.replace(/^R:\s*[Hh]ornpipe/, 'R:not swung'))
     .map((line) => (/^[A-Za-z]:|^%/.test(line) ? line : line.replace(/!(trill|roll|turn|mordent|uppermordent|lowermordent|pralltriller|trill\(|trill\))!/g, '').replace(/[T~](?=[A-Ga-g_^=])/g, '')))
     .join('\n')
 }
