@@ -1,9 +1,10 @@
 import { checkMelodyLimits } from './melodyLimits'
-import { TICKS_PER_WHOLE, type KeySignature, type Melody, type MelodyNote } from './melody'
+import { barGridOf, nextBarLine, TICKS_PER_WHOLE, type BarGrid, type KeySignature, type Melody, type MelodyNote } from './melody'
 
 /**
  * A melody → ABC text that abcjs (and our importer) reads back to the same melody: `L:1/8`,
- * bar lines from the meter (notes across a bar line are split and tied), pitches spelled for the
+ * bar lines from the meter and the pickup (a pickup is a short first bar; notes across a bar line
+ * are split and tied; the last bar may be short), pitches spelled for the
  * key signature, accidentals written where the key or an earlier accidental in the bar would
  * give another pitch.
  */
@@ -34,6 +35,22 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b)
 }
 
+/** Whether a length in ticks is a whole number of L:1/8 units over a power of two (`3/4`, not `2/3`). */
+function isPowerOfTwoLength(ticks: number): boolean {
+  if (!Number.isInteger(ticks) || ticks <= 0) return false
+  const denominator = UNIT_TICKS / gcd(ticks, UNIT_TICKS)
+  return (denominator & (denominator - 1)) === 0
+}
+
+/**
+ * A length that only a triplet gives (a triplet eighth is 160 ticks, `2/3` of an eighth): ABC 2.1
+ * lengths are over powers of two, and abc2midi refuses `d2/3`; written in a `(3` group it is
+ * 3/2 as long, `(3def`.
+ */
+function isTripletLength(ticks: number): boolean {
+  return !isPowerOfTwoLength(ticks) && isPowerOfTwoLength((ticks * 3) / 2)
+}
+
 export function abcLength(ticks: number): string {
   const divisor = gcd(ticks, UNIT_TICKS)
   const numerator = ticks / divisor
@@ -57,8 +74,13 @@ function writePitch(letter: string, octave: number): string {
   return letter + ','.repeat(Math.max(0, 4 - octave))
 }
 
-/** Splits notes at bar lines: each piece is [note, ties into the next piece]. */
-function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] {
+/**
+ * Splits notes at bar lines: each piece is [note, ties into the next piece]. Gaps become rests, and
+ * a melody that ends before its first bar line is filled with a rest up to it: the first bar line
+ * says where the pickup ends, and a final `|]` earlier would read back as a shorter pickup (a
+ * trailing rest sounds nothing, and reads back as nothing).
+ */
+function barPieces(notes: readonly MelodyNote[], grid: BarGrid): { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] {
   const pieces: { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] = []
   let cursor = 0
   const filled = notes.flatMap((note, source) => {
@@ -66,11 +88,13 @@ function barPieces(notes: readonly MelodyNote[], barTicks: number): { note: Melo
     cursor = note.startTicks + note.durationTicks
     return [...gap, { note, source }]
   })
+  const firstBarLine = nextBarLine(0, grid)
+  if (cursor > 0 && cursor < firstBarLine) filled.push({ note: { pitch: null, startTicks: cursor, durationTicks: firstBarLine - cursor }, source: -1 })
   for (const { note, source } of filled) {
     let start = note.startTicks
     const end = note.startTicks + note.durationTicks
     while (start < end) {
-      const barEnd = (Math.floor(start / barTicks) + 1) * barTicks
+      const barEnd = nextBarLine(start, grid)
       const pieceEnd = Math.min(end, barEnd)
       pieces.push({
         note: { pitch: note.pitch, startTicks: start, durationTicks: pieceEnd - start },
@@ -106,9 +130,8 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
   ]
   const key = keyAlterations(melody.key)
   const preferFlats = melody.key.fifths < 0
-  // Whole ticks: a meter such as 4/7 gives a bar of 1097.14… ticks, and splitting notes at a
-  // fractional bar line never got past it.
-  const barTicks = Math.max(1, Math.round((TICKS_PER_WHOLE * numerator) / denominator))
+  // Bar lines from the pickup on (a pickup is written as a short first bar).
+  const grid = barGridOf(melody)
   // Notes within one beat are written together so that they are beamed (a dotted quarter in 6/8).
   const beatTicks = denominator === 8 && numerator % 3 === 0 ? (TICKS_PER_WHOLE * 3) / 8 : TICKS_PER_WHOLE / denominator
   let bar = new Map<string, number>()
@@ -117,14 +140,32 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
   const lines: string[] = []
   const firstHead: number[] = melody.notes.map(() => -1)
   let heads = 0
-  for (const { note, source, tied, barEnd } of barPieces(melody.notes, barTicks)) {
+  const pieces = barPieces(melody.notes, grid)
+  // Runs of triplet lengths within a bar, written in groups of three, `(3def`, and what is left
+  // as `(3::2 d2e` or `(3::1 d` (abcjs reads no group of ten or more: `(3::12` is an error there).
+  const tupletRuns = new Map<number, number>()
+  for (let i = 0; i < pieces.length; i++) {
+    if (!isTripletLength(pieces[i]?.note.durationTicks ?? 0)) continue
+    let end = i
+    while (!pieces[end]?.barEnd && isTripletLength(pieces[end + 1]?.note.durationTicks ?? 0)) end++
+    for (let start = i; start <= end; start += 3) tupletRuns.set(start, Math.min(3, end - start + 1))
+    i = end
+  }
+  let inTuplet = 0
+  for (const [index, { note, source, tied, barEnd }] of pieces.entries()) {
     if (note.pitch !== null) {
       if (source >= 0 && firstHead[source] === -1) firstHead[source] = heads
       heads++
     }
-    const length = abcLength(note.durationTicks)
+    const run = tupletRuns.get(index)
+    if (run !== undefined) {
+      line += run === 3 ? '(3' : `(3::${run} `
+      inTuplet = run
+    }
+    const length = abcLength(inTuplet > 0 ? (note.durationTicks * 3) / 2 : note.durationTicks)
+    if (inTuplet > 0) inTuplet--
     const end = note.startTicks + note.durationTicks
-    const separator = end % beatTicks === 0 || note.pitch === null ? ' ' : ''
+    const separator = (end - grid.pickupTicks) % beatTicks === 0 || note.pitch === null ? ' ' : ''
     if (note.pitch === null) {
       line += `z${length}${separator}`
     } else {
@@ -148,6 +189,6 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
     }
   }
   if (line.trim() !== '') lines.push(line.trimEnd())
-  const body = lines.join('\n').replace(/\|\s*$/, '')
+  const body = lines.join('\n').replace(/\|\s*$/, '').trimEnd()
   return { abc: `${header.join('\n')}\n${body} |]\n`, firstHead }
 }
