@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { sharedPath } from '../testing/seedSong'
 import { abcToMelodies } from './abcIn'
 import type { Melody } from './melody'
-import { MidiImportError, midiToMelody, melodyToMidi, quantizeTicks } from './midi'
+import { BAR_WARNINGS_MAX, describeTicks, MidiImportError, midiToMelody, melodyToMidi, quantizeTicks } from './midi'
 
 const nabiya = abcToMelodies(readFileSync(sharedPath('songs/nabiya.abc'), 'utf8')).tunes[0]!.melody!
 
@@ -72,5 +72,82 @@ describe('MIDI', () => {
     expect(imported.tracks[imported.track]!.polyphony).toBe(0)
     expect(imported.melody.meter).toEqual({ numerator: 6, denominator: 8 })
     expect(imported.melody.notes.filter((n) => n.pitch !== null).slice(0, 5).map((n) => n.pitch)).toEqual([78, 76, 73, 73, 73])
+  })
+})
+
+/** A file as other programs write one: 6/8, no text of ours; notes as [pitch, start, length] in ticks. */
+function foreignFile(notes: [number, number, number][], options: { signatures?: [number, number, number][]; velocity?: (i: number) => number } = {}): Uint8Array {
+  const midi = new toneMidi.Midi()
+  for (const [ticks, numerator, denominator] of options.signatures ?? [[0, 6, 8]]) midi.header.timeSignatures.push({ ticks, timeSignature: [numerator, denominator] })
+  midi.header.update()
+  const track = midi.addTrack()
+  notes.forEach(([pitch, ticks, durationTicks], i) => track.addNote({ midi: pitch, ticks, durationTicks, velocity: (options.velocity?.(i) ?? 100) / 127 }))
+  return midi.toArray()
+}
+
+/** A jig from tick 0 with a pickup of an eighth: `A | d2e f2d | …`, as abc2midi plays it. */
+function jigNotes(bars: number): [number, number, number][] {
+  const notes: [number, number, number][] = [[69, 0, 240]]
+  for (let bar = 0; bar < bars; bar++) {
+    const start = 240 + bar * 1440
+    notes.push([74, start, 480], [76, start + 480, 240], [78, start + 720, 480], [74, start + 1200, 240])
+  }
+  return notes
+}
+
+describe('MIDI bar lines', () => {
+  it('writes a pickup that our import reads back exactly, a triplet eighth too', () => {
+    for (const pickupTicks of [240, 720, 160]) {
+      const melody: Melody = { ...nabiya, meter: { numerator: 6, denominator: 8 }, pickupTicks }
+      const back = midiToMelody(melodyToMidi(melody))
+      expect(back.melody).toEqual(melody)
+      expect(back.warnings).toEqual([])
+    }
+  })
+
+  it('reads a pickup written as a first bar of its own time signature, as notation programs write it', () => {
+    const imported = midiToMelody(foreignFile(jigNotes(8), { signatures: [[0, 1, 8], [240, 6, 8]] }))
+    expect(imported.melody.meter).toEqual({ numerator: 6, denominator: 8 })
+    expect(imported.melody.pickupTicks).toBe(240)
+    expect(imported.warnings).toEqual([])
+  })
+
+  it('infers the pickup of a file that plays it from tick 0, takes the meter in force at the first note, and says it guessed', () => {
+    // abc2midi writes 4/4 and then the tune's 6/8, both at tick 0.
+    const imported = midiToMelody(foreignFile(jigNotes(8), { signatures: [[0, 4, 4], [0, 6, 8]] }))
+    expect(imported.melody.meter).toEqual({ numerator: 6, denominator: 8 })
+    expect(imported.melody.pickupTicks).toBe(240)
+    expect(imported.warnings).toEqual(['MIDI has no bar lines: they were placed where the notes fit the meter best, the first an eighth into the file (a pickup of an eighth)'])
+  })
+
+  it('names by bar what it could not keep exactly: tuplets moved to the grid, notes too short, chords, meter changes', () => {
+    const notes = jigNotes(8)
+    // Bar 2 (from tick 1680): six sixteenth-note triplets in place of its first quarter; two of them
+    // (80 and 400 ticks in) lie on neither grid, the others on the triplet-eighth grid.
+    notes.splice(5, 1, ...Array.from({ length: 6 }, (_, i): [number, number, number] => [74 + i, 1680 + i * 80, 80]))
+    // Bar 3: a grace note of 10 ticks; bar 4: a chord's lower note.
+    notes.push([73, 3120, 10], [62, 4560, 480])
+    const imported = midiToMelody(foreignFile(notes.sort((a, b) => a[1] - b[1]), { signatures: [[0, 6, 8], [7440, 3, 4]] }))
+    expect(imported.melody.pickupTicks).toBe(240)
+    expect(imported.warnings).toEqual(
+      expect.arrayContaining([
+        'bar 2: 2 notes (sixteenth-note triplets) moved to the nearest sixteenth or triplet eighth',
+        'bar 3: a note shorter than the grid dropped',
+        'bar 4: a note under a higher one at the same time left out',
+        'bar 6: the time signature changes to 3/4 (the melody keeps 6/8)'
+      ])
+    )
+  })
+
+  it(`names at most ${BAR_WARNINGS_MAX} bars, then counts the rest`, () => {
+    const notes = jigNotes(30).flatMap(([pitch, start, length]): [number, number, number][] => [[pitch, start, length], [pitch - 12, start, length]])
+    const warnings = midiToMelody(foreignFile(notes)).warnings.filter((w) => /^bar |^the pickup bar|^and /.test(w))
+    expect(warnings).toHaveLength(BAR_WARNINGS_MAX + 1)
+    expect(warnings[0]).toBe('the pickup bar: a note under a higher one at the same time left out')
+    expect(warnings.at(-1)).toBe('and 21 more bars like these, up to bar 30')
+  })
+
+  it('says lengths in words', () => {
+    expect([240, 480, 720, 960, 120, 160, 7].map(describeTicks)).toEqual(['an eighth', 'a quarter', '3 eighths', 'a half note', 'a sixteenth', 'a triplet eighth', '7 ticks'])
   })
 })

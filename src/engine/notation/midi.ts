@@ -14,7 +14,24 @@ import {
 } from '../../shared/limits'
 import { LimitError, StudioError } from '../errors'
 import { checkMelodyLimits, SONG_MAX_TICKS } from './melodyLimits'
-import { DEFAULT_METER, DEFAULT_TEMPO, skyline, TICKS_PER_QUARTER, type KeyMode, type KeySignature, type Melody } from './melody'
+import { CLEAR_GRID_MARGIN, inferBarGrid, type InferredGrid } from './barGrid'
+import {
+  barGridOf,
+  barNumberAt,
+  barTicksOf,
+  DEFAULT_METER,
+  DEFAULT_TEMPO,
+  skyline,
+  TICKS_PER_QUARTER,
+  TICKS_PER_WHOLE,
+  withPickup,
+  type BarGrid,
+  type KeyMode,
+  type KeySignature,
+  type Melody,
+  type MelodyNote,
+  type Meter
+} from './melody'
 
 /** A MIDI file that cannot be read as a melody (not MIDI, truncated, no notes, no such track). */
 export class MidiImportError extends StudioError {
@@ -31,6 +48,12 @@ export { MIDI_MAX_BYTES }
  * A melody → a standard MIDI file (format 1, 480 ticks a quarter) with tempo, time signature,
  * key signature and the title as file and track name. MIDI keys are major or minor only:
  * modes are written as the major or minor key with the same signature.
+ *
+ * MIDI has no bar lines: readers count bars from tick 0 in the time signature's length. The notes
+ * keep their ticks (a pickup plays from tick 0), and a text event names the first bar line for our
+ * own import (BAR_LINE_TEXT), which then needs no guess. A pickup is not written as a first bar of
+ * its own time signature (1/8, then 6/8 an eighth in): midi2abc and other readers that take the
+ * first time signature for the whole file then write the tune in 1/8.
  *
  * The bytes are the ones @tonejs/midi 2.0.28 writes (a test compares them), but written here in
  * one pass: its writer (midi-file 1.2.4) copies the whole file so far for every delta time over
@@ -50,6 +73,9 @@ export function melodyToMidi(melody: Melody): Uint8Array {
   const header = out.startChunk('MTrk')
   out.varInt(0).bytes([0xff, 0x03]).varInt(title.length).bytes(title)
   out.varInt(0).bytes([0xff, 0x59, 0x02, fifths & 0xff, minor ? 1 : 0])
+  const { pickupTicks } = barGridOf(melody)
+  const barLineText = new TextEncoder().encode(`${BAR_LINE_TEXT}${pickupTicks}`)
+  out.varInt(0).bytes([0xff, 0x01]).varInt(barLineText.length).bytes(barLineText)
   out.varInt(0).bytes([0xff, 0x51, 0x03]).u24(Math.floor(60_000_000 / melody.tempo))
   const denominatorPower = Math.floor(Math.log2(melody.meter.denominator)) & 0xff
   out.varInt(0).bytes([0xff, 0x58, 0x04, melody.meter.numerator & 0xff, denominatorPower, 24, 8])
@@ -77,6 +103,12 @@ export function melodyToMidi(melody: Melody): Uint8Array {
   out.endChunk(notes)
   return out.result()
 }
+
+/**
+ * The text event (in the first track, at tick 0) by which our files say where their first bar line
+ * is, in ticks at 480 a quarter: `Melody Studio: first bar line at tick 240`.
+ */
+export const BAR_LINE_TEXT = 'Melody Studio: first bar line at tick '
 
 /** @tonejs/midi's velocity 0.8, as it stores it: floor(0.8 × 127). */
 const NOTE_VELOCITY = 101
@@ -277,11 +309,104 @@ export function quantizeTicks(ticks: number): number {
   return Math.abs(onTriplets - ticks) < Math.abs(onSixteenths - ticks) ? onTriplets : onSixteenths
 }
 
+/** A note moved further than this by quantising is named in a bar's warning (1/96 of a whole). */
+const MOVED_TICKS = TICKS_PER_QUARTER / 24
+/** Bars named one by one in the warnings; the rest are counted. */
+export const BAR_WARNINGS_MAX = 10
+
+/** What a note off the sixteenth and triplet-eighth grids was most likely written as. */
+function offGridKind(exactTicks: number): string {
+  const near = (spacing: number) => Math.abs(exactTicks - Math.round(exactTicks / spacing) * spacing) <= TICKS_PER_QUARTER / 48
+  if (near(TICKS_PER_QUARTER / 6)) return 'sixteenth-note triplets'
+  if (near(TICKS_PER_QUARTER / 8)) return '32nd notes'
+  if (near(TICKS_PER_QUARTER / 5)) return 'quintuplets'
+  return 'played off the grid'
+}
+
+/**
+ * What an import could not keep exactly, gathered by tick and told by bar once the bar lines are
+ * known: `bar 12: 3 notes (sixteenth-note triplets) moved to the nearest sixteenth or triplet eighth`.
+ */
+class BarIssues {
+  private readonly counts = new Map<number, Map<string, number>>()
+  private readonly notes = new Map<number, string[]>()
+
+  /** Counts one more of a kind of loss at a tick (describeLoss words the count). */
+  count(ticks: number, what: string): void {
+    const kinds = this.counts.get(ticks) ?? new Map<string, number>()
+    kinds.set(what, (kinds.get(what) ?? 0) + 1)
+    this.counts.set(ticks, kinds)
+  }
+
+  /** A sentence about a place in the file. */
+  note(ticks: number, text: string): void {
+    const texts = this.notes.get(ticks) ?? []
+    // Each track of a file may repeat the same time signature or tempo event.
+    if (!texts.includes(text)) this.notes.set(ticks, [...texts, text])
+  }
+
+  /** One warning a bar, in bar order, at most BAR_WARNINGS_MAX, then how many more bars. */
+  warnings(grid: BarGrid): string[] {
+    const byBar = new Map<number, { counts: Map<string, number>; notes: string[] }>()
+    const barOf = (ticks: number) => {
+      const bar = barNumberAt(Math.max(0, ticks), grid)
+      const entry = byBar.get(bar) ?? { counts: new Map<string, number>(), notes: [] }
+      byBar.set(bar, entry)
+      return entry
+    }
+    for (const [ticks, kinds] of this.counts) {
+      const entry = barOf(ticks)
+      for (const [what, n] of kinds) entry.counts.set(what, (entry.counts.get(what) ?? 0) + n)
+    }
+    for (const [ticks, texts] of this.notes) barOf(ticks).notes.push(...texts)
+    const bars = [...byBar.keys()].sort((a, b) => a - b)
+    const lines = bars.map((bar) => {
+      const entry = byBar.get(bar) as { counts: Map<string, number>; notes: string[] }
+      const parts = [...[...entry.counts].map(([what, n]) => describeLoss(what, n)), ...entry.notes]
+      return `${bar === 0 ? 'the pickup bar' : `bar ${bar}`}: ${parts.join('; ')}`
+    })
+    if (lines.length <= BAR_WARNINGS_MAX) return lines
+    const rest = bars.length - BAR_WARNINGS_MAX
+    return [...lines.slice(0, BAR_WARNINGS_MAX), `and ${rest} more bar${rest === 1 ? '' : 's'} like these, up to bar ${bars.at(-1)}`]
+  }
+}
+
+const LOSSES: Record<string, (n: number) => string> = {
+  dropped: (n) => `${n === 1 ? 'a note' : `${n} notes`} shorter than the grid dropped`,
+  chord: (n) => `${n === 1 ? 'a note' : `${n} notes`} under a higher one at the same time left out`,
+  cut: (n) => `${n === 1 ? 'a held note' : `${n} held notes`} cut short where the next note starts`
+}
+
+function describeLoss(what: string, n: number): string {
+  const loss = LOSSES[what]
+  if (loss) return loss(n)
+  // The rest are notes moved by quantising, by what they were most likely written as.
+  return `${n === 1 ? 'a note' : `${n} notes`} (${what}) moved to the nearest sixteenth or triplet eighth`
+}
+
+/** A length in words, in the largest note value it is a whole number of: `3 eighths`, `a quarter`. */
+export function describeTicks(ticks: number): string {
+  const values: [number, string][] = [
+    [TICKS_PER_WHOLE, 'whole note'],
+    [TICKS_PER_WHOLE / 2, 'half note'],
+    [TICKS_PER_QUARTER, 'quarter'],
+    [TICKS_PER_QUARTER / 2, 'eighth'],
+    [TICKS_PER_QUARTER / 4, 'sixteenth'],
+    [TICKS_PER_QUARTER / 8, '32nd'],
+    [TICKS_PER_QUARTER / 3, 'triplet eighth']
+  ]
+  const fit = values.find(([size]) => ticks % size === 0)
+  if (!fit) return `${ticks} ticks`
+  const count = ticks / fit[0]
+  return count === 1 ? `${/^[aeiou]/.test(fit[1]) ? 'an' : 'a'} ${fit[1]}` : `${count} ${fit[1]}s`
+}
+
 /**
  * A MIDI file → a melody: the track asked for, else the most melodic one; onsets and ends
  * quantised to the nearest sixteenth or triplet eighth unless the file is already on a notated
  * grid (`quantize: true` forces it, `false` keeps the ticks); overlapping notes reduced to their
- * skyline; tempo, meter and key kept.
+ * skyline; tempo, meter and key kept; the bar lines placed (see barLines). Warnings say what could
+ * not be kept exactly, bar by bar.
  * @throws MidiImportError for data that is not a readable MIDI file or holds no notes
  */
 export function midiToMelody(
@@ -309,16 +434,23 @@ export function midiToMelody(
   if (!chosen || chosen.notes === 0) throw new MidiImportError('the MIDI file has no notes')
   const scale = TICKS_PER_QUARTER / midi.header.ppq
   const warnings: string[] = []
+  const issues = new BarIssues()
   const written = midi.tracks[chosen.index]?.notes ?? []
   // A file already on a fine notated grid (as our own exports are) is taken exactly; played
   // or humanised timing is snapped to the nearest sixteenth or triplet eighth.
   const onGrid = written.every((note) => [note.ticks, note.ticks + note.durationTicks].every((t) => Number.isInteger((t * scale) / NOTATED_GRID_TICKS)))
-  const place = options.quantize === false || (options.quantize !== true && onGrid) ? (t: number) => Math.round(t * scale) : (t: number) => quantizeTicks(t * scale)
+  const quantizing = !(options.quantize === false || (options.quantize !== true && onGrid))
+  const place = quantizing ? (t: number) => quantizeTicks(t * scale) : (t: number) => Math.round(t * scale)
   if (!onGrid && options.quantize !== false) warnings.push('timing quantised to the nearest sixteenth or triplet eighth')
   const notes = written.flatMap((note) => {
     const start = place(note.ticks)
     const end = place(note.ticks + note.durationTicks)
-    return end > start ? [{ pitch: note.midi, startTicks: start, durationTicks: end - start }] : []
+    if (end <= start) {
+      issues.count(start, 'dropped')
+      return []
+    }
+    if (quantizing && Math.abs(start - note.ticks * scale) > MOVED_TICKS) issues.count(start, offGridKind(note.ticks * scale))
+    return [{ pitch: note.midi, startTicks: start, durationTicks: end - start, velocity: Math.round(note.velocity * 127) }]
   })
   if (notes.length < chosen.notes) warnings.push(`${chosen.notes - notes.length} note(s) shorter than the grid were dropped`)
   if (chosen.polyphony > 0) warnings.push('the track sounds several notes at once: the highest was kept')
@@ -330,18 +462,122 @@ export function midiToMelody(
   if (end > SONG_MAX_TICKS) {
     throw new LimitError('SONG_MAX_QUARTERS', `the track lasts ${Math.round(end / TICKS_PER_QUARTER).toLocaleString('en-US')} quarter notes; a song may last at most ${SONG_MAX_QUARTERS.toLocaleString('en-US')}`)
   }
-  const [timeSignature] = midi.header.timeSignatures
+  const line = skyline(notes)
+  countSkylineLosses(notes, line, issues)
+  // The velocity of the note the skyline kept at each onset (the highest), for the bar grid.
+  const kept = new Map<number, { pitch: number; velocity: number }>()
+  for (const note of notes) {
+    const held = kept.get(note.startTicks)
+    if (!held || note.pitch > held.pitch) kept.set(note.startTicks, note)
+  }
+  const gridNotes = line.flatMap((note) => (note.pitch === null ? [] : [{ ...note, velocity: kept.get(note.startTicks)?.velocity }]))
+  const otherOnsets = midi.tracks.flatMap((track, index) => (index === chosen.index ? [] : track.notes.map((note) => place(note.ticks))))
   const [keySignature] = midi.header.keySignatures
   const [tempo] = midi.header.tempos
-  const melody: Melody = {
-    title: (options.title ?? fromMidiText(midi.header.name || chosen.name)).slice(0, ABC_FIELD_MAX_CHARS),
-    tempo: tempoFromMidi(tempo?.bpm, warnings),
-    meter: meterFromMidi(timeSignature?.timeSignature, warnings),
-    key: keyFromMidi(keySignature),
-    notes: skyline(notes)
+  const { meter, pickupTicks } = barLines(midi, scale, { notes: gridNotes, otherOnsets }, warnings, issues)
+  for (const change of midi.header.tempos.slice(1)) {
+    if (Math.round(change.bpm) !== Math.round(tempo?.bpm ?? 0)) issues.note(Math.round(change.ticks * scale), `the tempo changes to ${Math.round(change.bpm)} (the melody keeps one tempo)`)
   }
+  const melody: Melody = withPickup(
+    {
+      title: (options.title ?? fromMidiText(midi.header.name || chosen.name)).slice(0, ABC_FIELD_MAX_CHARS),
+      tempo: tempoFromMidi(tempo?.bpm, warnings),
+      meter,
+      key: keyFromMidi(keySignature),
+      notes: line
+    },
+    pickupTicks
+  )
   checkMelodyLimits(melody, 'the MIDI track')
+  warnings.push(...issues.warnings(barGridOf(melody)))
   return { track: chosen.index, tracks, warnings, melody }
+}
+
+/** Counts the notes the skyline left out (under a higher one at the same onset) or cut short. */
+function countSkylineLosses(notes: readonly { pitch: number; startTicks: number; durationTicks: number }[], line: readonly MelodyNote[], issues: BarIssues): void {
+  const keptAt = new Map<number, MelodyNote>()
+  for (const note of line) if (note.pitch !== null) keptAt.set(note.startTicks, note)
+  const seen = new Set<number>()
+  for (const note of notes) {
+    const kept = keptAt.get(note.startTicks)
+    if (!kept) continue
+    if (kept.pitch !== note.pitch || seen.has(note.startTicks)) {
+      issues.count(note.startTicks, 'chord')
+      continue
+    }
+    seen.add(note.startTicks)
+    if (kept.durationTicks < note.durationTicks) issues.count(note.startTicks, 'cut')
+  }
+}
+
+/**
+ * The meter and the first bar line. In order of trust:
+ * 1. our own files say where their first bar line is (BAR_LINE_TEXT);
+ * 2. a first bar shorter than the meter's, written as a time signature of its own (a pickup as
+ *    notation programs write it: 1/8 at tick 0, then 6/8 where the first whole bar starts);
+ * 3. otherwise the bar lines are guessed from the notes (inferBarGrid), with a warning that says
+ *    so unless the tune plainly starts on a downbeat, and one for each stretch that fits a shifted
+ *    grid better (a repeat that ends on a short bar restarts abc2midi's grid mid-file).
+ * The meter is the time signature in force at the first note; later changes are named by bar.
+ */
+function barLines(
+  midi: InstanceType<typeof toneMidi.Midi>,
+  scale: number,
+  evidence: { notes: { startTicks: number; durationTicks: number; velocity?: number }[]; otherOnsets: number[] },
+  warnings: string[],
+  issues: BarIssues
+): { meter: Meter; pickupTicks: number } {
+  const signatures = midi.header.timeSignatures.map((signature) => ({ ticks: Math.round(signature.ticks * scale), written: signature.timeSignature }))
+  const firstOnset = evidence.notes[0]?.startTicks ?? 0
+  const atStart = signatures.filter((signature) => signature.ticks === 0).at(-1)
+  const next = signatures.find((signature) => signature.ticks > 0)
+  const quiet: string[] = []
+  let meter: Meter
+  let pickupTicks: number | undefined
+  let gridFrom = 0
+  const startMeter = atStart && meterFromMidi(atStart.written, quiet)
+  const nextMeter = next && meterFromMidi(next.written, quiet)
+  if (atStart && next && startMeter && nextMeter && quiet.length === 0 && next.ticks === barTicksOf(startMeter) && next.ticks < barTicksOf(nextMeter)) {
+    meter = nextMeter
+    pickupTicks = next.ticks
+    gridFrom = next.ticks
+  } else {
+    const inForce = signatures.filter((signature) => signature.ticks <= firstOnset).at(-1) ?? signatures[0]
+    meter = meterFromMidi(inForce?.written, warnings)
+    gridFrom = inForce?.ticks ?? 0
+  }
+  for (const signature of signatures) {
+    const [numerator, denominator] = signature.written
+    if (signature.ticks > gridFrom && (numerator !== meter.numerator || denominator !== meter.denominator)) {
+      issues.note(signature.ticks, `the time signature changes to ${numerator}/${denominator} (the melody keeps ${meter.numerator}/${meter.denominator})`)
+    }
+  }
+  const barTicks = barTicksOf(meter)
+  const stated = midi.header.meta.find((event) => event.type === 'text' && event.text.startsWith(BAR_LINE_TEXT))
+  const statedTicks = stated ? Number(stated.text.slice(BAR_LINE_TEXT.length)) : NaN
+  if (Number.isSafeInteger(statedTicks) && statedTicks >= 0 && statedTicks < barTicks) return { meter, pickupTicks: statedTicks }
+  if (pickupTicks !== undefined) return { meter, pickupTicks }
+  const inferred = inferBarGrid(evidence, meter)
+  warnGuessedGrid(inferred, firstOnset, warnings)
+  for (const shift of inferred.shifts) {
+    const by = describeTicks((((shift.pickupTicks - inferred.pickupTicks) % barTicks) + barTicks) % barTicks)
+    const grid: BarGrid = { barTicks, pickupTicks: inferred.pickupTicks }
+    issues.note(
+      shift.fromTicks,
+      `up to bar ${barNumberAt(shift.toTicks - 1, grid)} the notes fit bar lines ${by} later (a repeat that ends on a short bar?); they are written across the bar lines of the rest`
+    )
+  }
+  return { meter, pickupTicks: inferred.pickupTicks }
+}
+
+function warnGuessedGrid(inferred: InferredGrid, firstOnset: number, warnings: string[]): void {
+  if (inferred.pickupTicks === 0 && inferred.margin >= CLEAR_GRID_MARGIN) return
+  const where = (ticks: number) => (ticks === 0 ? 'at the start of the file' : `${describeTicks(ticks)} into the file`)
+  const pickup = inferred.pickupTicks > firstOnset ? ` (a pickup of ${describeTicks(inferred.pickupTicks - firstOnset)})` : ''
+  const runnerUp = inferred.candidates[1]
+  const close = runnerUp && inferred.margin < CLEAR_GRID_MARGIN ? `; one ${where(runnerUp.pickupTicks)} fit almost as well` : ''
+  // "…, the first an eighth into the file (a pickup of an eighth); one at the start of the file fit almost as well"
+  warnings.push(`MIDI has no bar lines: they were placed where the notes fit the meter best, the first ${where(inferred.pickupTicks)}${pickup}${close}`)
 }
 
 /** The file's tempo within the studio's range (a damaged tempo event can say anything). */
@@ -355,7 +591,7 @@ function tempoFromMidi(bpm: number | undefined, warnings: string[]): number {
 }
 
 /** The file's time signature, when it is one music uses (a power-of-two beat up to 1/64). */
-function meterFromMidi(signature: number[] | undefined, warnings: string[]): Melody['meter'] {
+function meterFromMidi(signature: number[] | undefined, warnings: string[]): Meter {
   if (!signature) return DEFAULT_METER
   const [numerator = 4, denominator = 4] = signature
   const powerOfTwo = Number.isInteger(Math.log2(denominator))
