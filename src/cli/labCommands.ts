@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import {
   buildModel,
   chooseBackend,
+  codesOutside,
   continueMelody,
   disposeModel,
   exportSong,
@@ -25,8 +26,10 @@ import {
   prepareSongTraining,
   readNoteCode,
   songFormatOf,
+  SongError,
   StudioError,
   summarizeModel,
+  unknownNotesMessage,
   type LayerSpec,
   type Melody,
   type NoteCode
@@ -123,7 +126,10 @@ export async function generateCommand(args: string[]): Promise<void> {
     if (values.prime) {
       const melody = await readMelody(values.prime, values)
       header = melody
-      prime = indexNotes(melodyToNoteCodes(melody), info.vocabulary)
+      const codes = melodyToNoteCodes(melody)
+      const outside = codesOutside(codes, info.vocabulary)
+      if (outside.length > 0) throw new SongError(`${values.prime}: ${unknownNotesMessage(outside)}`)
+      prime = indexNotes(codes, info.vocabulary)
     }
     const meter = header?.meter ?? { numerator: 4, denominator: 4 }
     const predictor = notePredictor(model, info.spec)

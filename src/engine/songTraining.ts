@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
 import { buildModel, disposeModel } from './models/build'
 import { modelEncoding, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
-import type { PlacedNoteCode } from './notation/noteCodes'
+import { inStandardLengths, type PlacedNoteCode } from './notation/noteCodes'
 import {
   chooseVocabulary,
   indexNotes,
@@ -29,13 +29,16 @@ export interface SongTrainingOptions extends ModelOptions {
 }
 
 /**
+ * Codes written with an odd length (`c:1200` in a codes file) train as the tied pieces a melody
+ * of that length gives (`c2- c8`), so every song's lengths come to the same few classes.
  * @throws SongError, OptionError for a song or option that cannot be trained on
  */
 export function prepareSongTraining(
-  notes: readonly PlacedNoteCode[],
+  writtenNotes: readonly PlacedNoteCode[],
   kind: ModelKind,
   options: SongTrainingOptions = {}
 ): SongTrainingSetup {
+  const notes = inStandardLengths(writtenNotes)
   const vocabulary = chooseVocabulary(notes, options.vocabulary)
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
   const song = indexNotes(notes, vocabulary)

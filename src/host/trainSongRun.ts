@@ -23,8 +23,10 @@ import {
   OptionError,
   SongError,
   indexNotes,
+  codesOutside,
+  joinNoteCodes,
   melodyToNoteCodes,
-  noteCodeToString,
+  unknownNotesMessage,
   type EpochProgress,
   type TrainOptions,
   type TrainingOutcome,
@@ -42,14 +44,16 @@ export const PROGRESS_EVERY_MS = 100
 export function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: Omit<Melody, 'notes'>): PredictionView {
   const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
   const codes = prediction.indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
+  // Tied pieces join into one note, so a wrong code is marked on the note it became part of.
+  const { noteOfCode } = joinNoteCodes(codes)
   const melody = { ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }
-  // One melody note per code; the view marks note heads, so wrong notes are given as heads.
+  // The view marks note heads, so wrong notes are given as heads, each once.
   const { abc, firstHead } = melodyToAbcWithHeads(melody)
-  return {
-    accuracy: prediction.accuracy,
-    abc,
-    wrong: prediction.wrong.flatMap((i) => (codes[i]?.pitch === 'r' || (firstHead[i] ?? -1) < 0 ? [] : [firstHead[i] as number]))
-  }
+  const wrongHeads = prediction.wrong.flatMap((i) => {
+    const head = firstHead[noteOfCode[i] ?? -1] ?? -1
+    return codes[i]?.pitch === 'r' || head < 0 ? [] : [head]
+  })
+  return { accuracy: prediction.accuracy, abc, wrong: [...new Set(wrongHeads)] }
 }
 
 /**
@@ -201,8 +205,8 @@ async function continuationViews(
   if (request.primeAbc !== undefined) {
     const { melody } = importSong(new TextEncoder().encode(request.primeAbc), 'abc')
     const codes = melodyToNoteCodes(melody)
-    const outside = codes.map(noteCodeToString).find((code) => !info.vocabulary.codes.includes(code))
-    if (outside) throw new SongError(`the song's note ${outside} is not among the notes the model knows (${info.vocabulary.codes.join(' ')}); change it or train on songs that have it`)
+    const outside = codesOutside(codes, info.vocabulary)
+    if (outside.length > 0) throw new SongError(unknownNotesMessage(outside))
     prime = indexNotes(codes, info.vocabulary)
     primeHeader = melody
   }

@@ -3,7 +3,7 @@ import { GenerationCancelledError } from '../errors'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chooseBackend } from '../backend/chooseBackend'
 import { disposeModel } from '../models/build'
-import { readNoteCode } from '../notation/noteCodes'
+import { joinNoteCodes, noteCodeMidiPitch, parseNoteCodes, readNoteCode, STANDARD_TICKS, type NoteCode } from '../notation/noteCodes'
 import { prepareSongTraining, trainOnSong, type SongTrainingSetup } from '../songTraining'
 import { nabiyaNotes } from '../testing/seedSong'
 import { continueMelody, sampleClass } from './continueMelody'
@@ -133,12 +133,56 @@ describe('continuing a melody', () => {
     // 16/4 bars of sixteenths at most: 256 bars could ask for 16,384 notes.
     const meter = { numerator: 16, denominator: 4 }
     const [long] = await continueMelody(predictor, setup.spec.window, setup.encoding, setup.vocabulary, setup.song.slice(0, 4), { temperature: 1, seed: 2, bars: CONTINUE_MAX_BARS, meter })
-    expect(long!.generated.length).toBeLessThanOrEqual(CONTINUE_MAX_NOTES + 1)
+    // Past the limit only the rest that closes the bar, in standard pieces.
+    expect(long!.generated.slice(CONTINUE_MAX_NOTES).every((code) => code.pitch === 'r')).toBe(true)
+    expect(long!.generated.length).toBeLessThanOrEqual(CONTINUE_MAX_NOTES + 3)
     const ticks = long!.generated.reduce((sum, code) => sum + code.ticks, 0) + ticksOf(setup, setup.song.slice(0, 4)).reduce((a, b) => a + b, 0)
     expect(ticks % (BAR * 8)).toBe(0)
     const stop = new AbortController()
     const stopped = continueMelody(predictor, setup.spec.window, setup.encoding, setup.vocabulary, setup.song.slice(0, 4), { temperature: 1, seed: 2, bars: CONTINUE_MAX_BARS, meter, signal: stop.signal })
     stop.abort()
     await expect(stopped).rejects.toThrow(GenerationCancelledError)
+  })
+
+  it('continues a song of tied pieces piece by piece: each piece within its bar, the bars whole, ties joined', async () => {
+    // Every length from 1 to 16 sixteenths, a note and a rest of each; odd ones as tied pieces.
+    const song = parseNoteCodes(`c16 r16 d8 r8 e8. r8. f4 r4 g4- g16 r4 r16 a4. r4. b4.- b16 r4. r16
+      c'2 r2 d'2- d'16 r2 r16 e'2- e'8 r2 r8 f'2- f'8. r2 r8. g'2. r2. a'2.- a'16 r2. r16 b'2.- b'8 r2. r8 c''2.- c''8. r2. r8. d''1 r1 g,4`)
+    const setup = prepareSongTraining(song, 'stateful-lstm-2f', { epochs: 20, seed: 5 })
+    const { model } = await trainOnSong(setup)
+    const predictor = notePredictor(model, setup.spec)
+    disposeModel(model)
+    const threeFour = { numerator: 3, denominator: 4 }
+    const bar = 1440
+    const prime = setup.song.slice(0, 9) // c16 … g4-: two bars, the last piece tied over the bar line
+    const continuations = await continueMelody(predictor, setup.spec.window, setup.encoding, setup.vocabulary, prime, {
+      temperature: 1.5,
+      bars: 6,
+      seed: 11,
+      variations: 6,
+      meter: threeFour
+    })
+    const primeCodes = prime.map((index) => readNoteCode(setup.vocabulary.codes[index] ?? '') as NoteCode)
+    const primeTicks = primeCodes.reduce((sum, code) => sum + code.ticks, 0)
+    let tiedPieces = 0
+    for (const continuation of continuations) {
+      let position = primeTicks
+      for (const code of continuation.generated) {
+        expect(STANDARD_TICKS).toContain(code.ticks)
+        expect(Math.floor(position / bar)).toBe(Math.floor((position + code.ticks - 1) / bar))
+        position += code.ticks
+        if (code.tied) tiedPieces++
+      }
+      expect(position).toBe(8 * bar) // the prime's two bars, then six
+      const codes = [...primeCodes, ...continuation.generated]
+      const { notes, noteOfCode } = joinNoteCodes(codes)
+      codes.forEach((code, i) => {
+        const note = notes[noteOfCode[i] ?? -1]
+        expect(note?.pitch ?? null).toBe(noteCodeMidiPitch(code))
+      })
+      expect(notes.reduce((sum, note) => sum + note.durationTicks, 0)).toBe(8 * bar)
+    }
+    expect(tiedPieces).toBeGreaterThan(0)
+    predictor.dispose()
   })
 })

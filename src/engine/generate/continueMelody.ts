@@ -1,7 +1,7 @@
 import { BAR_MAX_QUARTERS, BAR_MIN_QUARTERS, CONTINUE_MAX_BARS, CONTINUE_MAX_NOTES, CONTINUE_MAX_VARIATIONS } from '../../shared/limits'
 import { GenerationCancelledError, LimitError, OptionError } from '../errors'
 import { TICKS_PER_WHOLE, type Meter } from '../notation/melody'
-import { noteCodeFor, readNoteCode, type NoteCode } from '../notation/noteCodes'
+import { inStandardLengths, noteCodeFor, readNoteCode, type NoteCode } from '../notation/noteCodes'
 import type { InputEncoding, Vocabulary } from '../notation/vocabulary'
 import { seededRandom } from '../training/random'
 import { argMax, type NotePredictor } from './predict'
@@ -15,7 +15,7 @@ export interface SamplingOptions {
 }
 
 export interface ContinueOptions extends SamplingOptions {
-  /** Notes to add (the last bar is then completed, so the melody ends on a bar line). */
+  /** Notes (codes: a tied piece counts as one) to add; the last bar is then completed, so the melody ends on a bar line. */
   readonly notes?: number
   /** Or whole bars to add. */
   readonly bars?: number
@@ -31,7 +31,7 @@ export interface ContinueOptions extends SamplingOptions {
 /** One continuation: the prime as given, then the generated notes. */
 export interface Continuation {
   readonly seed: number
-  /** The generated notes only, as codes (a rest may close the last bar where no note of the vocabulary fits). */
+  /** The generated notes only, as codes (rests may close a bar where no note of the vocabulary fits). */
   readonly generated: NoteCode[]
   /** Class indices of the generated notes that came from the model (not the closing rest). */
   readonly indices: number[]
@@ -95,6 +95,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
  * never cross a bar line: only notes that fit in what is left of the bar may be picked, so the
  * result fills whole bars of the meter; where no note of the vocabulary fits, a rest closes the
  * bar. With `notes`, generation goes on after the last note until its bar is full.
+ * A vocabulary with tied pieces (`c2-`, a note that goes on into the next code of its pitch) is
+ * generated piece by piece: each piece fits its bar, and a piece tied over the bar line is a
+ * note held into the next bar, as a score writes it. `notes` counts codes, pieces included;
+ * `joinNoteCodes` makes the melody.
  * At most CONTINUE_MAX_NOTES notes a continuation; the event loop gets a turn every few dozen
  * notes, so `signal` can stop it.
  * @throws OptionError for options out of range, or a prime shorter than the model's window
@@ -137,7 +141,8 @@ export async function continueMelody(
       const next = full ? undefined : sampleClass(probabilities, options, random, (index) => (durations[index] ?? 0) > 0 && (durations[index] ?? 0) <= left)
       let ticks: number
       if (next === undefined) {
-        generated.push(noteCodeFor(null, left))
+        // An odd rest (five sixteenths) is written in standard pieces, as the song's own are.
+        generated.push(...inStandardLengths([noteCodeFor(null, left)]))
         ticks = left
       } else {
         generated.push(readNoteCode(vocabulary.codes[next] ?? '') ?? noteCodeFor(null, durations[next] ?? 0))

@@ -4,6 +4,9 @@ import { nabiyaNotes } from '../testing/seedSong'
 import { parseNoteCodes } from './noteCodes'
 import {
   chooseVocabulary,
+  codesOutside,
+  nameSomeCodes,
+  unknownNotesMessage,
   indexNotes,
   makeInputEncoding,
   outputClassCount,
@@ -64,5 +67,34 @@ describe('vocabulary', () => {
       [2 / 3, 1],
       [1, 1]
     ])
+  })
+
+  it('puts a tied piece right after the untied code of its length, and gives it a length feature of its own', () => {
+    const vocabulary = vocabularyFromNotes(parseNoteCodes('c2- c8 e2 c2 r8 c4 c2- c8'))
+    expect(vocabulary.codes).toEqual(['c2', 'e2', 'c2-', 'c4', 'c8', 'r8'])
+    const encoding = makeInputEncoding('pitch-length', vocabulary)
+    // lengths: 2, 2-, 4, 8 → 0, 1/3, 2/3, 1; pitches c e r → 0, 1/2, 1
+    expect(vocabulary.codes.map((_, index) => encoding.encode(index))).toEqual([
+      [0, 0],
+      [0.5, 0],
+      [0, 1 / 3],
+      [0, 2 / 3],
+      [0, 1],
+      [1, 1]
+    ])
+  })
+
+  it('names a few codes a model lacks and counts the rest, never listing the vocabulary', () => {
+    const vocabulary = vocabularyFromNotes(parseNoteCodes('c4 d4 e8 r8'))
+    const song = parseNoteCodes("c4 f4 g2- g8 c4 a4 b4 c'4 d'4 e'4 f4")
+    const outside = codesOutside(song, vocabulary)
+    expect(outside).toEqual(['f4', 'g2-', 'g8', 'a4', 'b4', "c'4", "d'4", "e'4"])
+    expect(nameSomeCodes(outside)).toBe('f4, g2-, g8, a4, b4 and 3 more')
+    expect(nameSomeCodes(['f4', 'g8'])).toBe('f4 and g8')
+    const message = unknownNotesMessage(outside)
+    expect(message).toBe("8 of the song's notes are not among the notes the model knows: f4, g2-, g8, a4, b4 and 3 more; change them or train on songs that have them")
+    expect(message).not.toContain('e8')
+    expect(unknownNotesMessage(['f4'])).toBe("the song's note f4 is not among the notes the model knows; change it or train on songs that have it")
+    expect(codesOutside(parseNoteCodes('c4 e8 r8'), vocabulary)).toEqual([])
   })
 })

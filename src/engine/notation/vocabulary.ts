@@ -36,15 +36,40 @@ function parseVocabularyCode(code: string): NoteCode {
   return note
 }
 
-/** Codes ordered as the seed orders them: longer notes first, then pitch low to high, rests last. */
+/** Sort key for lengths: longest first, a tied piece right after the untied code of its length. */
+function lengthRank(note: NoteCode): number {
+  return -2 * note.ticks + (note.tied ? 1 : 0)
+}
+
+/**
+ * Codes ordered as the seed orders them: longer notes first, then pitch low to high, rests last
+ * (a tied piece after the untied codes of its length).
+ */
 export function vocabularyFromNotes(notes: readonly NoteCode[]): Vocabulary {
   const distinct = new Map<string, NoteCode>()
   for (const note of notes) distinct.set(noteCodeToString(note), note)
   const ordered = [...distinct.entries()].sort(([, a], [, b]) => {
-    const byDuration = noteDuration(b) - noteDuration(a)
-    return byDuration !== 0 ? byDuration : pitchRank(a) - pitchRank(b)
+    const byLength = lengthRank(a) - lengthRank(b)
+    return byLength !== 0 ? byLength : pitchRank(a) - pitchRank(b)
   })
   return { kind: 'song', codes: ordered.map(([code]) => code) }
+}
+
+/** The distinct codes of `notes` that the vocabulary has not got, in the order they first come. */
+export function codesOutside(notes: readonly NoteCode[], vocabulary: Vocabulary): string[] {
+  const known = new Set(vocabulary.codes)
+  return [...new Set(notes.map(noteCodeToString))].filter((code) => !known.has(code))
+}
+
+/**
+ * A few codes named and the rest counted, for messages: `c:1200, f2-, g:96 and 4 more`. A
+ * vocabulary runs to a hundred codes or more, too many to read in a message.
+ */
+export function nameSomeCodes(codes: readonly string[], most = 5): string {
+  const named = codes.slice(0, most)
+  const more = codes.length - named.length
+  if (more > 0) return `${named.join(', ')} and ${more} more`
+  return named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : (named[0] ?? '')
 }
 
 /**
@@ -62,6 +87,20 @@ export function chooseVocabulary(notes: readonly PlacedNoteCode[], choice: Vocab
     )
   }
   return vocabularyFromNotes(notes)
+}
+
+/**
+ * Says which notes of a song (its codes outside a model's vocabulary, as `codesOutside` gives
+ * them) the model does not know, the first few by name and the rest counted; never the
+ * vocabulary itself, which runs to a hundred codes or more.
+ */
+export function unknownNotesMessage(outside: readonly string[]): string {
+  const them = outside.length === 1 ? 'it' : 'them'
+  const which =
+    outside.length === 1
+      ? `the song's note ${outside[0]} is not among the notes the model knows`
+      : `${outside.length} of the song's notes are not among the notes the model knows: ${nameSomeCodes(outside)}`
+  return `${which}; change ${them} or train on songs that have ${them}`
 }
 
 export function indexNotes(notes: readonly NoteCode[], vocabulary: Vocabulary): number[] {
@@ -96,7 +135,8 @@ export interface InputEncoding {
  * `index`: class index / highest index (the seed's `/ 13`).
  * `pitch-length`: pitch rank / (pitches − 1) and length rank / (lengths − 1), ranks taken over the
  * vocabulary (lowest pitch first, rests last; longest length first). For the seed's table this is the seed's
- * two features exactly: pitch c…b / 6, and 4 → 0, 8 → 1.
+ * two features exactly: pitch c…b / 6, and 4 → 0, 8 → 1. A tied piece's length ranks on its own,
+ * after the untied length: `c2-` and `c2` are different notes (the first goes on), and the model sees that.
  */
 export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabulary): InputEncoding {
   const maxIndex = Math.max(vocabulary.codes.length - 1, 1)
@@ -107,11 +147,11 @@ export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabular
   }
   const notes = vocabulary.codes.map(parseVocabularyCode)
   const pitches = [...new Set(notes.map(pitchRank))].sort((a, b) => a - b)
-  const durations = [...new Set(notes.map(noteDuration))].sort((a, b) => b - a)
+  const lengths = [...new Set(notes.map(lengthRank))].sort((a, b) => a - b)
   const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
   const features = notes.map((note) => [
     scale(pitches.indexOf(pitchRank(note)), pitches.length),
-    scale(durations.indexOf(noteDuration(note)), durations.length)
+    scale(lengths.indexOf(lengthRank(note)), lengths.length)
   ])
   return {
     kind,
