@@ -6,30 +6,28 @@ import { parseArgs } from 'node:util'
 import {
   buildModel,
   chooseBackend,
-  codesOutside,
   continueMelody,
   disposeModel,
   exportSong,
   formatDiagram,
   formatSummary,
-  indexNotes,
   isModelKind,
   loadTrainedModel,
   makeInputEncoding,
-  melodyToNoteCodes,
   MODEL_KINDS,
   noteCodesToMelody,
   noteCodeToString,
   notePredictor,
   OptionError,
   parseLayerStack,
+  primeIndices,
   prepareSongTraining,
   readNoteCode,
   songFormatOf,
   SongError,
   StudioError,
   summarizeModel,
-  unknownNotesMessage,
+  withPickup,
   type LayerSpec,
   type Melody,
   type NoteCode
@@ -126,10 +124,11 @@ export async function generateCommand(args: string[]): Promise<void> {
     if (values.prime) {
       const melody = await readMelody(values.prime, values)
       header = melody
-      const codes = melodyToNoteCodes(melody)
-      const outside = codesOutside(codes, info.vocabulary)
-      if (outside.length > 0) throw new SongError(`${values.prime}: ${unknownNotesMessage(outside)}`)
-      prime = indexNotes(codes, info.vocabulary)
+      try {
+        prime = primeIndices(melody, info.vocabulary)
+      } catch (error) {
+        throw error instanceof SongError ? new SongError(`${values.prime}: ${error.message}`) : error
+      }
     }
     const meter = header?.meter ?? { numerator: 4, denominator: 4 }
     const predictor = notePredictor(model, info.spec)
@@ -141,7 +140,8 @@ export async function generateCommand(args: string[]): Promise<void> {
       bars: numberOption('bars', values.bars),
       seed: numberOption('seed', values.seed) ?? 1,
       variations: numberOption('variations', values.variations),
-      meter
+      meter,
+      pickupTicks: header?.pickupTicks ?? 0
     })
     const ms = performance.now() - started
     predictor.dispose()
@@ -150,10 +150,13 @@ export async function generateCommand(args: string[]): Promise<void> {
       const format = songFormatOf(values.out)
       if (!format) throw new OptionError(`${values.out}: unknown output format; use .abc, .mid or .codes`)
       for (const [i, continuation] of continuations.entries()) {
-        const melody = {
-          ...noteCodesToMelody([...primeCodes, ...continuation.generated], { title: `${header?.title || 'Melody'} (seed ${continuation.seed})`, tempo: header?.tempo, meter }),
-          key: header?.key ?? noteCodesToMelody([]).key
-        }
+        const melody = withPickup(
+          {
+            ...noteCodesToMelody([...primeCodes, ...continuation.generated], { title: `${header?.title || 'Melody'} (seed ${continuation.seed})`, tempo: header?.tempo, meter }),
+            key: header?.key ?? noteCodesToMelody([]).key
+          },
+          header?.pickupTicks ?? 0
+        )
         const path = variationPath(values.out, i, continuations.length)
         await writeFile(path, exportSong(melody, format))
         if (!values.json) console.log(`wrote ${path}`)

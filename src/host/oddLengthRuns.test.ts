@@ -20,6 +20,7 @@ import {
   type Melody,
   type MelodyNote
 } from '../engine'
+import { writtenBars, type WrittenBars } from '../engine/testing/abcPickups'
 import type { TrainingResult } from '../shared/studioApi'
 import { generateAgain, predictionView, trainSongRun } from './trainSongRun'
 
@@ -122,6 +123,23 @@ describe('a song of every length, odd ones included', () => {
         expect(melodyEndTicks(melody)).toBeGreaterThan(melodyEndTicks(prime))
         expect(melodyEndTicks(melody)).toBeLessThanOrEqual(bars * bar)
         expect(melodyToNoteCodes(melody).every((code) => STANDARD_TICKS.includes(code.ticks))).toBe(true)
+      }
+    })
+
+    it("continues a prime with a pickup in the prime's bars: its short first bar kept, bar lines from there", async () => {
+      // 3/4 in sixteenths: a pickup of 8 (G5 z3), then whole bars of 12.
+      const primeAbc = 'X:1\nT:Pickup prime\nM:3/4\nL:1/16\nK:C\nG5 z3 | A6 z6 | B7 z5 |]\n'
+      expect(melodyOfAbc(primeAbc).pickupTicks).toBe(8 * SIXTEENTH)
+      const again = await generateAgain('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
+      const bar = 12 * SIXTEENTH
+      for (const continuation of again.continuations ?? []) {
+        expect(melodyOfAbc(continuation.abc).pickupTicks).toBe(8 * SIXTEENTH)
+        const [{ barLines }] = writtenBars(continuation.abc) as [WrittenBars]
+        expect(barLines[0]).toBe(8 * SIXTEENTH)
+        expect(barLines.every((line) => (line - 8 * SIXTEENTH) % bar === 0)).toBe(true)
+        // The pickup, the prime's two bars (the last one, whose rest a melody read from ABC drops,
+        // filled: the first of the two bars asked for), then one more.
+        expect(barLines.at(-1)).toBe(8 * SIXTEENTH + 3 * bar)
       }
     })
 

@@ -22,17 +22,15 @@ import {
   trainOnSong,
   OptionError,
   SongError,
-  indexNotes,
-  codesOutside,
+  primeIndices,
   joinNoteCodes,
-  melodyToNoteCodes,
-  unknownNotesMessage,
   type EpochProgress,
   type TrainOptions,
   type TrainingOutcome,
   type ModelSpec,
   countSpecParams,
   type Melody,
+  withPickup,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
@@ -46,7 +44,8 @@ export function predictionView(prediction: SongPrediction, vocabulary: Vocabular
   const codes = prediction.indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
   // Tied pieces join into one note, so a wrong code is marked on the note it became part of.
   const { noteOfCode } = joinNoteCodes(codes)
-  const melody = { ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }
+  // Drawn with the song's bar lines: its pickup too.
+  const melody = withPickup({ ...noteCodesToMelody(codes), title: song.title, tempo: song.tempo, meter: song.meter, key: song.key }, song.pickupTicks ?? 0)
   // The view marks note heads, so wrong notes are given as heads, each once.
   const { abc, firstHead } = melodyToAbcWithHeads(melody)
   const wrongHeads = prediction.wrong.flatMap((i) => {
@@ -204,10 +203,7 @@ async function continuationViews(
   let primeHeader = header
   if (request.primeAbc !== undefined) {
     const { melody } = importSong(new TextEncoder().encode(request.primeAbc), 'abc')
-    const codes = melodyToNoteCodes(melody)
-    const outside = codesOutside(codes, info.vocabulary)
-    if (outside.length > 0) throw new SongError(unknownNotesMessage(outside))
-    prime = indexNotes(codes, info.vocabulary)
+    prime = primeIndices(melody, info.vocabulary)
     primeHeader = melody
   }
   const predictor = notePredictor(model, info.spec)
@@ -215,17 +211,21 @@ async function continuationViews(
     const continuations = await continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, {
       ...request,
       meter: primeHeader.meter,
+      pickupTicks: primeHeader.pickupTicks ?? 0,
       ...(signal ? { signal } : {})
     })
     const primeCodes = prime.map((index) => readNoteCode(info.vocabulary.codes[index] ?? '') ?? noteCodeFor(null, 480))
     return continuations.map((continuation) => {
-      const melody = {
-        ...noteCodesToMelody([...primeCodes, ...continuation.generated]),
-        title: `${primeHeader.title} (seed ${continuation.seed})`,
-        tempo: primeHeader.tempo,
-        meter: primeHeader.meter,
-        key: primeHeader.key
-      }
+      const melody = withPickup(
+        {
+          ...noteCodesToMelody([...primeCodes, ...continuation.generated]),
+          title: `${primeHeader.title} (seed ${continuation.seed})`,
+          tempo: primeHeader.tempo,
+          meter: primeHeader.meter,
+          key: primeHeader.key
+        },
+        primeHeader.pickupTicks ?? 0
+      )
       return { seed: continuation.seed, abc: melodyToAbcWithHeads(melody).abc }
     })
   } finally {

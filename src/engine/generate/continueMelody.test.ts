@@ -82,6 +82,28 @@ describe('continuing a melody', () => {
     }
   })
 
+  it('fills the bars of a song with a pickup: bar lines fall at the pickup and a bar after it', async () => {
+    const { setup, predictor } = rough
+    const prime = setup.song.slice(0, 5) // g8 e8 e4 f8: five eighths
+    const pickupTicks = 240 // the first eighth is a pickup: bar lines at 240, 1200, 2160, …
+    const continuations = await continueMelody(predictor, setup.spec.window, setup.encoding, setup.vocabulary, prime, {
+      temperature: 1.5,
+      bars: 4,
+      seed: 5,
+      variations: 4,
+      meter: TWO_FOUR,
+      pickupTicks
+    })
+    for (const continuation of continuations) {
+      let position = ticksOf(setup, prime).reduce((a, b) => a + b, 0) - pickupTicks
+      for (const note of continuation.generated) {
+        expect(Math.floor(position / BAR)).toBe(Math.floor((position + note.ticks - 1) / BAR))
+        position += note.ticks
+      }
+      expect(position).toBe(5 * BAR) // the prime's bar, the rest of its second, then 3 more
+    }
+  })
+
   it('samples more distinct notes at a higher temperature (over many samples)', async () => {
     const { setup, predictor } = rough
     const distinct = async (temperature: number) => {

@@ -24,6 +24,8 @@ export interface ContinueOptions extends SamplingOptions {
   /** The first variation's random seed; variation i uses seed + i. */
   readonly seed: number
   readonly meter: Meter
+  /** Ticks before the prime's first bar line (its pickup); bars run from there. */
+  readonly pickupTicks?: number
   /** Stops generation between notes (checked every few dozen notes) with GenerationCancelledError. */
   readonly signal?: AbortSignal
 }
@@ -128,7 +130,8 @@ export async function continueMelody(
     // Warm a stateful model up on the prime's windows; the last window's prediction is the first note.
     let probabilities: ArrayLike<number> = new Float32Array()
     for (let end = window; end <= prime.length; end++) probabilities = predictor.probabilities(heard.slice(end - window, end).map((i) => encoding.encode(i)))
-    let position = primeTicks % barTicks
+    // Where the prime ends within its bar: bar lines fall at the pickup and every bar after it.
+    let position = (((primeTicks - (options.pickupTicks ?? 0)) % barTicks) + barTicks) % barTicks
     let barsDone = 0
     for (let step = 1; ; step++) {
       if (step % NOTES_BETWEEN_YIELDS === 0) {

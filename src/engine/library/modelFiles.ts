@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from '../../shared/layerSpec'
 import {
   ABC_FIELD_MAX_CHARS,
+  BAR_MAX_QUARTERS,
   EPOCHS_MAX,
   LAYER_MAX_UNITS,
   METER_MAX_DENOMINATOR,
@@ -21,7 +22,7 @@ import {
 import { LimitError } from '../errors'
 import { buildModel, disposeModel } from '../models/build'
 import { countSpecParams, MODEL_KINDS, type ModelSpec } from '../models/spec'
-import type { Melody } from '../notation/melody'
+import { TICKS_PER_QUARTER, type Melody } from '../notation/melody'
 import { readNoteCode } from '../notation/noteCodes'
 import type { Vocabulary } from '../notation/vocabulary'
 import { writeFileAtomic } from './atomicWrite'
@@ -94,7 +95,9 @@ const HEADER_SCHEMA = z.object({
     tonic: z.string().max(8),
     mode: z.enum(['major', 'minor', 'dorian', 'phrygian', 'lydian', 'mixolydian', 'locrian']),
     fifths: z.number().int().min(-7).max(7)
-  })
+  }),
+  // The song's short first bar, so predictions are drawn with its bar lines (shorter than any bar).
+  pickupTicks: z.number().int().positive().max(BAR_MAX_QUARTERS * TICKS_PER_QUARTER).optional()
 })
 
 const INFO_SCHEMA = z

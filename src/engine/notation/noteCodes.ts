@@ -313,6 +313,21 @@ export function melodyToNoteCodes(melody: Melody): NoteCode[] {
 }
 
 /**
+ * A melody as one code per note and per gap, an odd length as `:N`: how models saved before odd
+ * lengths were split into tied pieces learnt their songs (see `primeIndices`).
+ */
+export function melodyToWholeNoteCodes(melody: Melody): NoteCode[] {
+  const codes: NoteCode[] = []
+  let cursor = 0
+  for (const note of melody.notes) {
+    if (note.startTicks > cursor) codes.push(noteCodeFor(null, note.startTicks - cursor))
+    codes.push(noteCodeFor(note.pitch, note.durationTicks))
+    cursor = note.startTicks + note.durationTicks
+  }
+  return codes
+}
+
+/**
  * A melody's codes placed for training: line 0 says they come from no text, and the column is
  * the number of the melody note the code writes (all pieces of a tied note share it), so
  * messages can name "note N".

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { SongError } from '../errors'
 import { nabiyaNotes } from '../testing/seedSong'
-import { parseNoteCodes } from './noteCodes'
+import { melodyToNoteCodes, noteCodesToMelody, parseNoteCodes } from './noteCodes'
 import {
   chooseVocabulary,
+  primeIndices,
   codesOutside,
   nameSomeCodes,
   unknownNotesMessage,
@@ -11,7 +12,8 @@ import {
   makeInputEncoding,
   outputClassCount,
   SEED_VOCABULARY,
-  vocabularyFromNotes
+  vocabularyFromNotes,
+  type Vocabulary
 } from './vocabulary'
 
 describe('vocabulary', () => {
@@ -96,5 +98,14 @@ describe('vocabulary', () => {
     expect(message).not.toContain('e8')
     expect(unknownNotesMessage(['f4'])).toBe("the song's note f4 is not among the notes the model knows; change it or train on songs that have it")
     expect(codesOutside(parseNoteCodes('c4 e8 r8'), vocabulary)).toEqual([])
+  })
+
+  it('primes a model with tied pieces, or a model saved before pieces (its vocabulary holds :N) with whole notes', () => {
+    const melody = noteCodesToMelody(parseNoteCodes('c:1200 d8 e4'))
+    const pieces = vocabularyFromNotes(melodyToNoteCodes(melody))
+    expect(primeIndices(melody, pieces).map((i) => pieces.codes[i])).toEqual(['c2-', 'c8', 'd8', 'e4'])
+    const older: Vocabulary = { kind: 'song', codes: ['c:1200', 'e4', 'd8'] }
+    expect(primeIndices(melody, older).map((i) => older.codes[i])).toEqual(['c:1200', 'd8', 'e4'])
+    expect(() => primeIndices(melody, { kind: 'song', codes: ['e4', 'd8'] })).toThrow(/2 of the song's notes are not among the notes the model knows: c2- and c8;/)
   })
 })

@@ -1,6 +1,6 @@
 import { SongError } from '../errors'
-import { TICKS_PER_WHOLE } from './melody'
-import { noteCodeMidiPitch, noteCodeToString, readNoteCode, type NoteCode, type PlacedNoteCode } from './noteCodes'
+import { TICKS_PER_WHOLE, type Melody } from './melody'
+import { melodyToNoteCodes, melodyToWholeNoteCodes, noteCodeMidiPitch, noteCodeToString, readNoteCode, type NoteCode, type PlacedNoteCode } from './noteCodes'
 
 /**
  * A vocabulary maps note codes to class indices. The seed's 14-code table (`c4`…`b4` = 0…6,
@@ -101,6 +101,23 @@ export function unknownNotesMessage(outside: readonly string[]): string {
       ? `the song's note ${outside[0]} is not among the notes the model knows`
       : `${outside.length} of the song's notes are not among the notes the model knows: ${nameSomeCodes(outside)}`
   return `${which}; change ${them} or train on songs that have ${them}`
+}
+
+/**
+ * A melody as a model's class indices, to prime a continuation: as tied pieces of standard
+ * lengths, or, for a model saved before odd lengths were split (its vocabulary holds `:N`
+ * codes), each note whole, as that model learnt its song.
+ * @throws SongError naming (some of) the notes the model does not know
+ */
+export function primeIndices(melody: Melody, vocabulary: Vocabulary): number[] {
+  const pieces = melodyToNoteCodes(melody)
+  const outside = codesOutside(pieces, vocabulary)
+  if (outside.length === 0) return indexNotes(pieces, vocabulary)
+  if (vocabulary.codes.some((code) => code.includes(':'))) {
+    const whole = melodyToWholeNoteCodes(melody)
+    if (codesOutside(whole, vocabulary).length === 0) return indexNotes(whole, vocabulary)
+  }
+  throw new SongError(unknownNotesMessage(outside))
 }
 
 export function indexNotes(notes: readonly NoteCode[], vocabulary: Vocabulary): number[] {
