@@ -24,6 +24,10 @@ import { LimitError } from '../errors'
  * - a note tied into a first ending: abc2midi joins the tie in written order, so on the second
  *   pass the note lasts as long as it did into the first ending and the second ending's note is
  *   struck again. The standard ties it to the note played next.
+ *
+ * `nottingham-midi` reads as the Nottingham dataset's MIDI files were rendered: standard repeats,
+ * the header `Y:` as part order, accidentals for one note only, tied notes struck again (see
+ * abcIn.ts). Only for comparing with those files: it is not how the music is meant.
  */
 export type RepeatReading = 'standard' | 'abc2midi' | 'nottingham-midi'
 
