@@ -495,6 +495,7 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
 
 function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
   const { elements, voices } = voiceElements(tune, voice)
+  if (voices === 0) return { melody: null, voices, reason: 'no notes could be read from the tune after its K: field' }
   if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
   const parts = partsInOrder(elements, tune.metaText.partOrder)
   const order = parts
@@ -503,6 +504,18 @@ function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: R
   const { notes, firstBarTicks } = soundElements(order, repeats)
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
+  // The text's M: fractions are checked before parsing; a meter written some other way (`M:997.5/4`,
+  // which abcjs reads as 9.5e29 beats) is checked as abcjs read it.
+  if (meter?.num && meter.den) {
+    const { num, den } = meter
+    if (!Number.isInteger(num) || !Number.isInteger(den) || num > METER_MAX_NUMERATOR || den > METER_MAX_DENOMINATOR || num < 1 || den < 1) {
+      throw new AbcLimitError('METER_MAX_NUMERATOR', `M: gives a meter of ${num}/${den}; a meter is whole numbers, at most ${METER_MAX_NUMERATOR}/${METER_MAX_DENOMINATOR}`, undefined)
+    }
+    const barQuarters = (num / den) * 4
+    if (barQuarters > BAR_MAX_QUARTERS || barQuarters < BAR_MIN_QUARTERS) {
+      throw new AbcLimitError(barQuarters > BAR_MAX_QUARTERS ? 'BAR_MAX_QUARTERS' : 'BAR_MIN_QUARTERS', `M:${num}/${den}: a bar of ${quarters(num / den)} quarter notes; bars run from ${BAR_MIN_QUARTERS} to ${BAR_MAX_QUARTERS}`, undefined)
+    }
+  }
   const tempo = tempoOf(tune)
   if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
     throw new AbcLimitError('TEMPO_MAX_BPM', `Q: gives ${tempo} quarter notes a minute; the tempo must be ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}`, undefined)

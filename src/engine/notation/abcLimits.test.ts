@@ -20,6 +20,7 @@ describe('ABC past the limits of real music: one error naming the limit and the 
     ['a note too short to sound', tune('C/////////|'), /^4:1 .*NOTE_MIN_WHOLE_FRACTION/],
     ['M:1/1000000', tune('CDEF|', 'M:1/1000000\n'), /^3:1 .*METER_MAX_DENOMINATOR/],
     ['M:1000/1 (a bar of 4,000 quarter notes)', tune('CDEF|', 'M:1000/1\n'), /^3:1 .*METER_MAX_NUMERATOR/],
+    ['M:997.5/4 (abcjs reads it as 9.5e29 beats)', tune('CDEF|', 'M:997.5/4\n'), /METER_MAX_NUMERATOR/],
     ['M:64/1 (a bar of 256 quarter notes)', tune('CDEF|', 'M:64/1\n'), /^3:1 .*BAR_MAX_QUARTERS/],
     ['M:1/64 (a bar of a sixteenth of a quarter)', tune('C/16|', 'M:1/64\n'), /^3:1 .*BAR_MIN_QUARTERS/],
     ['L:1/1000000', tune('CDEF|', 'L:1/1000000\n'), /^3:1 .*LENGTH_MAX_DENOMINATOR/],
