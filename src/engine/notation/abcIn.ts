@@ -132,15 +132,29 @@ function tuneStarts(text: string): { line: number; number: string }[] {
   return starts.length > 0 ? starts : [{ line: 1, number: '' }]
 }
 
-/** Grace notes and ornaments would add notes that are not the melody: take them out first. */
-function stripOrnaments(tune: AbcjsTune): number {
+/**
+ * Grace notes and ornaments would add notes that are not the melody: take them out first. Returns
+ * how many grace notes went, and the written bars (counted in the first voice's bar lines, the
+ * first bar line's bar as 1) they were in.
+ */
+function stripOrnaments(tune: AbcjsTune): { graceNotes: number; graceBars: number[] } {
   let graceNotes = 0
+  const graceBars: number[] = []
+  let bar = 1
+  let music = false
   for (const line of tune.lines) {
-    for (const staff of line.staff ?? []) {
-      for (const voice of staff.voices ?? []) {
+    for (const [staffIndex, staff] of (line.staff ?? []).entries()) {
+      for (const [voiceIndex, voice] of (staff.voices ?? []).entries()) {
+        const firstVoice = staffIndex === 0 && voiceIndex === 0
         for (const element of voice) {
+          if (firstVoice && element['el_type'] === 'bar') {
+            if (music) bar++
+            music = false
+          }
+          if (firstVoice && element['el_type'] === 'note') music = true
           if (Array.isArray(element['gracenotes'])) {
             graceNotes += element['gracenotes'].length
+            if (firstVoice) graceBars.push(bar)
             delete element['gracenotes']
           }
           delete element['decoration']
@@ -148,27 +162,7 @@ function stripOrnaments(tune: AbcjsTune): number {
       }
     }
   }
-  return graceNotes
-}
-
-/** Written bar numbers of grace notes, counted in the first voice's bar lines. */
-function graceNoteBars(tune: AbcjsTune): number[] {
-  const bars: number[] = []
-  let bar = 1
-  let music = false
-  for (const line of tune.lines) {
-    const voice = line.staff?.[0]?.voices?.[0] ?? []
-    for (const element of voice) {
-      if (element['el_type'] === 'bar') {
-        if (music) bar++
-        music = false
-        continue
-      }
-      if (element['el_type'] === 'note') music = true
-      if (Array.isArray(element['gracenotes'])) for (let i = 0; i < element['gracenotes'].length; i++) bars.push(bar)
-    }
-  }
-  return bars
+  return { graceNotes, graceBars }
 }
 
 /** ABC 2.1's field letters. abcjs reads a line such as `Y:AB` (not a field) as notes A and B. */
@@ -504,18 +498,6 @@ function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: R
   const { notes, firstBarTicks } = soundElements(order, repeats)
   if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
   const meter = tune.getMeterFraction()
-  // The text's M: fractions are checked before parsing; a meter written some other way (`M:997.5/4`,
-  // which abcjs reads as 9.5e29 beats) is checked as abcjs read it.
-  if (meter?.num && meter.den) {
-    const { num, den } = meter
-    if (!Number.isInteger(num) || !Number.isInteger(den) || num > METER_MAX_NUMERATOR || den > METER_MAX_DENOMINATOR || num < 1 || den < 1) {
-      throw new AbcLimitError('METER_MAX_NUMERATOR', `M: gives a meter of ${num}/${den}; a meter is whole numbers, at most ${METER_MAX_NUMERATOR}/${METER_MAX_DENOMINATOR}`, undefined)
-    }
-    const barQuarters = (num / den) * 4
-    if (barQuarters > BAR_MAX_QUARTERS || barQuarters < BAR_MIN_QUARTERS) {
-      throw new AbcLimitError(barQuarters > BAR_MAX_QUARTERS ? 'BAR_MAX_QUARTERS' : 'BAR_MIN_QUARTERS', `M:${num}/${den}: a bar of ${quarters(num / den)} quarter notes; bars run from ${BAR_MIN_QUARTERS} to ${BAR_MAX_QUARTERS}`, undefined)
-    }
-  }
   const tempo = tempoOf(tune)
   if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
     throw new AbcLimitError('TEMPO_MAX_BPM', `Q: gives ${tempo} quarter notes a minute; the tempo must be ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}`, undefined)
@@ -587,8 +569,7 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
     }
     let result: ReturnType<typeof tuneToMelody>
     try {
-      const graceBars = graceNoteBars(tune)
-      const graceNotes = stripOrnaments(tune)
+      const { graceNotes, graceBars } = stripOrnaments(tune)
       if (graceNotes > 0) {
         const bars = [...new Set(graceBars)]
         const where = bars.length === 0 ? '' : ` (bar${bars.length === 1 ? '' : 's'} ${bars.slice(0, 10).join(', ')}${bars.length > 10 ? `, and ${bars.length - 10} more` : ''})`

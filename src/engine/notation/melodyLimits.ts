@@ -1,4 +1,8 @@
 import {
+  BAR_MAX_QUARTERS,
+  BAR_MIN_QUARTERS,
+  METER_MAX_DENOMINATOR,
+  METER_MAX_NUMERATOR,
   NOTE_MAX_QUARTERS,
   SONG_MAX_NOTES,
   SONG_MAX_QUARTERS,
@@ -15,13 +19,25 @@ const count = (n: number) => Math.round(n).toLocaleString('en-US')
 
 /**
  * Checks a melody against the limits of real music before a writer (MIDI, ABC, note codes) or
- * the trainer spends time and memory on it: its notes, its length, each note's length, its tempo.
+ * the trainer spends time and memory on it: its notes, its length, each note's length, its meter
+ * and its tempo.
  * Linear, allocates nothing. `what` names the melody in the message ("the song", "the MIDI file").
  * @throws LimitError naming the limit and, for a note, its number
  */
 export function checkMelodyLimits(melody: Melody, what = 'the song'): void {
   if (melody.notes.length > SONG_MAX_NOTES) {
     throw new LimitError('SONG_MAX_NOTES', `${what} has ${count(melody.notes.length)} notes and rests; at most ${count(SONG_MAX_NOTES)}`)
+  }
+  const { numerator, denominator } = melody.meter
+  if (!Number.isInteger(numerator) || !Number.isInteger(denominator) || numerator < 1 || denominator < 1 || numerator > METER_MAX_NUMERATOR || denominator > METER_MAX_DENOMINATOR) {
+    throw new LimitError('METER_MAX_NUMERATOR', `${what} has a meter of ${numerator}/${denominator}; a meter is whole numbers, at most ${METER_MAX_NUMERATOR}/${METER_MAX_DENOMINATOR}`)
+  }
+  const barQuarters = (numerator / denominator) * 4
+  if (barQuarters > BAR_MAX_QUARTERS || barQuarters < BAR_MIN_QUARTERS) {
+    throw new LimitError(
+      barQuarters > BAR_MAX_QUARTERS ? 'BAR_MAX_QUARTERS' : 'BAR_MIN_QUARTERS',
+      `${what} has a meter of ${numerator}/${denominator}, a bar of ${Math.round(barQuarters * 1000) / 1000} quarter notes; bars run from ${BAR_MIN_QUARTERS} to ${BAR_MAX_QUARTERS}`
+    )
   }
   if (!(melody.tempo >= TEMPO_MIN_BPM && melody.tempo <= TEMPO_MAX_BPM)) {
     throw new LimitError('TEMPO_MAX_BPM', `${what} has a tempo of ${melody.tempo} quarter notes a minute; it must be ${TEMPO_MIN_BPM}–${TEMPO_MAX_BPM}`)

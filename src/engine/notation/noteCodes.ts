@@ -286,14 +286,17 @@ export function inStandardLengths<T extends NoteCode>(codes: readonly T[]): T[] 
   })
 }
 
-/** Each code of a melody with the number (from 1) of the melody note it writes; a gap's rest takes the next note's. */
-function melodyCodes<T>(melody: Melody, place: (code: NoteCode, noteNumber: number) => T): T[] {
+/**
+ * Each code of a melody with the number (from 1) of the melody note it writes; a gap's rest takes
+ * the next note's. `pieces` writes one note or rest as codes (tied pieces, or left whole).
+ */
+function melodyCodes<T>(melody: Melody, place: (code: NoteCode, noteNumber: number) => T, pieces: (codes: NoteCode[]) => NoteCode[] = inStandardLengths): T[] {
   const codes: T[] = []
   let cursor = 0
   melody.notes.forEach((note, index) => {
-    const pieces = note.startTicks > cursor ? inStandardLengths([noteCodeFor(null, note.startTicks - cursor)]) : []
-    pieces.push(...inStandardLengths([noteCodeFor(note.pitch, note.durationTicks)]))
-    for (const piece of pieces) codes.push(place(piece, index + 1))
+    const written = note.startTicks > cursor ? pieces([noteCodeFor(null, note.startTicks - cursor)]) : []
+    written.push(...pieces([noteCodeFor(note.pitch, note.durationTicks)]))
+    for (const piece of written) codes.push(place(piece, index + 1))
     cursor = note.startTicks + note.durationTicks
     if (codes.length > SONG_MAX_NOTES) {
       throw new LimitError('SONG_MAX_NOTES', `the song comes to more than ${SONG_MAX_NOTES.toLocaleString('en-US')} note codes once its lengths are written as tied pieces`)
@@ -317,14 +320,7 @@ export function melodyToNoteCodes(melody: Melody): NoteCode[] {
  * lengths were split into tied pieces learnt their songs (see `primeIndices`).
  */
 export function melodyToWholeNoteCodes(melody: Melody): NoteCode[] {
-  const codes: NoteCode[] = []
-  let cursor = 0
-  for (const note of melody.notes) {
-    if (note.startTicks > cursor) codes.push(noteCodeFor(null, note.startTicks - cursor))
-    codes.push(noteCodeFor(note.pitch, note.durationTicks))
-    cursor = note.startTicks + note.durationTicks
-  }
-  return codes
+  return melodyCodes(melody, (code) => code, (codes) => codes)
 }
 
 /**
