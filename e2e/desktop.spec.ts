@@ -32,7 +32,7 @@ test('the desktop app opens a sandboxed window that reads 나비야 and trains t
     'checkSong',
     'describeModel',
     'exportSong',
-    'generateAgain',
+    'predictAgain',
     'getAppInfo',
     'getBackend',
     'importFile',

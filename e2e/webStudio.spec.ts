@@ -109,7 +109,7 @@ test('type 나비야 in ABC, see its score, train the stateful model, see red no
   await expect(page.getByTestId('one-step accuracy'.replace(' ', '-'))).toHaveText(oneStep ?? '')
   await page.screenshot({ path: 'test-results/web-reloaded.png', fullPage: true })
   // The saved model predicts again without training, to the same notes.
-  await page.getByRole('button', { name: 'generate again' }).click()
+  await page.getByRole('button', { name: 'predict again' }).click()
   await expect(page.getByTestId('results')).toContainText('0 epochs')
   await expect(page.getByTestId('one-step-accuracy')).toHaveText(oneStep ?? '')
 })

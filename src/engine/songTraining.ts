@@ -12,7 +12,7 @@ import {
   type Vocabulary,
   type VocabularyChoice
 } from './notation/vocabulary'
-import { checkAgainstSong, trainModel, type SongCheck, type TrainingOutcome, type TrainOptions } from './training/trainer'
+import { checkAgainstSong, trainModel, type SongPredictions, type TrainingOutcome, type TrainOptions } from './training/trainer'
 
 /** Everything between a song's notes and a model ready to train on them. */
 export interface SongTrainingSetup {
@@ -50,7 +50,7 @@ export function prepareSongTraining(
 export interface SongTrainingResult {
   readonly outcome: TrainingOutcome
   /** The one-step and full-song predictions of the trained model. */
-  readonly check: SongCheck
+  readonly check: SongPredictions
 }
 
 /**

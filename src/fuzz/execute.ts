@@ -23,7 +23,7 @@ import { melodyToPlacedCodes, noteCodesToMelody, parseNoteCodes } from '../engin
 import { StudioLibrary } from '../host/studioLibrary'
 import { exportSongFile } from '../host/exportSongFile'
 import { describeModel, importFile, InvalidMessageError } from '../host/studioService'
-import { generateAgain } from '../host/trainSongRun'
+import { predictAgain } from '../host/trainSongRun'
 import { parseLayerStack } from '../shared/layerSpec'
 import {
   ABC_FIELD_MAX_CHARS,
@@ -319,7 +319,7 @@ async function runModels(input: ModelsInput): Promise<Outcome> {
     pipeline.check(library.runs.every((run) => Array.isArray(run.history)), 'the library listed a run whose history is not a list')
   })
   // The studio's "predict again" with the saved model (the training process does this).
-  await pipeline.step(() => generateAgain(runId, sandbox.folder))
+  await pipeline.step(() => predictAgain(runId, sandbox.folder))
   return pipeline.outcome()
 }
 

@@ -443,7 +443,7 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
         )
       )
     case 'stopTraining':
-    case 'generateAgain':
+    case 'predictAgain':
       return fc.tuple(runIdArb)
     case 'continueMelody':
       return fc.tuple(runIdArb, fc.record({ bars: fc.integer({ min: 1, max: 256 }), temperature: fc.double({ min: 0, max: 10, noNaN: true }), seed: fc.nat(), variations: fc.integer({ min: 1, max: 8 }), primeAbc: abcText() }, { requiredKeys: ['bars', 'temperature', 'seed', 'variations'] }))

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { TrainingProgress, TrainingRequest } from '../shared/studioApi'
 import { runRequest } from './studioService'
 import { trainCorpusRun } from './trainCorpusRun'
-import { generateAgain, trainCallbacks, trainSongRun } from './trainSongRun'
+import { predictAgain, trainCallbacks, trainSongRun } from './trainSongRun'
 
 const REELS_PATH = join(REPO_ROOT, '../shared/corpus/nottingham/abc/reelsu-z.abc')
 const REELS = readFileSync(REELS_PATH)
@@ -53,18 +53,18 @@ describe('the studio’s model-lab runs', () => {
     expect(corpus.bestValAccuracy).toBeGreaterThan(3 / corpus.vocabulary)
     expect(points.find((p) => p.epoch === corpus.bestEpoch)?.valAccuracy).toBe(corpus.bestValAccuracy)
     // The held-out song's predictions come back the same from the saved model.
-    const again = await generateAgain('run-corpus', models)
+    const again = await predictAgain('run-corpus', models)
     expect(again.oneStep).toEqual(result.oneStep)
     expect(again.fullSong).toEqual(result.fullSong)
     // The person's own song continues (a tune of the same book), whole bars after its last note.
     const prime = reel(1)
-    const [continuation] = (await generateAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })).continuations ?? []
+    const [continuation] = (await predictAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })).continuations ?? []
     const melody = abcToMelodies(continuation?.abc ?? '').tunes[0]?.melody
     const primeMelody = abcToMelodies(prime).tunes[0]?.melody
     expect(melody?.title).toBe(`${primeMelody?.title} (seed 1)`)
     expect(melody?.notes.length).toBeGreaterThan(primeMelody?.notes.length ?? Infinity)
     // A song with a note the corpus never had is refused with the note named.
-    await expect(generateAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
+    await expect(predictAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
       /note .* is not among the notes the model knows/
     )
     // The run record keeps the corpus by its file names.
@@ -104,7 +104,7 @@ describe('the studio’s model-lab runs', () => {
     expect(at).toBeLessThan(2000)
     expect(stopped.epochs).toBe(at)
     expect(stopped.weightsEpoch).toBe(at)
-    expect((await generateAgain('run-stopped', models)).oneStep).toEqual(stopped.oneStep)
+    expect((await predictAgain('run-stopped', models)).oneStep).toEqual(stopped.oneStep)
     const later: TrainingProgress[] = []
     const resumed = await trainSongRun('run-resumed', { ...request, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, (p) => later.push(p))
     expect(later.flatMap((p) => p.points.map((point) => point.epoch))).toEqual([at + 1, at + 2, at + 3, at + 4])

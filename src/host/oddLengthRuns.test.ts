@@ -22,7 +22,7 @@ import {
 } from '../engine'
 import { writtenBars, type WrittenBars } from '../engine/testing/abcPickups'
 import type { TrainingResult } from '../shared/studioApi'
-import { generateAgain, predictionView, trainSongRun } from './trainSongRun'
+import { predictAgain, predictionView, trainSongRun } from './trainSongRun'
 
 /** Each length from 1 to 16 sixteenths, a note and then a rest of it, and a last quarter. */
 const EVERY_LENGTH_ABC = `X:1
@@ -108,7 +108,7 @@ describe('a song of every length, odd ones included', () => {
     it('continues a song of odd lengths from the saved model, keeping them, in whole bars', async () => {
       const primeAbc = 'X:1\nT:Odd prime\nM:3/4\nL:1/16\nK:C\nG5 z5 A6 z6 B7 z7 c8 z8 d9 |]\n'
       const prime = melodyOfAbc(primeAbc)
-      const again = await generateAgain('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, primeAbc })
+      const again = await predictAgain('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, primeAbc })
       const bar = 3 * 4 * SIXTEENTH
       expect(again.continuations).toHaveLength(3)
       for (const continuation of again.continuations ?? []) {
@@ -130,7 +130,7 @@ describe('a song of every length, odd ones included', () => {
       // 3/4 in sixteenths: a pickup of 8 (G5 z3), then whole bars of 12.
       const primeAbc = 'X:1\nT:Pickup prime\nM:3/4\nL:1/16\nK:C\nG5 z3 | A6 z6 | B7 z5 |]\n'
       expect(melodyOfAbc(primeAbc).pickupTicks).toBe(8 * SIXTEENTH)
-      const again = await generateAgain('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
+      const again = await predictAgain('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
       const bar = 12 * SIXTEENTH
       for (const continuation of again.continuations ?? []) {
         expect(melodyOfAbc(continuation.abc).pickupTicks).toBe(8 * SIXTEENTH)
@@ -145,7 +145,7 @@ describe('a song of every length, odd ones included', () => {
 
     it('names a few of the notes a model does not know, and how many more, never its vocabulary', async () => {
       const primeAbc = "X:1\nM:4/4\nL:1/16\nK:C\n^C5 ^D5 ^F5 ^G5 ^A5 ^c5 ^d5 ^f5 ^g5 |]\n"
-      const refused = generateAgain('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, primeAbc })
+      const refused = predictAgain('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, primeAbc })
       await expect(refused).rejects.toThrow(SongError)
       const message = await refused.catch((error: Error) => error.message)
       expect(message).toBe(

@@ -16,7 +16,7 @@ import {
   type ModelDescription,
   type ModelOptionsView,
   type RunRequest,
-  type SongCheck,
+  type SongReport,
   type StudioMethod,
   type StudioModelKind,
   type TrainingFailure,
@@ -38,7 +38,7 @@ export interface StudioServiceEvents {
   onError(failure: TrainingFailure): void
 }
 
-export function checkSong(abc: string): SongCheck {
+export function checkSong(abc: string): SongReport {
   const imported = abcToMelodies(abc)
   const tune = imported.tunes[0]
   return {
@@ -195,7 +195,7 @@ export class StudioService {
     importFile: (fileName, base64, pick) => importFile(fileName, base64, pick),
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),
-    generateAgain: (runId) => this.training.generate(runId),
+    predictAgain: (runId) => this.training.generate(runId),
     continueMelody: (runId, request) => this.training.generate(runId, request).then((result) => result.continuations ?? []),
     saveSettings: (settings) => this.library.saveSettings(settings),
     stopTraining: (runId) => this.training.stop(runId)

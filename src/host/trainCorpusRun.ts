@@ -20,7 +20,7 @@ import { outcomeFigures, predictionView, progressThrottle, resumePoint, trainCal
 /**
  * A training run on many songs from the UI's request: the files' songs split by song into
  * training and held-out, trained with validation and the callbacks asked for. The model is saved
- * with the first held-out song as its song, so its predictions (and "generate again") show how
+ * with the first held-out song as its song, so its predictions (and "predict again") show how
  * it does on a tune it never saw. Runs in the training process.
  * @throws SongError when the files hold too few songs; OptionError for options out of range
  */

@@ -234,7 +234,7 @@ async function continuationViews(
 }
 
 /** A finished run's saved model, loaded and asked for both predictions again (or to continue the song). */
-export async function generateAgain(runId: string, modelFolder: string, continuation?: ContinuationRequest, signal?: AbortSignal): Promise<TrainingResult> {
+export async function predictAgain(runId: string, modelFolder: string, continuation?: ContinuationRequest, signal?: AbortSignal): Promise<TrainingResult> {
   const backend = await chooseBackend({ env: process.env })
   const { model, info } = await loadTrainedModel(join(modelFolder, runId))
   try {

@@ -4,7 +4,7 @@
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 import { trainCorpusRun } from './trainCorpusRun'
-import { generateAgain, trainSongRun } from './trainSongRun'
+import { predictAgain, trainSongRun } from './trainSongRun'
 
 const runs = new Map<string, AbortController>()
 /** Continuations in flight, by the host's request id. */
@@ -60,7 +60,7 @@ onMessage((message) => {
   if (message.type === 'generate') {
     const stop = new AbortController()
     generations.set(message.requestId, stop)
-    generateAgain(message.runId, message.modelFolder, message.continuation, stop.signal).finally(() => generations.delete(message.requestId)).then(
+    predictAgain(message.runId, message.modelFolder, message.continuation, stop.signal).finally(() => generations.delete(message.requestId)).then(
       (result) => send({ type: 'generated', requestId: message.requestId, result }),
       (error: unknown) =>
         send({ type: 'generated', requestId: message.requestId, error: serializeError(error) })

@@ -21,7 +21,7 @@ export interface SongProblem {
   readonly message: string
 }
 
-export interface SongCheck {
+export interface SongReport {
   /** Sounding notes of the first tune, 0 when it has none. */
   readonly notes: number
   readonly title: string
@@ -294,7 +294,7 @@ export type Unsubscribe = () => void
 export interface StudioApi {
   getAppInfo(): Promise<AppInfo>
   /** Reads ABC as the engine will: note count and problems with line and column. */
-  checkSong(abc: string): Promise<SongCheck>
+  checkSong(abc: string): Promise<SongReport>
   /** What a model would be for this song and these options: parameter count, classes, samples. */
   describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): Promise<ModelDescription>
   /** The TensorFlow.js backend the training process uses, and why it passed over the others. */
@@ -302,7 +302,7 @@ export interface StudioApi {
   /** Starts training in the training process; progress and the result arrive as events. */
   startTraining(request: TrainingRequest): Promise<{ runId: string }>
   /** Loads a finished run's saved model and predicts again, without training. */
-  generateAgain(runId: string): Promise<TrainingResult>
+  predictAgain(runId: string): Promise<TrainingResult>
   /** Continues the run's song from its first window with its saved model: new bars, greedy or sampled. */
   continueMelody(runId: string, request: ContinuationRequest): Promise<ContinuationView[]>
   /**
@@ -339,7 +339,7 @@ export const STUDIO_CHANNELS = {
   exportSong: 'studio:export-song',
   loadLibrary: 'studio:load-library',
   importFile: 'studio:import-file',
-  generateAgain: 'studio:generate-again',
+  predictAgain: 'studio:predict-again',
   continueMelody: 'studio:continue-melody',
   saveSong: 'studio:save-song',
   saveSettings: 'studio:save-settings'

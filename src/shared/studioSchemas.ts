@@ -68,7 +68,7 @@ export const STUDIO_ARGUMENTS = {
   getBackend: z.tuple([]),
   startTraining: z.tuple([trainingRequest]),
   stopTraining: z.tuple([runId]),
-  generateAgain: z.tuple([runId]),
+  predictAgain: z.tuple([runId]),
   continueMelody: z.tuple([
     runId,
     z.strictObject({

@@ -5,7 +5,7 @@ import { chooseBackend, type BackendChoice } from '../backend/chooseBackend'
 import { disposeModel } from '../models/build'
 import { prepareSongTraining, trainOnSong } from '../songTraining'
 import { nabiyaNotes } from '../testing/seedSong'
-import type { SongCheck } from './trainer'
+import type { SongPredictions } from './trainer'
 
 let backend: BackendChoice
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe.each([
 ] as const)('%s on 나비야', (kind, epochs) => {
   it('never passes 49/50 one-step, and a full song derails after its first mistake', async () => {
     const setup = prepareSongTraining(nabiyaNotes(), kind, { epochs, seed: 5 })
-    const checks: SongCheck[] = []
+    const checks: SongPredictions[] = []
     const { check, model } = await trainOnSong(setup, { untilPerfect: true, checkEvery: 50, onCheck: (c) => checks.push(c) })
     disposeModel(model)
     checks.push(check)

@@ -28,7 +28,7 @@ export interface EpochProgress {
 }
 
 /** A one-step and full-song check of the model against the song, made every few epochs. */
-export interface SongCheck {
+export interface SongPredictions {
   readonly epoch: number
   readonly oneStep: SongPrediction
   readonly fullSong: SongPrediction
@@ -47,7 +47,7 @@ export interface TrainOptions {
    */
   readonly keepOnStop?: boolean
   readonly onEpochEnd?: (progress: EpochProgress) => void
-  readonly onCheck?: (check: SongCheck) => void
+  readonly onCheck?: (check: SongPredictions) => void
   /** Train with the fast CPU path where it applies (`auto`, the default), always, or never. */
   readonly fastPath?: FastPathSetting
   /** Windows held out (songs not trained on, same encoding): val_loss and val_accuracy each epoch. */
@@ -109,7 +109,7 @@ export function checkAgainstSong(
   data: TrainingData,
   epoch: number,
   fastPath: FastPathSetting = 'auto'
-): SongCheck {
+): SongPredictions {
   const predictor = notePredictor(model, spec, fastPath)
   try {
     return checkWithPredictor(predictor, spec, data, epoch)
@@ -118,7 +118,7 @@ export function checkAgainstSong(
   }
 }
 
-function checkWithPredictor(predictor: NotePredictor, spec: ModelSpec, data: TrainingData, epoch: number): SongCheck {
+function checkWithPredictor(predictor: NotePredictor, spec: ModelSpec, data: TrainingData, epoch: number): SongPredictions {
   return {
     epoch,
     oneStep: predictAlongSong(predictor, spec.window, data.song, data.encoding, false),
@@ -255,7 +255,7 @@ interface EpochRunner {
   runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number, yieldNow: () => Promise<void>): Promise<EpochTotals>
   /** Loss and hits over a dataset without training (a stateful model walks it as one stream). */
   evaluate(dataset: WindowDataset): EpochTotals
-  check(epoch: number): SongCheck
+  check(epoch: number): SongPredictions
   setLearningRate(learningRate: number): void
   /** A copy of the weights, to go back to (restore_best_weights). */
   snapshot(): () => void

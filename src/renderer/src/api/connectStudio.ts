@@ -38,7 +38,7 @@ function webStudio(token: string): StudioApi {
     getBackend: () => call('getBackend'),
     startTraining: (request) => call('startTraining', request),
     stopTraining: (runId) => call('stopTraining', runId),
-    generateAgain: (runId) => call('generateAgain', runId),
+    predictAgain: (runId) => call('predictAgain', runId),
     continueMelody: (runId, request) => call('continueMelody', runId, request),
     exportSong: (abc, format) => call('exportSong', abc, format),
     loadLibrary: () => call('loadLibrary'),
