@@ -8,7 +8,20 @@ import { inputShape } from '../models/build'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { epochBatches } from './batches'
-import { MetricWatch, type CheckpointOptions, type EarlyStoppingOptions, type ReduceLrOnPlateauOptions } from './callbacks'
+import {
+  EarlyStopping,
+  LambdaCallback,
+  ModelCheckpoint,
+  ReduceLrOnPlateau,
+  UntilPerfect,
+  type CheckpointOptions,
+  type EarlyStoppingOptions,
+  type ReduceLrOnPlateauOptions,
+  type StopRequest,
+  type TrainingCallback,
+  type TrainingContext,
+  type WeightsSnapshot
+} from './callbacks'
 import { seededRandom } from './random'
 
 /** Reported after every epoch. Times are training time only: checks are not counted. */
@@ -34,8 +47,13 @@ export interface SongPredictions {
   readonly fullSong: SongPrediction
 }
 
+/**
+ * How to train. `callbacks` are the general form; `onEpochEnd`, `checkpoint`, `earlyStopping`,
+ * `reduceLrOnPlateau` and `untilPerfect` (with `checkEvery` and `onCheck`) are shorthands for the
+ * built-in callbacks, which run first, in that order (see `callbacksFromOptions`), then `callbacks`.
+ */
 export interface TrainOptions {
-  /** Stop as soon as a check finds one-step and full-song both at 100 %. */
+  /** Stop as soon as a check finds one-step and full-song both at 100 % (the UntilPerfect callback). */
   readonly untilPerfect?: boolean
   /** Epochs between checks when `untilPerfect` is set (default 10). */
   readonly checkEvery?: number
@@ -57,6 +75,10 @@ export interface TrainOptions {
   readonly checkpoint?: CheckpointOptions
   /** Go on from a checkpoint of this epoch: epochs are numbered on from it (Adam starts afresh). */
   readonly resumeAfterEpoch?: number
+  /** Called in order after the shorthands' callbacks. */
+  readonly callbacks?: readonly TrainingCallback[]
+  /** The clock epochs are timed with, in milliseconds (default `performance.now`; tests pass their own). */
+  readonly clock?: () => number
 }
 
 export interface TrainingOutcome {
@@ -78,6 +100,8 @@ export interface TrainingOutcome {
   readonly weightsEpoch: number
   /** The best epoch of the early-stopping monitor (its weights are the model's when restoring). */
   readonly bestEpoch?: number
+  /** Set when a callback of the caller's stopped the run: the last epoch and the callback's message. */
+  readonly stoppedByCallback?: { readonly epoch: number; readonly message: string }
 }
 
 /** What the trainer needs about the song: its dataset, its notes as indices and how to encode them. */
@@ -173,6 +197,9 @@ export function songStartRows(batch: readonly number[], starts: readonly boolean
   return batch.flatMap((sample, row) => (starts[sample] ? [row] : []))
 }
 
+/** Called after each batch of an epoch with its index from 0 (the callbacks' onBatchEnd). */
+export type AfterBatch = (batch: number) => void | Promise<void>
+
 /**
  * One pass over the batches, one optimiser step each. The state of a stateful model is neither
  * reset before nor after: it flows from each batch into the next, and the caller decides when
@@ -187,12 +214,13 @@ export async function trainEpoch(
   signal?: AbortSignal,
   epochsDone = 0,
   yieldNow = eventLoopYielder(),
-  starts?: readonly boolean[]
+  starts?: readonly boolean[],
+  afterBatch?: AfterBatch
 ): Promise<EpochTotals> {
   const lossSums: tf.Tensor[] = []
   const corrects: tf.Tensor[] = []
   try {
-    for (const batch of batches) {
+    for (const [index, batch] of batches.entries()) {
       if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
       resetStateRows(model, songStartRows(batch, starts))
       const batchIndices = tf.tensor1d(batch, 'int32')
@@ -208,6 +236,7 @@ export async function trainEpoch(
         return sampleLosses.mean() as tf.Scalar
       })
       tf.dispose([batchIndices, x, y, batchLabels])
+      await afterBatch?.(index)
       await yieldNow()
     }
     const [lossSum = 0, correct = 0] = tf.tidy(() =>
@@ -252,13 +281,19 @@ export function evaluateModel(model: tf.LayersModel, spec: ModelSpec, dataset: W
 interface EpochRunner {
   readonly path: TrainingPath
   resetStates(): void
-  runEpoch(batches: readonly number[][], signal: AbortSignal | undefined, epochsDone: number, yieldNow: () => Promise<void>): Promise<EpochTotals>
+  runEpoch(
+    batches: readonly number[][],
+    signal: AbortSignal | undefined,
+    epochsDone: number,
+    yieldNow: () => Promise<void>,
+    afterBatch: AfterBatch | undefined
+  ): Promise<EpochTotals>
   /** Loss and hits over a dataset without training (a stateful model walks it as one stream). */
   evaluate(dataset: WindowDataset): EpochTotals
   check(epoch: number): SongPredictions
   setLearningRate(learningRate: number): void
   /** A copy of the weights, to go back to (restore_best_weights). */
-  snapshot(): () => void
+  snapshot(): { restore(): void; dispose(): void }
   /** Puts the current weights into the tfjs model (before a checkpoint is saved). */
   syncModel(): void
   /** Leaves the trained weights in the tfjs model and frees what the runner made. */
@@ -268,14 +303,14 @@ interface EpochRunner {
 function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, path: TrainingPath): EpochRunner {
   const optimizer = tf.train.adam(spec.learningRate)
   const tensors = sampleTensors(spec, data.dataset)
-  const snapshots: tf.Tensor[][] = []
+  const snapshots = new Set<tf.Tensor[]>()
   return {
     path,
     resetStates: () => {
       if (spec.stateful) model.resetStates()
     },
-    runEpoch: (batches, signal, epochsDone, yieldNow) =>
-      trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow, spec.stateful ? data.dataset.starts : undefined),
+    runEpoch: (batches, signal, epochsDone, yieldNow, afterBatch) =>
+      trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow, spec.stateful ? data.dataset.starts : undefined, afterBatch),
     evaluate: (dataset) => evaluateModel(model, spec, dataset),
     check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
     setLearningRate: (learningRate) => {
@@ -284,12 +319,17 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     },
     snapshot() {
       const weights = model.getWeights().map((weight) => weight.clone())
-      snapshots.push(weights)
-      return () => model.setWeights(weights)
+      snapshots.add(weights)
+      return {
+        restore: () => model.setWeights(weights),
+        dispose: () => {
+          if (snapshots.delete(weights)) tf.dispose(weights)
+        }
+      }
     },
     syncModel: () => undefined,
     finish: () => {
-      tf.dispose([tensors.xs, tensors.labels, tensors.ys, ...snapshots.flat()])
+      tf.dispose([tensors.xs, tensors.labels, tensors.ys, ...[...snapshots].flat()])
       optimizer.dispose()
       if (spec.stateful) model.resetStates()
     }
@@ -306,15 +346,16 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
   return {
     path,
     resetStates: () => network.resetStates(),
-    async runEpoch(batches, signal, epochsDone, yieldNow) {
+    async runEpoch(batches, signal, epochsDone, yieldNow, afterBatch) {
       let lossSum = 0
       let correct = 0
-      for (const batch of batches) {
+      for (const [index, batch] of batches.entries()) {
         if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
         if (spec.stateful) network.resetRows(songStartRows(batch, data.dataset.starts))
         const totals = network.trainBatch(samples, labels, batch, adam)
         lossSum += totals.lossSum
         correct += totals.correct
+        await afterBatch?.(index)
         await yieldNow()
       }
       return { lossSum, correct }
@@ -343,13 +384,110 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     },
     snapshot() {
       const weights = network.weightArrays()
-      return () => network.setWeightArrays(weights)
+      return { restore: () => network.setWeightArrays(weights), dispose: () => undefined }
     },
     syncModel: () => network.writeWeightsTo(model),
     finish: () => {
       network.writeWeightsTo(model)
       if (spec.stateful) model.resetStates()
     }
+  }
+}
+
+/**
+ * The built-in callbacks the shorthand options ask for, in the order they have always run:
+ * onEpochEnd, checkpoint, early stopping, learning rate on plateau, until perfect.
+ */
+export function callbacksFromOptions(options: TrainOptions): TrainingCallback[] {
+  const { onEpochEnd, checkpoint, earlyStopping, reduceLrOnPlateau } = options
+  return [
+    ...(onEpochEnd ? [new LambdaCallback({ onEpochEnd: (progress) => onEpochEnd(progress) })] : []),
+    ...(checkpoint ? [new ModelCheckpoint(checkpoint)] : []),
+    ...(earlyStopping ? [new EarlyStopping(earlyStopping)] : []),
+    ...(reduceLrOnPlateau ? [new ReduceLrOnPlateau(reduceLrOnPlateau)] : []),
+    ...(options.untilPerfect ? [new UntilPerfect({ checkEvery: options.checkEvery, onCheck: options.onCheck })] : [])
+  ]
+}
+
+/** Calls one hook of every callback in turn, awaiting those that return a promise. */
+async function callEach(callbacks: readonly TrainingCallback[], hook: (callback: TrainingCallback) => unknown): Promise<void> {
+  for (const callback of callbacks) {
+    const pending = hook(callback)
+    if (pending instanceof Promise) await pending
+  }
+}
+
+/** The context the callbacks of one run act through; it holds what they asked for. */
+class TrainingRun implements TrainingContext {
+  epoch: number
+  learningRate: number
+  stopRequest: StopRequest | undefined
+  endSnapshot: WeightsSnapshot | undefined
+  bestEpoch: number | undefined
+  private ended = false
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly spec: ModelSpec,
+    private readonly runner: EpochRunner,
+    firstEpoch: number
+  ) {
+    this.epoch = firstEpoch - 1
+    this.learningRate = spec.learningRate
+  }
+
+  get path(): TrainingPath {
+    return this.runner.path
+  }
+
+  /** The runner, while the run lasts: after it, the weights are the model's and stay as they are. */
+  private live(action: string): EpochRunner {
+    if (this.ended) throw new Error(`cannot ${action}: the training has ended`)
+    return this.runner
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.live('set the learning rate').setLearningRate(learningRate)
+    this.learningRate = learningRate
+  }
+
+  stop(request: StopRequest): void {
+    this.live('stop the training')
+    this.stopRequest ??= request
+  }
+
+  snapshotWeights(): WeightsSnapshot {
+    const copy = this.live('take a snapshot').snapshot()
+    const epoch = this.epoch
+    return {
+      epoch,
+      restore: () => {
+        this.live('restore a snapshot')
+        copy.restore()
+      },
+      dispose: () => copy.dispose()
+    }
+  }
+
+  endWith(snapshot: WeightsSnapshot | undefined): void {
+    this.live('choose the weights to end with')
+    this.endSnapshot = snapshot
+  }
+
+  syncModel(): void {
+    this.live('sync the model').syncModel()
+  }
+
+  checkAgainstSong(): SongPredictions {
+    return this.live('check against the song').check(this.epoch)
+  }
+
+  setBestEpoch(epoch: number): void {
+    this.bestEpoch = epoch
+  }
+
+  end(): void {
+    this.ended = true
   }
 }
 
@@ -369,34 +507,34 @@ export async function trainModel(
   options: TrainOptions = {}
 ): Promise<TrainingOutcome> {
   const samples = data.dataset.labels.length
-  const checkEvery = Math.max(1, options.checkEvery ?? 10)
   const random = seededRandom(spec.seed)
   const firstEpoch = (options.resumeAfterEpoch ?? 0) + 1
   // A resumed run shuffles its epochs as the uninterrupted run would have.
   for (let epoch = 1; epoch < firstEpoch; epoch++) epochBatches(spec, samples, random)
   const chosen = chooseTrainingPath(model, options.fastPath ?? 'auto')
   const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
+  const callbacks = [...callbacksFromOptions(options), ...(options.callbacks ?? [])]
+  const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd)
+  const run = new TrainingRun(model, spec, runner, firstEpoch)
+  const afterBatch: AfterBatch | undefined =
+    batchCallbacks.length > 0 ? (batch) => callEach(batchCallbacks, (callback) => callback.onBatchEnd?.(batch, run)) : undefined
+  const clock = options.clock ?? (() => performance.now())
   const history: EpochProgress[] = []
   const yieldNow = eventLoopYielder()
-  const early = options.earlyStopping
-  const earlyWatch = early ? new MetricWatch(early.monitor, early.minDelta) : undefined
-  const plateau = options.reduceLrOnPlateau
-  const plateauWatch = plateau ? new MetricWatch(plateau.monitor, plateau.minDelta) : undefined
-  const checkpointWatch = options.checkpoint ? new MetricWatch(options.checkpoint.monitor) : undefined
-  let restoreBest: (() => void) | undefined
-  let learningRate = spec.learningRate
   let trainMs = 0
-  let perfectAtEpoch: number | undefined
-  let stoppedEarly: TrainingOutcome['stoppedEarly']
   let stoppedByUser: TrainingOutcome['stoppedByUser']
   try {
-    for (let epoch = firstEpoch; epoch <= spec.epochs; epoch++) {
-      const started = performance.now()
+    await callEach(callbacks, (callback) => callback.onTrainBegin?.(run))
+    for (let epoch = firstEpoch; epoch <= spec.epochs && !run.stopRequest; epoch++) {
+      run.epoch = epoch
+      await callEach(callbacks, (callback) => callback.onEpochBegin?.(epoch, run))
+      if (run.stopRequest) break
+      const started = clock()
       runner.resetStates()
       const batches = epochBatches(spec, samples, random)
       let totals: EpochTotals
       try {
-        totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow)
+        totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow, afterBatch)
       } catch (error) {
         const last = history.at(-1)
         if (!(error instanceof TrainingCancelledError && options.keepOnStop && last)) throw error
@@ -404,7 +542,7 @@ export async function trainModel(
         break
       }
       runner.resetStates()
-      const epochMs = performance.now() - started
+      const epochMs = clock() - started
       trainMs += epochMs
       const validation = options.validation ? runner.evaluate(options.validation) : undefined
       const validationCount = options.validation?.labels.length ?? 0
@@ -414,49 +552,34 @@ export async function trainModel(
         loss: totals.lossSum / samples,
         accuracy: totals.correct / samples,
         ...(validation ? { valLoss: validation.lossSum / validationCount, valAccuracy: validation.correct / validationCount } : {}),
-        learningRate,
+        learningRate: run.learningRate,
         elapsedMs: trainMs,
         etaMs: (trainMs / (epoch - firstEpoch + 1)) * (spec.epochs - epoch),
         samplesPerSecond: samples / (epochMs / 1000)
       }
       history.push(progress)
-      options.onEpochEnd?.(progress)
-      if (checkpointWatch?.update(progress)) {
-        runner.syncModel()
-        await options.checkpoint?.save(epoch)
-      }
-      if (earlyWatch && early) {
-        if (earlyWatch.update(progress) && early.restoreBestWeights) restoreBest = runner.snapshot()
-        if (earlyWatch.waited >= early.patience) {
-          stoppedEarly = { epoch, bestEpoch: earlyWatch.bestEpoch }
-          break
-        }
-      }
-      if (plateauWatch && plateau) {
-        plateauWatch.update(progress)
-        if (plateauWatch.waited >= plateau.patience) {
-          const lowered = Math.max(learningRate * plateau.factor, plateau.minLearningRate ?? 0)
-          if (lowered < learningRate) {
-            learningRate = lowered
-            runner.setLearningRate(learningRate)
-          }
-          plateauWatch.waited = 0
-        }
-      }
-      if (options.untilPerfect && (epoch % checkEvery === 0 || epoch === spec.epochs)) {
-        const check = runner.check(epoch)
-        options.onCheck?.(check)
-        if (check.oneStep.accuracy === 1 && check.fullSong.accuracy === 1) {
-          perfectAtEpoch = epoch
-          break
-        }
-      }
+      await callEach(callbacks, (callback) => callback.onEpochEnd?.(progress, run))
     }
     // Keras restores the best weights when it stops early; we also do at the end of the epochs.
-    restoreBest?.()
+    run.endSnapshot?.restore()
   } finally {
     runner.finish()
+    run.end()
   }
-  const weightsEpoch = restoreBest && earlyWatch ? earlyWatch.bestEpoch : (history.at(-1)?.epoch ?? firstEpoch - 1)
-  return { epochsRun: history.length, trainMs, history, perfectAtEpoch, path: runner.path, stoppedEarly, stoppedByUser, weightsEpoch, bestEpoch: earlyWatch?.bestEpoch }
+  const lastEpoch = history.at(-1)?.epoch ?? firstEpoch - 1
+  const stop = run.stopRequest
+  const outcome: TrainingOutcome = {
+    epochsRun: history.length,
+    trainMs,
+    history,
+    perfectAtEpoch: stop?.reason === 'perfect' ? lastEpoch : undefined,
+    path: runner.path,
+    stoppedEarly: stop?.reason === 'early-stopping' ? { epoch: lastEpoch, bestEpoch: stop.bestEpoch } : undefined,
+    stoppedByUser,
+    weightsEpoch: run.endSnapshot?.epoch ?? lastEpoch,
+    bestEpoch: run.bestEpoch,
+    ...(stop?.reason === 'callback' ? { stoppedByCallback: { epoch: lastEpoch, message: stop.message } } : {})
+  }
+  await callEach(callbacks, (callback) => callback.onTrainEnd?.(outcome, run))
+  return outcome
 }
