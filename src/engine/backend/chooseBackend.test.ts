@@ -83,22 +83,35 @@ describe('backend choice', () => {
   })
 
   it('answers calls made at once one after the other, as tfjs cannot initialise a backend twice at once', async () => {
+    // The first call to reach the wasm loader holds it until the test opens the gate; a second
+    // call let in meanwhile would find it initialising and fail, as tfjs does.
+    let openGate: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (openGate = resolve))
     let initialising = false
+    let entered = 0
     const missing = () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node'"))
     const racy: BackendLoaders = {
       'tfjs-node-gpu': missing,
       'tfjs-node': missing,
       wasm: async () => {
+        entered++
         if (initialising) throw new Error('the wasm backend did not initialise')
         initialising = true
-        await new Promise((resolve) => setTimeout(resolve, 20))
+        if (entered === 1) await gate
         initialising = false
         return 'wasm'
       },
       cpu: () => Promise.resolve('cpu')
     }
-    const choices = await Promise.all([chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy })])
+    const calls = Promise.all([chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy }), chooseBackend({ loaders: racy })])
+    // Every promise settled so far has run its callbacks by the next turn of the event loop:
+    // unserialised calls would have reached the loader by now.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(entered).toBe(1)
+    openGate()
+    const choices = await calls
     expect(choices.map((choice) => choice.name)).toEqual(['wasm', 'wasm', 'wasm'])
+    expect(entered).toBe(3)
   })
 
   it('with the real loaders, picks a working backend here and explains every one passed over', async () => {

@@ -6,6 +6,7 @@ import { buildModel, disposeModel } from '../models/build'
 import type { ModelKind } from '../models/spec'
 import { prepareSongTraining } from '../songTraining'
 import { nabiyaNotes } from '../testing/seedSong'
+import { LambdaCallback } from './callbacks'
 import { trainModel, type EpochProgress } from './trainer'
 
 beforeAll(async () => {
@@ -19,11 +20,24 @@ function smallSetup(kind: ModelKind, epochs: number) {
 
 // 'auto' takes the fast CPU path on this machine's backend; 'off' keeps tfjs's own operations.
 describe.each(['auto', 'off'] as const)('trainer (fast path %s)', (fastPath) => {
-  it('reports every epoch with loss, accuracy, elapsed, time left and samples/s', async () => {
+  it('reports every epoch with loss, accuracy, elapsed, time left and samples/s, timing the batches only', async () => {
     const { setup, model } = smallSetup('lstm', 5)
     const events: EpochProgress[] = []
-    const outcome = await trainModel(model, setup.spec, setup, { fastPath, onEpochEnd: (p) => events.push(p) })
+    // A clock of the test's own: 10 ms pass per batch, and 1000 in every epoch's callbacks
+    // (which must not count as training time).
+    let now = 0
+    const passTime = new LambdaCallback({
+      onBatchEnd: () => {
+        now += 10
+      },
+      onEpochEnd: () => {
+        now += 1000
+      }
+    })
+    const outcome = await trainModel(model, setup.spec, setup, { fastPath, onEpochEnd: (p) => events.push(p), callbacks: [passTime], clock: () => now })
     disposeModel(model)
+    const batches = Math.ceil(setup.dataset.labels.length / setup.spec.batchSize)
+    const epochMs = 10 * batches
     expect(outcome.path.name).toBe(fastPath === 'off' ? 'tfjs' : 'fast-cpu')
     expect(events.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5])
     expect(outcome.history).toEqual(events)
@@ -34,9 +48,10 @@ describe.each(['auto', 'off'] as const)('trainer (fast path %s)', (fastPath) => 
       expect(event.accuracy).toBeLessThanOrEqual(1)
       expect(event.samplesPerSecond).toBeGreaterThan(0)
     }
-    expect(events.at(-1)?.etaMs).toBe(0)
-    expect(events[0]!.etaMs).toBeGreaterThan(0)
-    expect(events.map((e) => e.elapsedMs)).toEqual([...events.map((e) => e.elapsedMs)].sort((a, b) => a - b))
+    expect(events.map((e) => e.elapsedMs)).toEqual([1, 2, 3, 4, 5].map((epoch) => epoch * epochMs))
+    expect(events.map((e) => e.etaMs)).toEqual([4, 3, 2, 1, 0].map((left) => left * epochMs))
+    expect(events.map((e) => e.samplesPerSecond)).toEqual(events.map(() => setup.dataset.labels.length / (epochMs / 1000)))
+    expect(outcome.trainMs).toBe(5 * epochMs)
     // The loss of the seed's first epochs: ln(12) ≈ 2.48 for a uniform guess, then falling.
     expect(events[0]!.loss).toBeGreaterThan(2)
     expect(events[0]!.loss).toBeLessThan(3)
@@ -77,17 +92,65 @@ describe.each(['auto', 'off'] as const)('trainer (fast path %s)', (fastPath) => 
     disposeModel(model)
   })
 
-  it('stops within a batch or two when cancelled from outside mid-epoch', async () => {
-    const { setup, model } = smallSetup('stateful-lstm', 1_000_000)
+  /** Aborts the signal after batch `batch` of epoch `epoch`, recording every batch run as "epoch:batch". */
+  function abortAtBatch(abort: AbortController, epoch: number, batch: number, batchesRun: string[]) {
+    return new LambdaCallback({
+      onBatchEnd: (index, context) => {
+        batchesRun.push(`${context.epoch}:${index}`)
+        if (context.epoch === epoch && index === batch) abort.abort()
+      }
+    })
+  }
+
+  it('stops at the next batch when the signal is aborted mid-epoch, runs no batch after it, and frees its tensors', async () => {
+    const { setup, model } = smallSetup('stateful-lstm', 100)
+    const batchesPerEpoch = setup.dataset.labels.length / setup.spec.batchSize
+    expect(batchesPerEpoch).toBe(50)
+    const afterBuild = tf.memory().numTensors
     const abort = new AbortController()
-    let epochs = 0
-    const run = trainModel(model, setup.spec, setup, { fastPath, signal: abort.signal, onEpochEnd: () => epochs++ })
-    setTimeout(() => abort.abort(), 150)
-    const started = performance.now()
+    const batchesRun: string[] = []
+    const epochsEnded: number[] = []
+    const run = trainModel(model, setup.spec, setup, {
+      fastPath,
+      signal: abort.signal,
+      onEpochEnd: (p) => epochsEnded.push(p.epoch),
+      callbacks: [abortAtBatch(abort, 3, 9, batchesRun)]
+    })
     await expect(run).rejects.toThrow(TrainingCancelledError)
-    expect(epochs).toBeLessThan(1_000_000)
-    // Reported, not asserted as a limit: timing belongs to the benchmark.
-    console.log(`cancelled ${(performance.now() - started).toFixed(0)} ms after the call, after ${epochs} epochs`)
+    await expect(run).rejects.toMatchObject({ epochsDone: 2 })
+    // Two whole epochs, then the ten batches of the third up to the abort, and not one more.
+    expect(epochsEnded).toEqual([1, 2])
+    expect(batchesRun).toHaveLength(2 * batchesPerEpoch + 10)
+    expect(batchesRun.at(-1)).toBe('3:9')
+    expect(tf.memory().numTensors).toBe(afterBuild)
+    disposeModel(model)
+  })
+
+  it('keeps the work of a run stopped mid-epoch, the batches since the last whole epoch included', async () => {
+    const { setup, model } = smallSetup('stateful-lstm', 100)
+    const afterBuild = tf.memory().numTensors
+    const abort = new AbortController()
+    let atEpoch2: Float32Array[] = []
+    const keepEpoch2 = new LambdaCallback({
+      onEpochEnd: (progress, context) => {
+        if (progress.epoch !== 2) return
+        context.syncModel()
+        atEpoch2 = model.getWeights().map((weight) => weight.dataSync().slice() as Float32Array)
+      }
+    })
+    const outcome = await trainModel(model, setup.spec, setup, {
+      fastPath,
+      signal: abort.signal,
+      keepOnStop: true,
+      callbacks: [keepEpoch2, abortAtBatch(abort, 3, 9, [])]
+    })
+    expect(outcome.stoppedByUser).toEqual({ epoch: 2 })
+    expect(outcome.epochsRun).toBe(2)
+    expect(outcome.weightsEpoch).toBe(2)
+    // The model holds epoch 2's weights moved on by the ten batches of epoch 3.
+    const final = model.getWeights().map((weight) => weight.dataSync())
+    expect(final.some((values, i) => values.some((value, j) => value !== atEpoch2[i]![j]))).toBe(true)
+    expect(tf.memory().numTensors).toBe(afterBuild)
     disposeModel(model)
   })
 
