@@ -14,6 +14,43 @@ export interface Region {
   readonly length: number
 }
 
+/** The environment variable that turns the kernels' bounds checks on (`1`) or off (`0`). */
+export const KERNEL_CHECKS_ENV_VAR = 'MELODY_STUDIO_KERNEL_CHECKS'
+
+/**
+ * Whether kernel arenas check every call's regions: on under a test runner (vitest sets VITEST;
+ * NODE_ENV=test) and wherever MELODY_STUDIO_KERNEL_CHECKS=1, off otherwise, since training calls
+ * the kernels thousands of times a second. MELODY_STUDIO_KERNEL_CHECKS=0 turns them off in tests too.
+ */
+export function kernelChecksEnabled(env: Readonly<Record<string, string | undefined>> = typeof process === 'undefined' ? {} : process.env): boolean {
+  const setting = env[KERNEL_CHECKS_ENV_VAR]
+  if (setting === '1' || setting === '0') return setting === '1'
+  return Boolean(env['VITEST']) || env['NODE_ENV'] === 'test'
+}
+
+/** A kernel call whose operands reach outside the arena allocation they start in, or outside the memory. */
+export class KernelBoundsError extends Error {
+  override readonly name = 'KernelBoundsError'
+}
+
+/** A matrix operand as a kernel reads or writes it: `rows` runs of `cols` floats, `stride` apart. */
+interface Operand {
+  readonly name: string
+  readonly start: number
+  readonly rows: number
+  readonly cols: number
+  readonly stride: number
+}
+
+/** The elements an operand touches, first to one past the last. */
+function extent(operand: Operand): { from: number; to: number } {
+  return { from: operand.start, to: operand.start + (operand.rows - 1) * operand.stride + operand.cols }
+}
+
+function describeOperand({ name, rows, cols, stride }: Operand): string {
+  return `${name} (${rows}×${cols}, row stride ${stride})`
+}
+
 let compiled: WebAssembly.Module | undefined
 
 function kernelModule(): WebAssembly.Module {
@@ -37,18 +74,24 @@ export function fastKernelsAvailable(): { ok: true } | { ok: false; reason: stri
  * is laid out, so the memory never grows while training (and the resident size stays flat).
  */
 export class KernelArena {
+  /** Whether every kernel call's regions are checked (see `kernelChecksEnabled`). */
+  readonly boundsChecks: boolean
   private readonly kernels: KernelExports
   private used = 0
   private view: Float32Array
+  /** Every region handed out, in address order (allocation only moves forward). */
+  private readonly allocations: Region[] = []
 
-  constructor() {
+  constructor(options: { readonly boundsChecks?: boolean } = {}) {
     const instance = new WebAssembly.Instance(kernelModule(), {})
     this.kernels = instance.exports as unknown as KernelExports
     this.view = new Float32Array(this.kernels.memory.buffer)
+    this.boundsChecks = options.boundsChecks ?? kernelChecksEnabled()
   }
 
   /** Reserves `length` zeroed floats, aligned to 16 bytes for the SIMD loads. */
   allocate(length: number): Region {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} floats`)
     const start = this.used
     this.used += Math.ceil(length / 4) * 4
     const neededBytes = this.used * 4
@@ -57,7 +100,57 @@ export class KernelArena {
       memory.grow(Math.ceil((neededBytes - memory.buffer.byteLength) / 65536))
       this.view = new Float32Array(memory.buffer)
     }
-    return { start, length }
+    const region = { start, length }
+    this.allocations.push(region)
+    return region
+  }
+
+  /** The allocation holding element `index`, if any (the padding after one belongs to none). */
+  private allocationAt(index: number): Region | undefined {
+    let low = 0
+    let high = this.allocations.length - 1
+    while (low <= high) {
+      const middle = (low + high) >> 1
+      const region = this.allocations[middle] as Region
+      if (index < region.start) high = middle - 1
+      else if (index >= region.start + region.length) low = middle + 1
+      else return region
+    }
+    return undefined
+  }
+
+  /**
+   * Throws a KernelBoundsError unless every operand lies inside the memory and inside the one
+   * allocation its first element is in, and the output overlaps no input (the kernels add into
+   * it while reading them).
+   */
+  private checkOperands(kernel: string, inputs: readonly Operand[], output: Operand): void {
+    const memoryFloats = this.kernels.memory.buffer.byteLength / 4
+    for (const operand of [...inputs, output]) {
+      const what = `${kernel}: ${describeOperand(operand)}`
+      const { start, rows, cols, stride } = operand
+      if (![start, rows, cols, stride].every(Number.isInteger) || start < 0 || rows < 1 || cols < 1) {
+        throw new KernelBoundsError(`${what} at element ${start} is not a region`)
+      }
+      if (rows > 1 && stride < cols) throw new KernelBoundsError(`${what}: the stride is shorter than a row, so rows overlap`)
+      const { from, to } = extent(operand)
+      if (to > memoryFloats) throw new KernelBoundsError(`${what} spans elements ${from}…${to - 1}, past the end of the memory (${memoryFloats} floats)`)
+      const allocation = this.allocationAt(from)
+      if (!allocation) throw new KernelBoundsError(`${what} starts at element ${from}, outside every allocation`)
+      const end = allocation.start + allocation.length
+      if (to > end) {
+        throw new KernelBoundsError(
+          `${what} spans elements ${from}…${to - 1}, past the end of its allocation ${allocation.start}…${end - 1} (${allocation.length} floats)`
+        )
+      }
+    }
+    const written = extent(output)
+    for (const input of inputs) {
+      const read = extent(input)
+      if (read.from < written.to && written.from < read.to) {
+        throw new KernelBoundsError(`${kernel}: the output ${describeOperand(output)} overlaps the input ${describeOperand(input)}`)
+      }
+    }
   }
 
   /** The arena's memory as floats; index it with a region's `start`. */
@@ -68,23 +161,55 @@ export class KernelArena {
   /** C[m×n] += A[m×k]·B[k×n]; `lda`, `ldb`, `ldc` are row lengths, offsets are element indices. */
   gemm(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void {
     if (m === 0 || n === 0 || k === 0) return
+    if (this.boundsChecks) {
+      this.checkOperands(
+        'gemm',
+        [
+          { name: 'A', start: a, rows: m, cols: k, stride: lda },
+          { name: 'B', start: b, rows: k, cols: n, stride: ldb }
+        ],
+        { name: 'C', start: c, rows: m, cols: n, stride: ldc }
+      )
+    }
     this.kernels.gemm(m, n, k, a * 4, lda, 1, b * 4, ldb, c * 4, ldc)
   }
 
   /** C[m×n] += Aᵀ·B where A is stored k×m (row length `lda`) and B is k×n. */
   gemmTransposedA(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void {
     if (m === 0 || n === 0 || k === 0) return
+    if (this.boundsChecks) {
+      this.checkOperands(
+        'gemmTransposedA',
+        [
+          { name: 'A stored transposed', start: a, rows: k, cols: m, stride: lda },
+          { name: 'B', start: b, rows: k, cols: n, stride: ldb }
+        ],
+        { name: 'C', start: c, rows: m, cols: n, stride: ldc }
+      )
+    }
     this.kernels.gemm(m, n, k, a * 4, 1, lda, b * 4, ldb, c * 4, ldc)
   }
 
   /** C[m×n] += A·Bᵀ where A is m×k and B is stored n×k. */
   gemmTransposedB(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void {
     if (m === 0 || n === 0 || k === 0) return
+    if (this.boundsChecks) {
+      this.checkOperands(
+        'gemmTransposedB',
+        [
+          { name: 'A', start: a, rows: m, cols: k, stride: lda },
+          { name: 'B stored transposed', start: b, rows: n, cols: k, stride: ldb }
+        ],
+        { name: 'C', start: c, rows: m, cols: n, stride: ldc }
+      )
+    }
     this.kernels.gemmTransposedB(m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc)
   }
 
   /** One Adam step over a region of weights with its gradient and moments (the gradient is zeroed). */
   adam(weights: Region, gradient: Region, m: Region, v: Region, step: AdamStep): void {
+    if (weights.length === 0) return
+    if (this.boundsChecks) this.checkAdam(weights, gradient, m, v)
     this.kernels.adam(
       weights.length,
       weights.start * 4,
@@ -98,6 +223,19 @@ export class KernelArena {
       step.secondCorrection,
       step.epsilon
     )
+  }
+
+  /** The Adam kernel walks `weights.length` floats of all four: each must hold that many, apart from the others. */
+  private checkAdam(weights: Region, gradient: Region, m: Region, v: Region): void {
+    const named = { weights, gradient, 'first moment': m, 'second moment': v }
+    for (const [name, region] of Object.entries(named)) {
+      if (region.length !== weights.length) {
+        throw new KernelBoundsError(`adam: ${name} holds ${region.length} floats, the weights ${weights.length}`)
+      }
+    }
+    // each one is the output of its own update: none may overlap another
+    const operands = Object.entries(named).map(([name, region]) => ({ name, start: region.start, rows: 1, cols: weights.length, stride: weights.length }))
+    operands.forEach((output, i) => this.checkOperands('adam', operands.slice(i + 1), output))
   }
 }
 
