@@ -1,0 +1,35 @@
+import type { SongReport, StudioApi } from '../../../shared/studioApi'
+import { NABIYA_ABC } from '../exampleSongs'
+import { errorMessage } from '../format'
+import { createAutosave, type Autosave } from './autosave'
+
+/** The song in the editor: its text, how the engine reads it, and its autosave. */
+export class SongState {
+  /** The editor's text, as typed (it may be mid-edit and broken). */
+  abc = $state(NABIYA_ABC)
+  /** How the engine read the text, a moment after the last keystroke. */
+  check = $state<SongReport | null>(null)
+  /** The last ABC that read without errors: the score keeps showing it while the text is broken. */
+  goodAbc = $state(NABIYA_ABC)
+  /** Why the last autosave failed, or null once one succeeds. */
+  saveProblem = $state<string | null>(null)
+  readonly errors = $derived(this.check?.problems.filter((p) => p.severity === 'error') ?? [])
+  /** Null without an engine: there is nowhere to save. */
+  readonly autosave: Autosave | null
+
+  constructor(studio: StudioApi | null) {
+    this.autosave = studio
+      ? createAutosave(
+          (text) => studio.saveSong(text),
+          (error) => (this.saveProblem = error === null ? null : errorMessage(error))
+        )
+      : null
+  }
+
+  /** The engine's reading of `text`; ignored when the editor has moved on since. */
+  checked(text: string, report: SongReport): void {
+    if (text !== this.abc) return
+    this.check = report
+    if (report.notes > 0 && !report.problems.some((p) => p.severity === 'error')) this.goodAbc = text
+  }
+}
