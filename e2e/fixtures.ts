@@ -1,10 +1,12 @@
 import { test as base, expect, type Page } from '@playwright/test'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWebStudio, type WebStudio } from '../src/server/webServer'
+import { expectStudioOpen, type StudioUnderTest } from './flows/studioUnderTest'
 
 export { expect }
+export { fileText, NABIYA_ABC, useNabiya } from './flows/studioUnderTest'
 
 /**
  * Each test has its own data folder (songs, runs, models, settings) and its own web-mode server
@@ -34,26 +36,26 @@ export const test = base.extend<{ dataDir: string; studio: WebStudio }>({
   }
 })
 
-export const NABIYA_ABC = readFileSync(join(process.cwd(), '../shared/songs/nabiya.abc'), 'utf8')
-
 /** Opens the studio at `url` and waits until the saved song has replaced the opening one. */
 export async function openStudio(page: Page, url: string): Promise<void> {
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   await page.goto(url)
-  await expect(page.getByRole('heading', { name: 'Melody Studio' })).toBeVisible()
-  // The saved song replaces the opening one when the library arrives; tests type after that.
-  await expect(page.locator('main')).toHaveAttribute('data-library', 'loaded')
+  await expectStudioOpen(page)
   expect(errors).toEqual([])
 }
 
-/** A file's text, or '' while it is not there yet (for polls that wait for a save). */
-export function fileText(path: string): string {
-  return existsSync(path) ? readFileSync(path, 'utf8') : ''
-}
-
-/** Types 나비야 into the editor and waits until it reads. */
-export async function useNabiya(page: Page): Promise<void> {
-  await page.getByLabel('Melody in ABC').fill(NABIYA_ABC)
-  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+/** The web studio on `page` for the shared flows: downloads are the browser's. */
+export function webStudioUnderTest(page: Page, dataDir: string): StudioUnderTest {
+  return {
+    kind: 'web',
+    page,
+    dataDir,
+    async download(click) {
+      const started = page.waitForEvent('download')
+      await click()
+      const file = await started
+      return { name: file.suggestedFilename(), path: await file.path() }
+    }
+  }
 }

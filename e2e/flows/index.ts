@@ -1,0 +1,19 @@
+import { corpusFlow, modelLabFlow } from './modelLabFlows'
+import { koreanFlow, malformedAbcFlow, openFilesFlow } from './songFlows'
+import type { StudioFlow } from './studioUnderTest'
+import { corruptRunFileFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
+
+/** Every flow both the web spec and the desktop spec run, in this order: a new one goes here, and so into both. */
+export const SHARED_FLOWS: readonly StudioFlow[] = [
+  trainAndSeeWrongNotesFlow,
+  openFilesFlow,
+  koreanFlow,
+  corruptRunFileFlow,
+  malformedAbcFlow,
+  stopAndTrainOnFlow,
+  modelLabFlow,
+  corpusFlow,
+  earlyStoppingFlow
+]
+
+export type { StudioFlow, StudioUnderTest } from './studioUnderTest'

@@ -1,0 +1,92 @@
+import { expect } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { useNabiya, type StudioFlow } from './studioUnderTest'
+
+export const modelLabFlow: StudioFlow = {
+  title: 'the model lab: a GRU stack from JSON with its summary, trained, then the song continued in two variations',
+  timeoutMs: 120_000,
+  async run({ page }) {
+    await useNabiya(page)
+    await page.getByTestId('model').selectOption('lstm')
+    await page.getByText('Options').click()
+    await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru", "units": 16}]')
+    const summary = page.getByTestId('layer-summary')
+    await summary.locator('summary').click()
+    // Embedding 12·8, GRU 3·(16·(8+16)+16), the output Dense 16·12+12
+    await expect(summary.locator('tbody tr')).toHaveText([/embedding.*\(None, 4, 8\).*96/, /gru.*\(None, 16\).*1,200/, /dense \(output\).*\(None, 12\).*204/])
+    await expect(page.getByTestId('model-description')).toHaveText(/1,500 parameters/)
+    // A stack the schema refuses is named at its field, next to the editor, and cannot be trained.
+    await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru"}]')
+    await expect(page.getByTestId('layers-problem')).toHaveText(/^Layers: layers\[2\]\.units: /)
+    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
+    // A stack the schema takes but the engine cannot build says why and cannot be trained.
+    await page.getByTestId('layers').fill('[{"type": "gru", "units": 16}, {"type": "gru", "units": 8}]')
+    await expect(page.getByTestId('layers-problem')).toBeHidden()
+    await expect(page.getByTestId('model-description')).toHaveText(/layer 2 \(gru\) needs a sequence/)
+    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
+    await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru", "units": 16}]')
+    await page.getByTestId('epochs').fill('5')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    await expect(page.getByTestId('results')).toContainText('1,500 parameters')
+    await page.getByTestId('continue-bars').fill('4')
+    await page.getByTestId('variations').fill('2')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    for (const seed of [1, 2]) await expect(page.getByTestId(`continuation ${seed}`).locator('.abcjs-note').first()).toBeVisible({ timeout: 30_000 })
+    // the runs so far, side by side
+    await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText('lstm ✎')
+  }
+}
+
+export const corpusFlow: StudioFlow = {
+  title: 'train on many songs: held-out validation curves, early stopping, a held-out tune predicted, the metrics as CSV, the editor’s tune continued',
+  timeoutMs: 240_000,
+  async run({ kind, page, download }) {
+    const reels = join(process.cwd(), '../shared/corpus/nottingham/abc/reelsu-z.abc')
+    await page.getByTestId('model').selectOption('lstm')
+    await page.getByText('Options').click()
+    await page.getByTestId('units').fill('32')
+    await page.getByTestId('batch').fill('64')
+    await page.getByText('Train on many songs').click()
+    await page.getByTestId('corpus-files').setInputFiles([reels, join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')])
+    await expect(page.getByTestId('corpus-count')).toHaveText(/^2 file\(s\)/)
+    await page.getByTestId('use-corpus').check()
+    await page.getByTestId('validation-share').fill('0.2')
+    await page.getByTestId('transpose').fill('1')
+    // Validation figures can be watched only now that songs are held out.
+    await page.getByText('Callbacks').click()
+    await page.getByTestId('early-stopping').check()
+    await page.getByTestId('early-monitor').selectOption('val_loss')
+    await page.getByTestId('early-patience').fill('2')
+    await page.getByTestId('epochs').fill('8')
+    await page.getByRole('button', { name: 'Train on 2 file(s)' }).click()
+    await expect(page.getByTestId('training-status')).toContainText('validation loss', { timeout: 60_000 })
+    await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-validation', 'true')
+    const results = page.getByTestId('results')
+    await expect(results).toBeVisible({ timeout: 180_000 })
+    // 34 reels and one jig: 7 held out at 0.2
+    await expect(page.getByTestId('corpus-summary')).toContainText(/Trained on 28 songs \(\+\d+ transposed\), 7 held out/)
+    await expect(page.getByTestId('corpus-summary')).toContainText(/held-out song it never trained on: (reelsu-z\.abc X:\d+|jigs1\.mid)/)
+    await expect(page.getByTestId('one-step score').locator('.abcjs-note').first()).toBeVisible()
+    await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText(/^lstm28 songs.*\d+ %$/)
+    const metrics = await download(() => page.getByTestId('metrics-csv').last().click())
+    const csv = readFileSync(metrics.path, 'utf8').trim().split('\n')
+    expect(csv[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,elapsed_ms')
+    expect(csv.length - 1).toBeGreaterThanOrEqual(1)
+    // The editor's own tune (a reel of the same book) continued by the corpus model, greedy.
+    const text = readFileSync(reels, 'utf8')
+    await page.getByLabel('Melody in ABC').fill(text.slice(text.indexOf('X: 1\n'), text.indexOf('X: 2\n')))
+    await expect(page.getByTestId('song-status')).toHaveText(/^146 notes/)
+    await page.getByTestId('continue-editor-song').check()
+    await page.getByTestId('temperature').fill('0')
+    await page.getByTestId('variations').fill('1')
+    await page.getByTestId('continue-bars').fill('2')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    const continuation = page.getByTestId('continuation 1')
+    await expect(continuation.locator('.abcjs-note').first()).toBeVisible({ timeout: 30_000 })
+    const primeNotes = await page.getByTestId('song score').locator('.abcjs-note').count()
+    expect(await continuation.locator('.abcjs-note').count()).toBeGreaterThan(primeNotes)
+    await page.screenshot({ path: `test-results/${kind}-corpus.png`, fullPage: true })
+  }
+}

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileText, reopenStudio, useNabiya, type StudioFlow } from './studioUnderTest'
+
+export const openFilesFlow: StudioFlow = {
+  title: 'open a tune book and a MIDI file, choosing the tune and the track',
+  async run({ page }) {
+    // The example songs shipped in resources/ load into the editor and read without errors.
+    for (const [title, notes] of [['Ode to Joy', 62], ['아리랑 (Arirang)', 69], ['Twinkle, Twinkle, Little Star', 42], ['Frère Jacques', 32]] as const) {
+      await page.getByTestId('examples').selectOption({ label: title })
+      await expect(page.getByTestId('song-status')).toHaveText(new RegExp(`^${notes} notes$`))
+    }
+    await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/corpus/nottingham/abc/jigs.abc'))
+    const choice = page.getByTestId('import-choice')
+    // Reading all 340 tunes of the book takes a while on a slow machine.
+    await expect(choice.locator('option')).toHaveCount(340, { timeout: 30_000 })
+    await choice.selectOption('2')
+    await page.getByRole('button', { name: 'Use it' }).click()
+    await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X: 2\nT:Abacus/)
+    await expect(page.getByTestId('song-status')).toHaveText(/^297 notes/)
+    await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid'))
+    await expect(choice.locator('option')).toHaveCount(2)
+    await expect(choice.locator('option').first()).toHaveText(/track 1.*\(the melody, by our guess\)/)
+    await page.getByRole('button', { name: 'Use it' }).click()
+    await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:/)
+    await expect(page.getByTestId('song-status')).toHaveText(/^171 notes/)
+    const broken = test.info().outputPath('broken.mid')
+    writeFileSync(broken, readFileSync(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')).subarray(0, 60))
+    await page.getByTestId('open-file').setInputFiles(broken)
+    await expect(page.getByTestId('import-problem')).toHaveText(/damaged or truncated/)
+  }
+}
+
+export const koreanFlow: StudioFlow = {
+  title: 'the studio speaks Korean when asked, and remembers it',
+  async run({ kind, page, dataDir }) {
+    await page.getByTestId('language').selectOption('ko')
+    await expect(page.getByRole('heading', { name: '노래' })).toBeVisible()
+    await expect(page.getByRole('button', { name: '학습' })).toBeVisible()
+    await expect(page.getByTestId('song-status')).toHaveText(/^음표 \d+개/)
+    await expect.poll(() => fileText(join(dataDir, 'settings.json')), { timeout: 10_000 }).toBe('{"language":"ko"}')
+    await page.reload()
+    await expect(page.getByRole('heading', { name: '모델' })).toBeVisible()
+    await page.screenshot({ path: `test-results/${kind}-korean.png`, fullPage: true })
+    await page.getByTestId('language').selectOption('en')
+    await expect(page.getByRole('heading', { name: 'Song', exact: true })).toBeVisible()
+    await expect.poll(() => fileText(join(dataDir, 'settings.json')), { timeout: 10_000 }).toBe('{"language":"en"}')
+  }
+}
+
+export const malformedAbcFlow: StudioFlow = {
+  title: 'malformed ABC shows its line and keeps the last good score',
+  async run({ page, dataDir }) {
+    // The good song first, typed here rather than taken from the opening song.
+    await useNabiya(page)
+    await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+    await page.getByLabel('Melody in ABC').fill('X:1\nT:Broken\nK:C\n|]\n')
+    await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
+    await expect(page.getByTestId('line-numbers').locator('div')).toHaveCount(5)
+    await expect(page.getByTestId('line-numbers').locator('.bad')).toHaveText(['1'])
+    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled()
+    await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+    // The broken text is autosaved as it is (nothing typed is lost) and comes back on reload.
+    await expect.poll(() => fileText(join(dataDir, 'song.json')), { timeout: 10_000 }).toContain('T:Broken')
+    await reopenStudio(page)
+    await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Broken/)
+    await expect(page.getByTestId('song-status')).toHaveText(/the tune has no notes/)
+    // A problem that is only a warning marks its line too.
+    await page.getByLabel('Melody in ABC').fill('X:1\nT:Warned\nK:C\nC D # E\n')
+    await expect(page.getByTestId('line-numbers').locator('.warn')).toHaveText(['4'])
+  }
+}

@@ -1,0 +1,181 @@
+import { expect } from '@playwright/test'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { abcToMelodies } from '../../src/engine/notation/abcIn'
+import { midiToMelody } from '../../src/engine/notation/midi'
+import { fileText, reopenStudio, useNabiya, type StudioFlow } from './studioUnderTest'
+
+export const trainAndSeeWrongNotesFlow: StudioFlow = {
+  title: 'type 나비야 in ABC, see its score, train the stateful model, see red notes where it is wrong',
+  timeoutMs: 180_000,
+  async run({ kind, page, dataDir, download }) {
+    const editor = page.getByLabel('Melody in ABC')
+    const nabiya = await editor.inputValue()
+    await editor.fill('')
+    await editor.pressSequentially(nabiya.slice(0, 40))
+    await editor.fill(nabiya)
+    await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+    await expect(page.getByTestId('song score').locator('.abcjs-note')).toHaveCount(54)
+    await page.screenshot({ path: `test-results/${kind}-song.png`, fullPage: true })
+
+    await page.getByTestId('model').selectOption('stateful-lstm-2f')
+    await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters · 12 classes ·\s+50 samples ·\s+stateful, pitch and length ·\s+batch 1/)
+    await expect(page.getByTestId('backend')).toHaveText(/Backend: (wasm|tfjs-node|tfjs-node-gpu|cpu)/, { timeout: 30_000 })
+    // The options change the model: one feature instead of two, then back.
+    await page.getByText('Options').click()
+    await page.getByTestId('two-features').uncheck()
+    await expect(page.getByTestId('model-description')).toHaveText(/68,108 parameters .* one feature/)
+    await page.getByTestId('two-features').check()
+    await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters/)
+    await page.getByTestId('epochs').fill('20')
+    // The renderer's long frames while training, from the Performance API (Long Animation Frames:
+    // frames whose work took 50 ms or more). Gaps where the browser merely throttles drawing are
+    // not work, and do not count.
+    expect(await page.evaluate(() => PerformanceObserver.supportedEntryTypes.includes('long-animation-frame'))).toBe(true)
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as { longestFrame: number; frameObserver: PerformanceObserver }
+      scope.longestFrame = 0
+      scope.frameObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) scope.longestFrame = Math.max(scope.longestFrame, entry.duration)
+      })
+      scope.frameObserver.observe({ type: 'long-animation-frame', buffered: false })
+    })
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/20/, { timeout: 60_000 })
+    const chart = page.getByTestId('loss-chart')
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(1)
+    await page.screenshot({ path: `test-results/${kind}-training.png`, fullPage: true })
+
+    await expect(page.getByTestId('training-status')).toHaveText(/epoch 20\/20/, { timeout: 120_000 })
+    const longestFrame = await page.evaluate(() => {
+      const scope = globalThis as unknown as { longestFrame: number; frameObserver: PerformanceObserver }
+      scope.frameObserver.disconnect()
+      return scope.longestFrame
+    })
+    // Printed, not asserted: how long a frame takes depends on the machine and what else it runs,
+    // and speed belongs to `npm run bench`.
+    console.log(`longest frame while training: ${longestFrame === 0 ? 'under 50 ms (no long animation frame)' : `${longestFrame.toFixed(1)} ms`}`)
+    const results = page.getByTestId('results')
+    await expect(results).toBeVisible({ timeout: 120_000 })
+    // Progress events are batched, not thinned: the curve has every epoch.
+    await expect(chart).toHaveAttribute('data-points', '20')
+    await expect(page.getByTestId('training-path')).toHaveText(/Training path: (fast CPU path|tfjs)/)
+    const oneStep = await page.getByTestId('one-step-accuracy').textContent()
+    const wrong = Number(/(\d+) wrong/.exec(oneStep ?? '')?.[1])
+    expect(oneStep).toMatch(/One step: \d+ % right, \d+ wrong/)
+    // 50 predicted notes after the 4 given; a wrong length may split a note at a bar line.
+    expect(await page.getByTestId('one-step score').locator('.abcjs-note').count()).toBeGreaterThanOrEqual(54)
+    await expect(page.getByTestId('one-step score').locator('.abcjs-note.wrong')).toHaveCount(wrong)
+    const fullWrong = Number(/(\d+) wrong/.exec((await page.getByTestId('full-song-accuracy').textContent()) ?? '')?.[1])
+    await expect(page.getByTestId('full-song score').locator('.abcjs-note.wrong')).toHaveCount(fullWrong)
+    console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
+    await page.screenshot({ path: `test-results/${kind}-results.png`, fullPage: true })
+
+    // Play the one-step prediction: the cursor appears and moves along the score.
+    await page.getByRole('button', { name: 'play one-step score' }).click()
+    const cursor = page.getByTestId('one-step score cursor')
+    await expect(cursor).toBeVisible()
+    const firstLeft = await cursor.evaluate((element) => element.getBoundingClientRect().left)
+    await expect.poll(() => cursor.evaluate((element) => element.getBoundingClientRect().left), { timeout: 10_000 }).toBeGreaterThan(firstLeft)
+    await page.screenshot({ path: `test-results/${kind}-playing.png`, fullPage: true })
+    await page.getByRole('button', { name: 'stop one-step score' }).click()
+    await expect(cursor).toBeHidden()
+
+    // Export the full-song prediction as MIDI: the engine reads the file back to the same notes.
+    const file = await download(() => page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'MIDI' }).click())
+    expect(file.name).toBe('나비야 (Butterfly).mid')
+    const fromMidi = midiToMelody(readFileSync(file.path)).melody.notes
+    const shownAbc = await page.evaluate(() => document.querySelector('[data-testid="full-song score"]')?.getAttribute('data-abc') ?? '')
+    const predicted = abcToMelodies(shownAbc).tunes[0]?.melody?.notes ?? []
+    expect(fromMidi.filter((n) => n.pitch !== null)).toEqual(predicted.filter((n) => n.pitch !== null))
+    expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
+
+    // Reload: the song and the run are still there, from the library on disk.
+    await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:나비야 (Butterfly)', 'T:Nabiya, edited'))
+    await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+    await expect.poll(() => fileText(join(dataDir, 'song.json')), { timeout: 10_000 }).toContain('Nabiya, edited')
+    await page.reload()
+    await expect(page.getByLabel('Melody in ABC')).toHaveValue(/T:Nabiya, edited/)
+    const runs = page.getByTestId('runs').getByRole('button', { name: /epochs:/ })
+    await expect(runs).toHaveCount(1)
+    await expect(runs).toHaveText([/stateful-lstm-2f, 20 epochs: one step \d+ %, full song \d+ %/])
+    await runs.first().click()
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(oneStep ?? '')
+    await page.screenshot({ path: `test-results/${kind}-reloaded.png`, fullPage: true })
+    // The saved model predicts again without training, to the same notes.
+    await page.getByRole('button', { name: 'predict again' }).click()
+    await expect(page.getByTestId('results')).toContainText('0 epochs')
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(oneStep ?? '')
+  }
+}
+
+export const corruptRunFileFlow: StudioFlow = {
+  title: 'a corrupt run file is reported and skipped; the rest still loads',
+  timeoutMs: 120_000,
+  async run({ page, dataDir }) {
+    // A run of its own first, so that there is a rest to load.
+    await useNabiya(page)
+    await page.getByTestId('epochs').fill('3')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    await expect(page.getByTestId('runs').getByRole('button', { name: /epochs:/ })).toHaveCount(1)
+    mkdirSync(join(dataDir, 'runs'), { recursive: true })
+    writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')
+    await reopenStudio(page)
+    await expect(page.getByTestId('library-problems')).toHaveText(/runs\/zz-broken\.json .*; it was skipped/)
+    await expect(page.getByTestId('runs').getByRole('button', { name: /epochs:/ })).toHaveCount(1)
+    // Overlay the saved run on the chart, as the seed compares its models' curves.
+    await page.getByTestId('runs').getByRole('checkbox').first().check()
+    // epoch, then loss and accuracy for the saved run and for the current one.
+    await expect(page.getByTestId('loss-chart').locator('.u-legend .u-series')).toHaveCount(5)
+  }
+}
+
+export const stopAndTrainOnFlow: StudioFlow = {
+  title: 'stop ends a long run between batches and keeps its work, which then trains on from where it stopped',
+  timeoutMs: 120_000,
+  async run({ page }) {
+    await useNabiya(page)
+    await page.getByTestId('model').selectOption('stateful-lstm')
+    await page.getByTestId('epochs').fill('2000')
+    // All 2000 epochs (the fast path would reach 100 % and stop within seconds).
+    await page.getByLabel('stop at 100 %').uncheck()
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
+    const clicked = Date.now()
+    await page.getByRole('button', { name: 'Stop' }).click()
+    const stopped = page.getByTestId('stopped-by-user')
+    await expect(stopped).toHaveText(/^Stopped after epoch \d+; the model as it was then is kept/, { timeout: 30_000 })
+    console.log(`stop took effect ${Date.now() - clicked} ms after the click`)
+    const epoch = Number(/epoch (\d+)/.exec((await stopped.textContent()) ?? '')?.[1])
+    await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(epoch))
+    // The stopped run is a run like any other: it trains on, its epochs numbered on, its curve continued.
+    await page.getByTestId('epochs').fill('5')
+    await page.getByTestId('train-more').last().click()
+    await expect(page.getByTestId('results')).toContainText(`${epoch + 5} epochs`, { timeout: 60_000 })
+    await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-points', String(epoch + 5))
+    await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText(`${epoch + 5}`)
+  }
+}
+
+export const earlyStoppingFlow: StudioFlow = {
+  title: 'early stopping on one song: the run stops when accuracy stops improving and says which epoch it kept',
+  timeoutMs: 120_000,
+  async run({ page }) {
+    await useNabiya(page)
+    await page.getByTestId('model').selectOption('stateful-lstm-2f')
+    await page.getByLabel('stop at 100 %').uncheck()
+    await page.getByText('Callbacks').click()
+    // Validation figures are not offered without held-out songs.
+    await expect(page.getByTestId('early-monitor').locator('option')).toHaveText(['loss', 'accuracy'])
+    await page.getByTestId('early-stopping').check()
+    await page.getByTestId('early-monitor').selectOption('accuracy')
+    await page.getByTestId('early-patience').fill('5')
+    await page.getByTestId('epochs').fill('1000')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('stopped-early')).toHaveText(/Stopped early at epoch (\d+); the weights are those of epoch (\d+), the best\./, { timeout: 60_000 })
+    const [, stopped, best] = /epoch (\d+);.*epoch (\d+)/.exec((await page.getByTestId('stopped-early').textContent()) ?? '') ?? []
+    expect(Number(stopped) - Number(best)).toBe(5)
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(/^One step: \d+ % right/)
+  }
+}
