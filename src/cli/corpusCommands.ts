@@ -3,31 +3,21 @@ import { readdir, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  buildModel,
-  chooseBackend,
-  compareRuns,
   corpusSongsFromFiles,
   describeBackendChoice,
-  disposeModel,
   isModelKind,
-  loadRunRecord,
-  loadTrainedModel,
   metricsToCsv,
   MODEL_KINDS,
   MONITORS,
   OptionError,
-  prepareCorpusTraining,
-  resolveFastPathSetting,
-  saveRunRecord,
-  saveTrainedModel,
   songFormatOf,
-  trainModel,
   type CorpusSong,
-  type EpochMetrics,
   type Monitor
 } from '../engine'
+import { compareRuns, loadRunRecord, runIdFromName } from '../usecases/runRecords'
+import { trainCorpus } from '../usecases/trainCorpus'
 import { readLayersOption } from './labCommands'
-import { numberOption, readSongBytes } from './songInput'
+import { definedOnly, numberOption, readSongBytes } from './songInput'
 
 /** Every song in the named files and folders: each tune of an ABC file, each MIDI file. */
 async function readCorpus(paths: readonly string[]): Promise<CorpusSong[]> {
@@ -59,18 +49,6 @@ function monitorOption(name: string, text: string | undefined, parts: number): {
   return { monitor: found, numbers }
 }
 
-/** A saved run to go on from: the checkpoint's model, the epoch it holds and the metrics up to it. */
-async function resumePoint(folder: string, codes: readonly string[]) {
-  const record = await loadRunRecord(folder)
-  const { model, info } = await loadTrainedModel(folder)
-  if (info.vocabulary.codes.join(' ') !== codes.join(' ')) {
-    disposeModel(model)
-    throw new OptionError(`${folder}: the checkpoint was trained on other songs (another vocabulary); resume with the same songs and options`)
-  }
-  const epoch = record.bestEpoch ?? record.epochs
-  return { model, epoch, history: record.history.filter((e) => e.epoch <= epoch) }
-}
-
 export async function trainCorpusCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -95,91 +73,74 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
       'fast-path': { type: 'string' }
     }
   })
-  const fastPath = resolveFastPathSetting(values['fast-path'], process.env)
-  console.log(describeBackendChoice(await chooseBackend({ force: values.backend, env: process.env })))
   const kind = values.model ?? 'lstm'
   if (!isModelKind(kind)) throw new OptionError(`--model must be one of ${MODEL_KINDS.join(', ')}, got '${kind}'`)
   if (positionals.length === 0) throw new OptionError('train-corpus needs songs: .abc files (every tune), .mid files or folders of them')
   const songs = await readCorpus(positionals)
-  const setup = prepareCorpusTraining(songs, kind, {
-    layers: await readLayersOption(values.layers),
-    epochs: numberOption('epochs', values.epochs),
-    window: numberOption('window', values.window),
-    units: numberOption('units', values.units),
-    batchSize: numberOption('batch-size', values['batch-size']),
-    learningRate: numberOption('learning-rate', values['learning-rate']),
-    seed: numberOption('seed', values.seed),
-    validationShare: numberOption('validation', values.validation),
-    transpose: numberOption('transpose', values.transpose)
-  })
-  console.log(
-    `${setup.trainingTitles.length} songs to train on (+${setup.transposed} transposed), ${setup.validationTitles.length} held out; vocabulary ${setup.vocabulary.codes.length}; ${setup.dataset.labels.length} training and ${setup.validation.labels.length} validation windows`
-  )
   const early = monitorOption('early-stopping', values['early-stopping'], 2)
   const plateau = monitorOption('reduce-lr', values['reduce-lr'], 3)
   // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
-  const resumed = values.resume ? await resumePoint(values.resume, setup.vocabulary.codes) : undefined
-  const model = resumed?.model ?? buildModel(setup.spec)
-  const info = { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.dataset.rows[0] ?? [] }
-  const earlier = resumed?.history ?? []
-  const sofar: EpochMetrics[] = []
-  /** The run record of the epochs so far (with those before a resume). */
-  const runRecord = (path: string, bestEpoch: number | undefined) => {
-    const all = [...earlier, ...sofar]
-    return {
-      name: basename(values.save ?? ''),
-      kind,
-      ...(setup.spec.layers ? { layers: setup.spec.layers } : {}),
-      params: model.countParams(),
+  const resumeFrom = values.resume ? await resumePointOf(values.resume) : undefined
+  const name = basename(values.save ?? values.resume ?? 'corpus')
+  const { outcome } = await trainCorpus(
+    {
+      runId: runIdFromName(name),
+      name,
       trainedOn: `${songs.length} songs`,
-      epochs: all.length,
-      trainMs: (earlier.at(-1)?.elapsedMs ?? 0) + (sofar.at(-1)?.elapsedMs ?? 0),
-      path,
-      history: all,
-      valAccuracy: Math.max(...all.map((e) => e.valAccuracy ?? 0)),
-      ...(bestEpoch !== undefined ? { bestEpoch } : {})
-    }
-  }
-  let bestEpoch: number | undefined
-  if (resumed) console.log(`resuming after epoch ${resumed.epoch} from ${values.resume}`)
-  try {
-    const outcome = await trainModel(model, setup.spec, setup, {
-      ...(resumed ? { resumeAfterEpoch: resumed.epoch } : {}),
-      fastPath,
-      validation: setup.validation,
-      ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.numbers[0] ?? 3, restoreBestWeights: true } } : {}),
-      ...(plateau ? { reduceLrOnPlateau: { monitor: plateau.monitor, factor: plateau.numbers[0] ?? 0.5, patience: plateau.numbers[1] ?? 2 } } : {}),
-      ...(values.save
-        ? {
-            checkpoint: {
-              monitor: early?.monitor ?? 'val_loss',
-              // the run record goes with every checkpoint, so a stopped run can be resumed from it
-              save: async (epoch: number) => {
-                bestEpoch = epoch
-                await saveTrainedModel(values.save ?? '', model, info)
-                await saveRunRecord(values.save ?? '', runRecord('unfinished', bestEpoch))
-              }
-            }
-          }
-        : {}),
-      onEpochEnd: (e) => {
-        sofar.push(e)
+      songs,
+      request: {
+        model: kind,
+        epochs: numberOption('epochs', values.epochs) ?? 20,
+        untilPerfect: false,
+        options: definedOnly({
+          layers: await readLayersOption(values.layers),
+          window: numberOption('window', values.window),
+          units: numberOption('units', values.units),
+          batchSize: numberOption('batch-size', values['batch-size']),
+          learningRate: numberOption('learning-rate', values['learning-rate']),
+          seed: numberOption('seed', values.seed)
+        }),
+        callbacks: {
+          ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.numbers[0] ?? 3, restoreBestWeights: true } } : {}),
+          ...(plateau ? { reduceLrOnPlateau: { monitor: plateau.monitor, factor: plateau.numbers[0] ?? 0.5, patience: plateau.numbers[1] ?? 2 } } : {})
+        },
+        corpus: { validationShare: numberOption('validation', values.validation) ?? 0.1, transpose: numberOption('transpose', values.transpose) ?? 0, fileNames: positionals }
+      },
+      ...(values.save ? { saveTo: values.save, checkpointBest: true } : {}),
+      ...(resumeFrom ? { resumeFrom } : {})
+    },
+    {
+      env: process.env,
+      ...(values.backend !== undefined ? { backend: values.backend } : {}),
+      ...(values['fast-path'] !== undefined ? { fastPath: values['fast-path'] } : {}),
+      onStart: (start) => {
+        console.log(describeBackendChoice(start.backend))
+        const corpus = start.corpus
+        if (corpus) {
+          console.log(
+            `${corpus.songs} songs to train on (+${corpus.transposed} transposed), ${corpus.heldOut} held out; vocabulary ${corpus.vocabulary}; ${corpus.windows} training and ${corpus.validationWindows} validation windows`
+          )
+        }
+        if (start.resumedAfterEpoch !== undefined) console.log(`resuming after epoch ${start.resumedAfterEpoch} from ${values.resume}`)
+      },
+      onEpochEnd: (e) =>
         console.log(
           `epoch ${e.epoch}/${e.epochs} - loss: ${e.loss.toFixed(4)} - acc: ${e.accuracy.toFixed(4)} - val_loss: ${(e.valLoss ?? NaN).toFixed(4)} - val_acc: ${(e.valAccuracy ?? NaN).toFixed(4)} - lr: ${e.learningRate ?? ''}`
         )
-      }
-    })
-    if (outcome.stoppedEarly) console.log(`stopped early at epoch ${outcome.stoppedEarly.epoch}; best epoch ${outcome.stoppedEarly.bestEpoch}`)
-    const valAccuracy = Math.max(...outcome.history.map((e) => e.valAccuracy ?? 0))
-    console.log(`best validation accuracy ${(valAccuracy * 100).toFixed(1)} % (${outcome.path.reason})`)
-    if (values.csv) await writeFile(values.csv, metricsToCsv(outcome.history))
-    if (values.save) {
-      await saveRunRecord(values.save, runRecord(outcome.path.name, bestEpoch))
-      console.log(`best checkpoint and run record in ${values.save}`)
     }
-  } finally {
-    disposeModel(model)
-  }
+  )
+  if (outcome.stoppedEarly) console.log(`stopped early at epoch ${outcome.stoppedEarly.epoch}; best epoch ${outcome.stoppedEarly.bestEpoch}`)
+  const valAccuracy = Math.max(...outcome.history.map((e) => e.valAccuracy ?? 0))
+  console.log(`best validation accuracy ${(valAccuracy * 100).toFixed(1)} % (${outcome.path.reason})`)
+  if (values.csv) await writeFile(values.csv, metricsToCsv(outcome.history))
+  if (values.save) console.log(`best checkpoint and run record in ${values.save}`)
+}
+
+/** A saved run to go on from: its folder, the epoch its saved weights are from, and its curve up to there. */
+async function resumePointOf(folder: string) {
+  const record = await loadRunRecord(folder)
+  const afterEpoch = record.result.weightsEpoch ?? record.result.epochs
+  return { folder, afterEpoch, runId: record.runId, earlier: record.history.filter((point) => point.epoch <= afterEpoch) }
 }
 
 export async function compareCommand(args: string[]): Promise<void> {
@@ -197,7 +158,7 @@ export async function compareCommand(args: string[]): Promise<void> {
   for (const row of table.rows) console.log(line(row))
   if (values.csv) {
     const epochs = Math.max(...records.map((record) => record.history.length))
-    const header = ['epoch', ...records.flatMap((record) => [`${record.name} loss`, `${record.name} val_accuracy`])]
+    const header = ['epoch', ...records.flatMap((record) => [`${record.name ?? record.runId} loss`, `${record.name ?? record.runId} val_accuracy`])]
     const rows = Array.from({ length: epochs }, (_, i) => [String(i + 1), ...records.flatMap((record) => [String(record.history[i]?.loss ?? ''), String(record.history[i]?.valAccuracy ?? '')])])
     await writeFile(values.csv, [header, ...rows].map((row) => row.join(',')).join('\n') + '\n')
     console.log(`curves of all runs, epoch by epoch: ${values.csv}`)

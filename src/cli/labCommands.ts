@@ -6,33 +6,24 @@ import { parseArgs } from 'node:util'
 import {
   buildModel,
   chooseBackend,
-  continueMelody,
   disposeModel,
   exportSong,
   formatDiagram,
   formatSummary,
   isModelKind,
-  loadTrainedModel,
-  makeInputEncoding,
   MODEL_KINDS,
-  noteCodesToMelody,
   noteCodeToString,
-  notePredictor,
   OptionError,
   parseLayerStack,
-  primeIndices,
   prepareSongTraining,
-  readNoteCode,
   songFormatOf,
   SongError,
   StudioError,
   summarizeModel,
-  withPickup,
-  type LayerSpec,
-  type Melody,
-  type NoteCode
+  type LayerSpec
 } from '../engine'
-import { numberOption, readMelody, readSong } from './songInput'
+import { continueSavedModel } from '../usecases/savedModels'
+import { definedOnly, numberOption, readMelody, readSong } from './songInput'
 
 /** `--layers` takes JSON text (starting with `[`) or the path of a JSON file. */
 export async function readLayersOption(text: string | undefined): Promise<LayerSpec[] | undefined> {
@@ -112,65 +103,38 @@ export async function generateCommand(args: string[]): Promise<void> {
   })
   const folder = positionals[0]
   if (!folder) throw new OptionError('generate needs the folder of a saved model (train … --save <folder>)')
-  await chooseBackend({ env: process.env })
-  const { model, info } = await loadTrainedModel(folder).catch((error: Error) => {
-    // The loader's own errors name the file and what is wrong with it already.
-    throw error instanceof StudioError ? error : new OptionError(`${folder}: ${error.message}`)
-  })
-  try {
-    const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
-    let prime = info.song.slice(0, info.spec.window)
-    let header: Omit<Melody, 'notes'> | undefined = info.header
-    if (values.prime) {
-      const melody = await readMelody(values.prime, values)
-      header = melody
-      try {
-        prime = primeIndices(melody, info.vocabulary)
-      } catch (error) {
-        throw error instanceof SongError ? new SongError(`${values.prime}: ${error.message}`) : error
-      }
-    }
-    const meter = header?.meter ?? { numerator: 4, denominator: 4 }
-    const predictor = notePredictor(model, info.spec)
-    const started = performance.now()
-    const continuations = await continueMelody(predictor, info.spec.window, encoding, info.vocabulary, prime, {
-      temperature: numberOption('temperature', values.temperature) ?? 1,
+  const format = values.out === undefined ? undefined : songFormatOf(values.out)
+  if (values.out !== undefined && !format) throw new OptionError(`${values.out}: unknown output format; use .abc, .mid or .codes`)
+  const prime = values.prime === undefined ? undefined : await readMelody(values.prime, values)
+  const started = performance.now()
+  const continued = await continueSavedModel(folder, {
+    temperature: numberOption('temperature', values.temperature) ?? 1,
+    seed: numberOption('seed', values.seed) ?? 1,
+    ...definedOnly({
       topK: numberOption('top-k', values['top-k']),
       notes: numberOption('notes', values.notes),
       bars: numberOption('bars', values.bars),
-      seed: numberOption('seed', values.seed) ?? 1,
-      variations: numberOption('variations', values.variations),
-      meter,
-      pickupTicks: header?.pickupTicks ?? 0
-    })
-    const ms = performance.now() - started
-    predictor.dispose()
-    const primeCodes = prime.map((index) => readNoteCode(info.vocabulary.codes[index] ?? '') as NoteCode)
-    if (values.out) {
-      const format = songFormatOf(values.out)
-      if (!format) throw new OptionError(`${values.out}: unknown output format; use .abc, .mid or .codes`)
-      for (const [i, continuation] of continuations.entries()) {
-        const melody = withPickup(
-          {
-            ...noteCodesToMelody([...primeCodes, ...continuation.generated], { title: `${header?.title || 'Melody'} (seed ${continuation.seed})`, tempo: header?.tempo, meter }),
-            key: header?.key ?? noteCodesToMelody([]).key
-          },
-          header?.pickupTicks ?? 0
-        )
-        const path = variationPath(values.out, i, continuations.length)
-        await writeFile(path, exportSong(melody, format))
-        if (!values.json) console.log(`wrote ${path}`)
-      }
+      variations: numberOption('variations', values.variations)
+    }),
+    ...(prime ? { prime } : {})
+  }).catch((error: unknown) => {
+    // The loader's own errors name the file and what is wrong with it already; a prime's name the prime.
+    if (error instanceof SongError && values.prime !== undefined) throw new SongError(`${values.prime}: ${error.message}`)
+    throw error instanceof StudioError ? error : new OptionError(`${folder}: ${(error as Error).message}`)
+  })
+  const ms = performance.now() - started
+  if (values.out && format) {
+    for (const [i, { melody }] of continued.entries()) {
+      const path = variationPath(values.out, i, continued.length)
+      await writeFile(path, exportSong(melody, format))
+      if (!values.json) console.log(`wrote ${path}`)
     }
-    if (values.json) {
-      console.log(JSON.stringify({ ms, continuations: continuations.map((c) => ({ seed: c.seed, notes: c.generated.map(noteCodeToString) })) }))
-      return
-    }
-    for (const continuation of continuations) {
-      console.log(`seed ${continuation.seed}: ${continuation.generated.map(noteCodeToString).join(' ')}`)
-    }
-    console.log(`${continuations.length} variation(s) in ${ms.toFixed(1)} ms`)
-  } finally {
-    disposeModel(model)
   }
+  const notesOf = (entry: (typeof continued)[number]) => entry.continuation.generated.map(noteCodeToString)
+  if (values.json) {
+    console.log(JSON.stringify({ ms, continuations: continued.map((entry) => ({ seed: entry.seed, notes: notesOf(entry) })) }))
+    return
+  }
+  for (const entry of continued) console.log(`seed ${entry.seed}: ${notesOf(entry).join(' ')}`)
+  console.log(`${continued.length} variation(s) in ${ms.toFixed(1)} ms`)
 }

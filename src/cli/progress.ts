@@ -15,3 +15,28 @@ export function renderProgressBar(progress: EpochProgress, columns: number): str
   const filled = Math.round((progress.epoch / progress.epochs) * width)
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]${text}`.slice(0, Math.max(columns - 1, 20))
 }
+
+/**
+ * Epochs as a terminal shows them: a redrawn bar on a TTY (at most every 100 ms), else a log line
+ * every 100 epochs; nothing with --json, whose one line is the result.
+ */
+export function terminalProgress(json: boolean, log: (line: string) => void) {
+  const terminal = process.stderr.isTTY === true
+  let lastDrawn = 0
+  return {
+    epochEnded(progress: EpochProgress) {
+      const now = performance.now()
+      if (terminal) {
+        if (now - lastDrawn > 100 || progress.epoch === progress.epochs) {
+          process.stderr.write(`\r${renderProgressBar(progress, process.stderr.columns ?? 100)}`)
+          lastDrawn = now
+        }
+      } else if (!json && (progress.epoch % 100 === 0 || progress.epoch === progress.epochs)) {
+        log(`epoch ${progress.epoch}/${progress.epochs} - loss: ${progress.loss.toFixed(4)} - acc: ${progress.accuracy.toFixed(4)} - ${formatDuration(progress.elapsedMs)}`)
+      }
+    },
+    end() {
+      if (terminal) process.stderr.write('\n')
+    }
+  }
+}

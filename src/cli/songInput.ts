@@ -1,8 +1,10 @@
 // Reading songs named on the command line: any format, with a tune or track choice, and errors
 // that name the file.
 import { readFile } from 'node:fs/promises'
+import { songToTrain, type SongToTrain } from '../usecases/trainSong'
 import {
   importSong,
+  noteCodesToMelody,
   melodyToPlacedCodes,
   OptionError,
   parseNoteCodes,
@@ -75,3 +77,16 @@ export function numberOption(name: string, text: string | undefined): number | u
   return value
 }
 
+
+/** A song file read for training: its notes (code files keep where each was written) and its header. */
+export async function readSongToTrain(path: string | undefined, options: SongFileOptions = {}): Promise<SongToTrain> {
+  const file = await readSongBytes(path)
+  if (file.format !== 'codes') return songToTrain(melodyOf(file, options))
+  const notes = fromFile(file, () => parseNoteCodes(new TextDecoder().decode(file.bytes)))
+  return songToTrain(noteCodesToMelody(notes), notes)
+}
+
+/** An options object without the keys left undefined (the request's schema has no undefined). */
+export function definedOnly<T extends object>(options: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+}

@@ -4,33 +4,27 @@ import { writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
-  chooseBackend,
-  disposeModel,
-  exportSong,
   inspectSong,
-  songFormatOf,
   describeBackendChoice,
-  resolveFastPathSetting,
-  saveRunRecord,
-  saveTrainedModel,
   isModelKind,
   MODEL_KINDS,
   MODEL_PRESETS,
+  SEED_DEFAULTS,
   OptionError,
   prepareSongTraining,
   SongError,
   StudioError,
   TrainingCancelledError,
-  trainOnSong,
-  type EpochProgress,
-  type Melody,
   type SongPrediction,
   type Vocabulary
 } from '../engine'
-import { formatDuration, renderProgressBar } from './progress'
+import { runIdFromName } from '../usecases/runRecords'
+import { exportFormatOf, melodyToFileBytes } from '../usecases/exportSong'
+import { trainSong } from '../usecases/trainSong'
+import { formatDuration, terminalProgress } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
 import { generateCommand, readLayersOption, summaryCommand } from './labCommands'
-import { numberOption, readMelody, readSong, readSongBytes } from './songInput'
+import { definedOnly, numberOption, readMelody, readSong, readSongBytes, readSongToTrain } from './songInput'
 
 const USAGE = `usage: npm run studio -- <command> [options]
 
@@ -112,11 +106,6 @@ function predictionJson(prediction: SongPrediction, vocabulary: Vocabulary) {
   return { accuracy: prediction.accuracy, notes: codesOf(prediction.indices, vocabulary), wrong: prediction.wrong }
 }
 
-function headerOf(melody: Melody): Omit<Melody, 'notes'> {
-  const { notes: _notes, ...header } = melody
-  return header
-}
-
 async function trainCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -145,9 +134,13 @@ async function trainCommand(args: string[]): Promise<void> {
   if (!kind || !isModelKind(kind)) {
     throw new OptionError(`--model must be one of ${MODEL_KINDS.join(', ')}${kind ? `, got '${kind}'` : ''}`)
   }
-  const notes = await readSong(positionals[0], values)
-  const setup = prepareSongTraining(notes, kind, {
-    epochs: numberOption('epochs', values.epochs),
+  const song = await readSongToTrain(positionals[0], values)
+  const checkEvery = numberOption('check-every', values['check-every'])
+  if (checkEvery !== undefined && (!Number.isInteger(checkEvery) || checkEvery < 1)) {
+    throw new OptionError(`--check-every must be a whole number ≥ 1, got ${checkEvery}`)
+  }
+  const epochs = numberOption('epochs', values.epochs)
+  const options = definedOnly({
     units: numberOption('units', values.units),
     window: numberOption('window', values.window),
     batchSize: numberOption('batch-size', values['batch-size']),
@@ -156,98 +149,64 @@ async function trainCommand(args: string[]): Promise<void> {
     vocabulary: vocabularyChoice(values.vocabulary),
     layers: await readLayersOption(values.layers)
   })
-  const checkEvery = numberOption('check-every', values['check-every'])
-  if (checkEvery !== undefined && (!Number.isInteger(checkEvery) || checkEvery < 1)) {
-    throw new OptionError(`--check-every must be a whole number ≥ 1, got ${checkEvery}`)
-  }
-  const fastPath = resolveFastPathSetting(values['fast-path'], process.env)
-  const backend = await chooseBackend({ force: values.backend, env: process.env })
   const json = values.json === true
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n')
-  log(describeBackendChoice(backend))
-  log(`model: ${kind} — ${MODEL_PRESETS[kind].title}; ${setup.dataset.labels.length} samples, ${setup.spec.classes} classes`)
-
   const abort = new AbortController()
   const onInterrupt = () => abort.abort()
   process.once('SIGINT', onInterrupt)
-  const terminal = process.stderr.isTTY === true
-  let lastDrawn = 0
-  const onEpochEnd = (progress: EpochProgress) => {
-    const now = performance.now()
-    if (terminal) {
-      if (now - lastDrawn > 100 || progress.epoch === progress.epochs) {
-        process.stderr.write(`\r${renderProgressBar(progress, process.stderr.columns ?? 100)}`)
-        lastDrawn = now
-      }
-    } else if (!json && (progress.epoch % 100 === 0 || progress.epoch === progress.epochs)) {
-      log(
-        `epoch ${progress.epoch}/${progress.epochs} - loss: ${progress.loss.toFixed(4)} - acc: ${progress.accuracy.toFixed(4)} - ${formatDuration(progress.elapsedMs)}`
-      )
-    }
-  }
-  const result = await trainOnSong(setup, {
-    untilPerfect: values['until-perfect'] === true,
-    checkEvery,
-    signal: abort.signal,
-    fastPath,
-    onEpochEnd
-  }).finally(() => {
-    process.off('SIGINT', onInterrupt)
-    if (terminal) process.stderr.write('\n')
-  })
-  const { outcome, check, model } = result
-  const params = model.countParams()
-  try {
-    if (values.save) {
-      // the song's title, tempo, meter and key, so generation writes bars of the right length
-      const header = /\.(abc|midi?)$/i.test(positionals[0] ?? '') ? headerOf(await readMelody(positionals[0], values)) : undefined
-      await saveTrainedModel(values.save, model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, ...(header ? { header } : {}) })
-    }
-  } finally {
-    disposeModel(model)
-  }
-  if (values.save) {
-    await saveRunRecord(values.save, {
-      name: basename(values.save),
-      kind,
-      ...(setup.spec.layers ? { layers: setup.spec.layers } : {}),
-      params,
+  const progress = terminalProgress(json, log)
+  const run = await trainSong(
+    {
+      runId: runIdFromName(values.save ? basename(values.save) : song.header.title || 'run'),
+      ...(values.save ? { name: basename(values.save), saveTo: values.save } : {}),
       trainedOn: positionals[0] ?? '',
-      epochs: outcome.epochsRun,
-      trainMs: outcome.trainMs,
-      path: outcome.path.name,
-      history: outcome.history,
-      oneStep: check.oneStep.accuracy,
-      fullSong: check.fullSong.accuracy
-    })
-    log(`saved the trained model and its run record in ${values.save}`)
-  }
+      song,
+      // Epochs left out take the seed's 2000.
+      request: { model: kind, epochs: epochs ?? SEED_DEFAULTS.epochs, untilPerfect: values['until-perfect'] === true, ...(checkEvery ? { checkEvery } : {}), options }
+    },
+    {
+      env: process.env,
+      ...(values.backend !== undefined ? { backend: values.backend } : {}),
+      ...(values['fast-path'] !== undefined ? { fastPath: values['fast-path'] } : {}),
+      signal: abort.signal,
+      onStart: (start) => {
+        log(describeBackendChoice(start.backend))
+        log(`model: ${kind} — ${MODEL_PRESETS[kind].title}; ${start.samples} samples, ${start.spec.classes} classes`)
+      },
+      onEpochEnd: progress.epochEnded
+    }
+  ).finally(() => {
+    process.off('SIGINT', onInterrupt)
+    progress.end()
+  })
+  const { outcome, predictions, setup, result } = run
+  if (values.save) log(`saved the trained model and its run record in ${values.save}`)
   const last = outcome.history.at(-1)
   const summary = {
     model: kind,
-    backend: backend.name,
+    backend: result.backend,
     trainingPath: outcome.path.name,
-    params,
+    params: result.params,
     epochs: outcome.epochsRun,
     perfectAtEpoch: outcome.perfectAtEpoch ?? null,
     trainMs: Math.round(outcome.trainMs),
     msPerEpoch: Number((outcome.trainMs / Math.max(outcome.epochsRun, 1)).toFixed(2)),
     loss: last?.loss ?? null,
     accuracy: last?.accuracy ?? null,
-    oneStep: predictionJson(check.oneStep, setup.vocabulary),
-    fullSong: predictionJson(check.fullSong, setup.vocabulary)
+    oneStep: predictionJson(predictions.oneStep, setup.vocabulary),
+    fullSong: predictionJson(predictions.fullSong, setup.vocabulary)
   }
   if (json) {
     console.log(JSON.stringify(summary))
     return
   }
   console.log(`training path: ${outcome.path.reason}`)
-  console.log(`trained ${outcome.epochsRun} epochs in ${formatDuration(outcome.trainMs)} (${summary.msPerEpoch} ms/epoch), ${params.toLocaleString('en')} parameters`)
+  console.log(`trained ${outcome.epochsRun} epochs in ${formatDuration(outcome.trainMs)} (${summary.msPerEpoch} ms/epoch), ${result.params.toLocaleString('en')} parameters`)
   if (outcome.perfectAtEpoch !== undefined) console.log(`100 % one-step and full-song at epoch ${outcome.perfectAtEpoch}`)
   console.log(`acc: ${((last?.accuracy ?? 0) * 100).toFixed(2)}%`)
   for (const [label, prediction] of [
-    ['one step prediction', check.oneStep],
-    ['full song prediction', check.fullSong]
+    ['one step prediction', predictions.oneStep],
+    ['full song prediction', predictions.fullSong]
   ] as const) {
     console.log(`${label} : `, pythonList(codesOf(prediction.indices, setup.vocabulary)))
     const wrong = prediction.wrong.length
@@ -265,13 +224,10 @@ async function convertCommand(args: string[]): Promise<void> {
   })
   const [input, output] = positionals
   if (!output) throw new OptionError('convert needs an input and an output file: convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)>')
-  const sheet = /\.(svg|pdf)$/i.exec(output)?.[1]?.toLowerCase()
-  const format = sheet ? undefined : songFormatOf(output)
-  if (!sheet && !format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg or .pdf`)
+  const format = exportFormatOf(output)
+  if (!format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg or .pdf`)
   const melody = await readMelody(input, values)
-  // Sheet music needs jsdom and pdfkit, about a second to load: only for the commands that draw.
-  const drawing = format ? undefined : await import('../render/sheetMusic')
-  const bytes = !drawing ? exportSong(melody, format ?? 'abc') : sheet === 'pdf' ? await drawing.melodyToPdf(melody) : new TextEncoder().encode(drawing.melodyToSvg(melody))
+  const bytes = await melodyToFileBytes(melody, format)
   await writeFile(output, bytes)
   console.log(`wrote ${output}: ${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`)
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { StudioError } from '../engine/errors'
-import { compareRuns, loadRunRecord } from '../engine/library/runRecords'
+import { compareRuns, loadRunRecord } from '../usecases/runRecords'
 import { buildModel, disposeModel } from '../engine/models/build'
 import { countSpecParams, isModelKind, resolveModelSpec, type ModelOptions } from '../engine/models/spec'
 import { abcToMelodies } from '../engine/notation/abcIn'
@@ -21,9 +21,11 @@ import type { Melody } from '../engine/notation/melody'
 import { melodyToMidi, midiToMelody } from '../engine/notation/midi'
 import { melodyToPlacedCodes, noteCodesToMelody, parseNoteCodes } from '../engine/notation/noteCodes'
 import { StudioLibrary } from '../host/studioLibrary'
-import { exportSongFile } from '../host/exportSongFile'
-import { describeModel, importFile, InvalidMessageError } from '../host/studioService'
-import { predictAgain } from '../host/trainSongRun'
+import { exportSongFile } from '../usecases/exportSong'
+import { InvalidMessageError } from '../shared/studioErrors'
+import { describeModel } from '../usecases/describeModel'
+import { importSongFile } from '../usecases/songFiles'
+import { predictStudioRunAgain } from '../usecases/studioRuns'
 import { parseLayerStack } from '../shared/layerSpec'
 import {
   ABC_FIELD_MAX_CHARS,
@@ -41,7 +43,7 @@ import {
   TEMPO_MAX_BPM,
   TEMPO_MIN_BPM
 } from '../shared/limits'
-import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import { STUDIO_METHODS } from '../shared/studioContract'
 import type { LayersInput, ModelsInput, Outcome, TargetInputs, TargetName, WebInput } from './targets'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -148,15 +150,14 @@ async function exportMelody(pipeline: Pipeline, melody: Melody, where: string): 
 
 /** `importFile` as the UI calls it: the file, then each tune or track offered (a few). */
 async function importAsUi(pipeline: Pipeline, fileName: string, bytes: Uint8Array): Promise<void> {
-  const base64 = Buffer.from(bytes).toString('base64')
   const checkAbc = (abc: string | null, where: string) =>
     pipeline.check(abc === null || abc.length <= SONG_TEXT_MAX_CHARS, `${where}: importFile gave ${abc?.length} characters of ABC, over SONG_TEXT_MAX_CHARS ${SONG_TEXT_MAX_CHARS}`)
   await pipeline.step(async () => {
-    const imported = importFile(fileName, base64)
+    const imported = importSongFile(fileName, bytes)
     checkAbc(imported.abc, `importFile(${fileName})`)
     if (imported.abc !== null) return
     for (const choice of imported.choices.slice(0, 3)) {
-      await pipeline.step(() => checkAbc(importFile(fileName, base64, choice.id).abc, `importFile(${fileName}, ${choice.id})`))
+      await pipeline.step(() => checkAbc(importSongFile(fileName, bytes, choice.id).abc, `importFile(${fileName}, ${choice.id})`))
     }
   })
 }
@@ -217,7 +218,7 @@ async function runLayers(input: LayersInput): Promise<Outcome> {
   const pipeline = new Pipeline()
   nabiyaAbc ??= await readFile(join(ROOT, 'resources/songs/nabiya.abc'), 'utf8')
   // The studio's path: the API's schema, then describeModel (the model screen).
-  const parsed = STUDIO_ARGUMENTS.describeModel.safeParse([nabiyaAbc, input.model, input.options])
+  const parsed = STUDIO_METHODS.describeModel.args.safeParse([nabiyaAbc, input.model, input.options])
   if (!parsed.success) pipeline.refusal ??= new InvalidMessageError(parsed.error.issues[0]?.message ?? 'arguments')
   else {
     const [abc, model, options] = parsed.data
@@ -319,7 +320,7 @@ async function runModels(input: ModelsInput): Promise<Outcome> {
     pipeline.check(library.runs.every((run) => Array.isArray(run.history)), 'the library listed a run whose history is not a list')
   })
   // The studio's "predict again" with the saved model (the training process does this).
-  await pipeline.step(() => predictAgain(runId, sandbox.folder))
+  await pipeline.step(() => predictStudioRunAgain(runId, sandbox.folder))
   return pipeline.outcome()
 }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { abcToMelodies } from '../engine/notation/abcIn'
 import { melodyToMidi } from '../engine/notation/midi'
 import { EXPORT_FORMATS, STUDIO_MODEL_KINDS } from '../shared/studioApi'
-import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import { STUDIO_METHOD_NAMES } from '../shared/studioContract'
 import type { LayersInput, ModelsInput, TargetInputs, TargetName, WebInput } from './targets'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -401,7 +401,7 @@ function modelsArbitrary(seed: SavedModelSeed): fc.Arbitrary<ModelsInput> {
 
 // ── Web ─────────────────────────────────────────────────────────────────────────────────────
 
-const METHODS = Object.keys(STUDIO_ARGUMENTS)
+const METHODS: readonly string[] = STUDIO_METHOD_NAMES
 const runIdArb = fc.oneof(fc.constant('run-00000000-0000-0000-0000-000000000000'), fc.stringMatching(/^run-[0-9a-z-]{1,20}$/), fc.constantFrom('run-../../etc', '../x', ''))
 
 function abcText(): fc.Arbitrary<string> {

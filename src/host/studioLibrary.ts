@@ -4,8 +4,9 @@ import { z } from 'zod'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
 import { checkSaved, ModelFileError, readSavedJson } from '../engine/library/savedFiles'
 import { SAVED_JSON_MAX_BYTES, SONG_TEXT_MAX_CHARS } from '../shared/limits'
-import { FAILED_RUN_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/savedSchemas'
-import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings, TrainingResult } from '../shared/studioApi'
+import { FAILED_RUN_SCHEMA } from '../shared/studioSchemas'
+import { runRecordFromJson } from '../usecases/runRecords'
+import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings } from '../shared/studioApi'
 
 const SONG_FILE_SCHEMA = z.object({ abc: z.string().max(SONG_TEXT_MAX_CHARS) })
 const SETTINGS_FILE_SCHEMA = z.object({ language: z.unknown().optional(), midiInput: z.unknown().optional() })
@@ -14,7 +15,7 @@ const SETTINGS_FILE_SCHEMA = z.object({ language: z.unknown().optional(), midiIn
 async function readRecord(path: string): Promise<RunRecord | FailedRunRecord> {
   const json = await readSavedJson(path, z.unknown(), SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
   const failed = (json as { status?: unknown } | null)?.status === 'failed'
-  return failed ? checkSaved(path, FAILED_RUN_SCHEMA, json) : checkSaved(path, RUN_RECORD_SCHEMA, json)
+  return failed ? checkSaved(path, FAILED_RUN_SCHEMA, json) : runRecordFromJson(path, json)
 }
 
 function isFailed(record: RunRecord | FailedRunRecord): record is FailedRunRecord {
@@ -79,8 +80,7 @@ export class StudioLibrary {
    * Saves a finished run's record.
    * @throws the write's error when it cannot be saved: the record is then kept in memory, listed by load() as unsaved and saved again with the next save
    */
-  async saveRun(request: RunRequest, history: EpochPoint[], result: TrainingResult): Promise<RunRecord> {
-    const record: RunRecord = { runId: result.runId, savedAt: new Date().toISOString(), request, history, result }
+  async saveRun(record: RunRecord): Promise<RunRecord> {
     await this.saveRecord(record)
     return record
   }

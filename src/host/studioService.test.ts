@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../engine/testing/seedSong'
-import type { LibraryView, TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { LibraryView, RunRecord, TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { StudioLibrary } from './studioLibrary'
-import { StudioService } from './studioService'
+import { runRequest, StudioService } from './studioService'
 import type { TrainingHost, TrainingHostEvents } from './trainingHost'
 
 const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
@@ -24,9 +24,12 @@ class FakeTraining extends EventEmitter<TrainingHostEvents> {
   dispose(): void {}
 }
 
-function resultOf(runId: string): TrainingResult {
+/** A finished run's record as the training process sends it: its result and its whole curve. */
+function recordOf(runId: string, epochs: number): RunRecord {
   const prediction = { accuracy: 0.5, abc: 'X:1\nK:C\nC D E F|\n', wrong: [1] }
-  return { runId, model: 'lstm', backend: 'cpu', params: 42, epochs: 2, trainMs: 10, oneStep: prediction, fullSong: prediction }
+  const result: TrainingResult = { runId, model: 'lstm', backend: 'cpu', params: 42, epochs, trainMs: 10, oneStep: prediction, fullSong: prediction }
+  const history = Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), accuracy: i / epochs }))
+  return { format: 'melody-studio-run', version: 2, runId, savedAt: new Date().toISOString(), request: runRequest(REQUEST), history, result }
 }
 
 function studio(data: string) {
@@ -35,7 +38,10 @@ function studio(data: string) {
   const failed: TrainingFailure[] = []
   const service = new StudioService(
     { name: 'test', version: '0', electron: null },
-    { onProgress: () => undefined, onDone: (result) => done.push(result), onError: (failure) => failed.push(failure) },
+    (event, payload) => {
+      if (event === 'trainingDone') done.push(payload as TrainingResult)
+      if (event === 'trainingError') failed.push(payload as TrainingFailure)
+    },
     new StudioLibrary(data),
     training as unknown as TrainingHost
   )
@@ -61,7 +67,7 @@ describe('a run’s end in the studio service', () => {
     writeFileSync(join(data, 'runs'), 'not a folder')
     const { training, service, done, run } = studio(data)
     const runId = await run(2)
-    training.emit('done', resultOf(runId))
+    training.emit('done', recordOf(runId, 2))
     await until(() => done.length === 1)
     expect(done[0]?.runId).toBe(runId)
     expect(done[0]?.saveError).toMatch(/EEXIST|ENOTDIR/)
@@ -104,7 +110,7 @@ describe('a run’s end in the studio service', () => {
     const data = mkdtempSync(join(tmpdir(), 'studio-service-'))
     const { training, done, run } = studio(data)
     const good = await run(1)
-    training.emit('done', resultOf(good))
+    training.emit('done', recordOf(good, 1))
     await until(() => done.length === 1)
     expect(done[0]?.saveError).toBeUndefined()
     const record = JSON.parse(readFileSync(join(data, 'runs', `${good}.json`), 'utf8'))

@@ -2,8 +2,24 @@ import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import type { BackendView, ContinuationRequest, ExportedFile, ExportFormat, TrainingFailure, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
-import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
+import { deserializeError, StudioApiError, type SerializedError } from '../shared/studioErrors'
+import type {
+  BackendView,
+  ContinuationRequest,
+  ContinuationView,
+  EpochPoint,
+  ExportedFile,
+  ExportFormat,
+  ModelDescription,
+  ModelOptionsView,
+  RunRecord,
+  StudioModelKind,
+  TrainingFailure,
+  TrainingProgress,
+  TrainingRequest,
+  TrainingResult
+} from '../shared/studioApi'
+import type { EngineCall, FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
 /** A running training process, whatever started it (child_process here, utilityProcess in Electron). */
 export interface TrainingChannel {
@@ -42,21 +58,21 @@ export const forkTrainingProcess: StartTrainingProcess = (entry, onMessage, onEx
 
 export interface TrainingHostEvents {
   progress: [TrainingProgress]
-  done: [TrainingResult]
+  /** A finished run's record, as its use case made it (the result, the request, the whole curve). */
+  done: [RunRecord]
   error: [TrainingFailure]
 }
 
 /**
- * Owns the training process: starts it on the first run, passes runs and stops to it, and turns
- * its death into an error for the run in flight; the next run starts a fresh process.
+ * Owns the training process: starts it on the first run, passes runs, calls and stops to it, and
+ * turns its death into an error for what was in flight there; the next run starts a fresh process.
  */
 export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   private child: TrainingChannel | undefined
   /** Runs in flight, with the process each runs in (a replaced process may still be ending). */
   private readonly active = new Map<string, TrainingChannel>()
-  private backendWaiters: ((backend: BackendView) => void)[] = []
-  /** Generations and exports in flight, by request id: the run they are for (none for an export) and the process serving them. */
-  private readonly requests = new Map<number, { runId?: string; child: TrainingChannel; resolve: (value: never) => void; reject: (error: Error) => void }>()
+  /** Calls in flight, by request id: the run they are for (if any) and the process serving them. */
+  private readonly calls = new Map<number, { runId?: string; child: TrainingChannel; resolve: (value: unknown) => void; reject: (error: Error) => void }>()
   /** Set after a failure: the process is replaced once nothing is left in flight in it. */
   private retiring = false
   private nextRequest = 1
@@ -70,47 +86,49 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     super()
   }
 
-  start(request: TrainingRequest): string {
+  /** Starts a run; `earlier` is the curve of the run it goes on from, up to where it goes on. */
+  start(request: TrainingRequest, earlier?: readonly EpochPoint[]): string {
     const runId = `run-${randomUUID()}`
     const child = this.process()
     this.active.set(runId, child)
-    child.send({ type: 'train', runId, request, modelFolder: this.modelFolder })
+    child.send({ type: 'train', runId, request, modelFolder: this.modelFolder, ...(earlier ? { earlier } : {}) })
     return runId
   }
 
-  /** Predicts again with a finished run's saved model. */
-  generate(runId: string, continuation?: ContinuationRequest): Promise<TrainingResult> {
-    const requestId = this.nextRequest++
-    return new Promise((resolve, reject) => {
-      const child = this.process()
-      this.requests.set(requestId, { runId, child, resolve, reject })
-      child.send({ type: 'generate', requestId, runId, modelFolder: this.modelFolder, ...(continuation ? { continuation } : {}) })
-    })
+  /** Predicts a finished run's song again with its saved model. */
+  predictAgain(runId: string): Promise<TrainingResult> {
+    return this.call({ name: 'predictAgain', runId }, runId) as Promise<TrainingResult>
+  }
+
+  /** Continues a melody with a finished run's saved model (stopped by `stop(runId)`). */
+  continueMelody(runId: string, request: ContinuationRequest): Promise<ContinuationView[]> {
+    return this.call({ name: 'continueMelody', runId, request }, runId) as Promise<ContinuationView[]>
   }
 
   /** Draws or writes a song as a file in the training process (a long song never blocks the caller's thread). */
   exportSong(abc: string, format: ExportFormat): Promise<ExportedFile> {
-    const requestId = this.nextRequest++
-    return new Promise((resolve, reject) => {
-      const child = this.process()
-      this.requests.set(requestId, { child, resolve, reject })
-      child.send({ type: 'export', requestId, abc, format })
-    })
+    return this.call({ name: 'exportSong', abc, format }) as Promise<ExportedFile>
   }
 
-  /** Asks the training process which backend it runs on (starting it if need be). */
-  backend(): Promise<BackendView> {
-    return new Promise((resolve) => {
-      this.backendWaiters.push(resolve)
-      this.send({ type: 'backend' })
-    })
+  /** What a model would be for a song and options (TensorFlow.js lives in the training process only). */
+  describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): Promise<ModelDescription> {
+    return this.call({ name: 'describeModel', abc, model, options }) as Promise<ModelDescription>
+  }
+
+  /** Which backend the training process runs on (starting it if need be). */
+  async backend(): Promise<BackendView> {
+    try {
+      return (await this.call({ name: 'backend' })) as BackendView
+    } catch (error) {
+      return { name: 'none', skipped: [{ name: 'all', reason: (error as Error).message }] }
+    }
   }
 
   /** Stops the run's training, and any continuation of it in flight. */
   stop(runId: string): void {
     this.active.get(runId)?.send({ type: 'stop', runId })
-    for (const [requestId, generation] of this.requests) {
-      if (generation.runId === runId) generation.child.send({ type: 'stop-generation', requestId })
+    for (const [requestId, call] of this.calls) {
+      if (call.runId === runId) call.child.send({ type: 'stop-call', requestId })
     }
   }
 
@@ -124,8 +142,13 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
     this.child = undefined
   }
 
-  private send(message: ToTrainingProcess): void {
-    this.process().send(message)
+  private call(call: EngineCall, runId?: string): Promise<unknown> {
+    const requestId = this.nextRequest++
+    return new Promise((resolve, reject) => {
+      const child = this.process()
+      this.calls.set(requestId, { ...(runId ? { runId } : {}), child, resolve, reject })
+      child.send({ type: 'call', requestId, modelFolder: this.modelFolder, call })
+    })
   }
 
   private process(): TrainingChannel {
@@ -140,14 +163,12 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
           this.active.delete(runId)
           this.emit('error', { runId, error: { name: 'TrainingProcessError', message: `the training process ${reason}; start the run again` } })
         }
-        for (const [requestId, generation] of this.requests) {
-          if (generation.child !== child) continue
-          this.requests.delete(requestId)
-          generation.reject(new Error(`the training process ${reason}`))
+        for (const [requestId, call] of this.calls) {
+          if (call.child !== child) continue
+          this.calls.delete(requestId)
+          call.reject(new StudioApiError({ name: 'TrainingProcessError', message: `the training process ${reason}` }))
         }
-        if (this.child !== child) return
-        this.child = undefined
-        for (const waiter of this.backendWaiters.splice(0)) waiter({ name: 'none', skipped: [{ name: 'all', reason: `the training process ${reason}` }] })
+        if (this.child === child) this.child = undefined
       }
     )
     this.child = child
@@ -155,17 +176,17 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   /**
-   * After a run or a generation fails, the process may be left in a bad state (a WebAssembly
-   * memory that overflowed, tensors never freed): it is replaced as soon as nothing else is in
-   * flight in it, so the next run starts clean. A stop is not a failure.
+   * After a run or a call fails, the process may be left in a bad state (a WebAssembly memory that
+   * overflowed, tensors never freed): it is replaced as soon as nothing else is in flight in it,
+   * so the next run starts clean. A stop is not a failure, nor is a song the exporter refuses.
    */
-  private retireAfterFailure(error: { name?: string } | undefined): void {
+  private retireAfterFailure(error: SerializedError | undefined): void {
     if (error?.name === 'TrainingCancelledError' || error?.name === 'GenerationCancelledError') return
     this.retiring = true
   }
 
   private retireIfIdle(): void {
-    if (!this.retiring || this.active.size > 0 || this.requests.size > 0 || this.backendWaiters.length > 0) return
+    if (!this.retiring || this.active.size > 0 || this.calls.size > 0) return
     this.retiring = false
     const child = this.child
     this.child = undefined
@@ -178,27 +199,26 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   private handle(message: FromTrainingProcess): void {
-    if (message.type === 'generated' || message.type === 'exported') {
-      const waiting = this.requests.get(message.requestId)
-      this.requests.delete(message.requestId)
-      const value = message.type === 'generated' ? message.result : message.file
-      if (value) (waiting?.resolve as ((value: unknown) => void) | undefined)?.(value)
-      else {
-        // A song the exporter refuses (bad ABC, over a limit) is the caller's error, not the process's.
-        if (message.type === 'generated') this.retireAfterFailure(message.error)
-        waiting?.reject(Object.assign(new Error(message.error?.message ?? `${message.type === 'generated' ? 'generation' : 'export'} failed`), { name: message.error?.name ?? 'Error' }))
+    switch (message.type) {
+      case 'answer': {
+        const call = this.calls.get(message.requestId)
+        this.calls.delete(message.requestId)
+        if (!message.error) return call?.resolve(message.value)
+        // A song the exporter or the model screen refuses is the caller's error, not the process's.
+        if (call?.runId !== undefined) this.retireAfterFailure(message.error)
+        return call?.reject(deserializeError(message.error, 'the training process failed'))
       }
-    } else if (message.type === 'backend') {
-      for (const waiter of this.backendWaiters.splice(0)) waiter(message.backend)
-    } else if (message.type === 'progress') {
-      this.emit('progress', message.progress)
-    } else if (message.type === 'done') {
-      this.active.delete(message.result.runId)
-      this.emit('done', message.result)
-    } else {
-      this.active.delete(message.runId)
-      this.retireAfterFailure(message.error)
-      this.emit('error', { runId: message.runId, error: message.error })
+      case 'progress':
+        this.emit('progress', message.progress)
+        return
+      case 'done':
+        this.active.delete(message.record.runId)
+        this.emit('done', message.record)
+        return
+      case 'error':
+        this.active.delete(message.runId)
+        this.retireAfterFailure(message.error)
+        this.emit('error', { runId: message.runId, error: message.error })
     }
   }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../engine/testing/seedSong'
-import type { TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { RunRecord, TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { midiToMelody } from '../engine/notation/midi'
 import { TrainingHost } from './trainingHost'
 
@@ -24,7 +24,7 @@ afterEach(() => {
 
 function finish(runId: string): Promise<{ result?: TrainingResult; failure?: TrainingFailure }> {
   return new Promise((resolve) => {
-    const done = (result: TrainingResult) => result.runId === runId && resolve({ result })
+    const done = (record: RunRecord) => record.runId === runId && resolve({ result: record.result })
     const failed = (failure: TrainingFailure) => failure.runId === runId && resolve({ failure })
     host.on('done', done)
     host.on('error', failed)
@@ -55,11 +55,11 @@ describe('the training host after a failed run', () => {
 
     // A long continuation stops when asked, like training, and the process stays for the next call.
     const pid = host.pid
-    const continuing = host.generate(result!.runId, { bars: 256, temperature: 1, seed: 1, variations: 16 })
+    const continuing = host.continueMelody(result!.runId, { bars: 256, temperature: 1, seed: 1, variations: 16 })
     host.stop(result!.runId)
     await expect(continuing).rejects.toMatchObject({ name: 'GenerationCancelledError' })
-    const again = await host.generate(result!.runId, { bars: 2, temperature: 0, seed: 1, variations: 1 })
-    expect(again.continuations).toHaveLength(1)
+    const again = await host.continueMelody(result!.runId, { bars: 2, temperature: 0, seed: 1, variations: 1 })
+    expect(again).toHaveLength(1)
     expect(host.pid).toBe(pid)
   })
 

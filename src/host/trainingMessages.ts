@@ -1,27 +1,45 @@
 // Messages between the training host (main or the web server) and the training process.
-import type { BackendView, ContinuationRequest, ExportedFile, ExportFormat, SerializedError, TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type {
+  BackendView,
+  ContinuationRequest,
+  EpochPoint,
+  ExportFormat,
+  ModelOptionsView,
+  RunRecord,
+  SerializedError,
+  StudioModelKind,
+  TrainingProgress,
+  TrainingRequest
+} from '../shared/studioApi'
+
+/** Work the training process answers once, by request id: everything but training itself. */
+export type EngineCall =
+  | { readonly name: 'backend' }
+  | { readonly name: 'describeModel'; readonly abc: string; readonly model: StudioModelKind; readonly options: ModelOptionsView }
+  | { readonly name: 'predictAgain'; readonly runId: string }
+  /** Stopped by a `stop-call` of its request id, between notes. */
+  | { readonly name: 'continueMelody'; readonly runId: string; readonly request: ContinuationRequest }
+  /** A song drawn or written as a file, off the UI's and the server's thread. */
+  | { readonly name: 'exportSong'; readonly abc: string; readonly format: ExportFormat }
 
 export type ToTrainingProcess =
-  | { readonly type: 'train'; readonly runId: string; readonly request: TrainingRequest; readonly modelFolder: string }
   | {
-      readonly type: 'generate'
-      readonly requestId: number
+      readonly type: 'train'
       readonly runId: string
+      readonly request: TrainingRequest
+      /** Where each run's model is saved, in a folder named by its run. */
       readonly modelFolder: string
-      /** Continue the song instead of predicting it again. */
-      readonly continuation?: ContinuationRequest
+      /** The curve of the run it goes on from, up to where it goes on (resumed runs). */
+      readonly earlier?: readonly EpochPoint[]
     }
   | { readonly type: 'stop'; readonly runId: string }
-  /** Stops a continuation in flight (between notes). */
-  | { readonly type: 'stop-generation'; readonly requestId: number }
-  | { readonly type: 'backend' }
-  /** A song drawn or written as a file, off the UI's and the server's thread. */
-  | { readonly type: 'export'; readonly requestId: number; readonly abc: string; readonly format: ExportFormat }
+  | { readonly type: 'call'; readonly requestId: number; readonly modelFolder: string; readonly call: EngineCall }
+  | { readonly type: 'stop-call'; readonly requestId: number }
 
 export type FromTrainingProcess =
   | { readonly type: 'progress'; readonly progress: TrainingProgress }
-  | { readonly type: 'done'; readonly result: TrainingResult }
+  | { readonly type: 'done'; readonly record: RunRecord }
   | { readonly type: 'error'; readonly runId: string; readonly error: SerializedError }
-  | { readonly type: 'backend'; readonly backend: BackendView }
-  | { readonly type: 'generated'; readonly requestId: number; readonly result?: TrainingResult; readonly error?: SerializedError }
-  | { readonly type: 'exported'; readonly requestId: number; readonly file?: ExportedFile; readonly error?: SerializedError }
+  | { readonly type: 'answer'; readonly requestId: number; readonly value?: unknown; readonly error?: SerializedError }
+
+export type { BackendView }

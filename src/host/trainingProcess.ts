@@ -1,14 +1,18 @@
 // The training process: one per studio, started by the training host with Electron's
 // utilityProcess or Node's child_process.fork (tfjs-node cannot load twice in worker threads,
-// tensorflow/tfjs#8388). One run at a time.
+// tensorflow/tfjs#8388). Everything that needs TensorFlow.js, jsdom or pdfkit runs here, so the
+// app's main process never loads them. One run at a time; each message is handed to a use case.
 import { chooseBackend } from '../engine/backend/chooseBackend'
-import type { FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
-import { trainCorpusRun } from './trainCorpusRun'
-import { predictAgain, trainSongRun } from './trainSongRun'
+import { serializeError } from '../shared/studioErrors'
+import type { BackendView, TrainingProgress } from '../shared/studioApi'
+import { describeModel } from '../usecases/describeModel'
+import { continueStudioRun, predictStudioRunAgain, trainStudioRun } from '../usecases/studioRuns'
+import { exportSongFile } from '../usecases/exportSong'
+import type { EngineCall, FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
 const runs = new Map<string, AbortController>()
-/** Continuations in flight, by the host's request id. */
-const generations = new Map<number, AbortController>()
+/** Calls that can be stopped (continuations), by the host's request id. */
+const calls = new Map<number, AbortController>()
 
 /** Electron's utilityProcess gives the child a parentPort; child_process gives it process.send. */
 interface ParentPort {
@@ -16,10 +20,6 @@ interface ParentPort {
   postMessage(message: FromTrainingProcess): void
 }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
-
-function serializeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
-}
 
 function send(message: FromTrainingProcess): void {
   if (parentPort) parentPort.postMessage(message)
@@ -31,49 +31,59 @@ function onMessage(listener: (message: ToTrainingProcess) => void): void {
   else process.on('message', listener)
 }
 
+async function backendView(): Promise<BackendView> {
+  try {
+    const choice = await chooseBackend({ env: process.env })
+    return { name: choice.name, skipped: choice.skipped }
+  } catch (error) {
+    return { name: 'none', skipped: [{ name: 'all', reason: String(error) }] }
+  }
+}
+
+async function answer(call: EngineCall, modelFolder: string, signal: AbortSignal): Promise<unknown> {
+  switch (call.name) {
+    case 'backend':
+      return backendView()
+    case 'describeModel':
+      return describeModel(call.abc, call.model, call.options)
+    case 'predictAgain':
+      return predictStudioRunAgain(call.runId, modelFolder)
+    case 'continueMelody':
+      return continueStudioRun(call.runId, modelFolder, call.request, signal)
+    case 'exportSong':
+      return exportSongFile(call.abc, call.format)
+  }
+}
+
 onMessage((message) => {
-  if (message.type === 'stop') {
-    runs.get(message.runId)?.abort()
-    return
+  switch (message.type) {
+    case 'stop':
+      runs.get(message.runId)?.abort()
+      return
+    case 'stop-call':
+      calls.get(message.requestId)?.abort()
+      return
+    case 'call': {
+      const stop = new AbortController()
+      calls.set(message.requestId, stop)
+      answer(message.call, message.modelFolder, stop.signal)
+        .finally(() => calls.delete(message.requestId))
+        .then(
+          (value) => send({ type: 'answer', requestId: message.requestId, value }),
+          (error: unknown) => send({ type: 'answer', requestId: message.requestId, error: serializeError(error) })
+        )
+      return
+    }
+    case 'train': {
+      const abort = new AbortController()
+      runs.set(message.runId, abort)
+      const environment = { env: process.env, signal: abort.signal, onProgress: (progress: TrainingProgress) => send({ type: 'progress', progress }) }
+      trainStudioRun(message.runId, message.request, message.modelFolder, environment, message.earlier)
+        .then((record) => send({ type: 'done', record }))
+        .catch((error: unknown) => send({ type: 'error', runId: message.runId, error: serializeError(error) }))
+        .finally(() => runs.delete(message.runId))
+    }
   }
-  if (message.type === 'backend') {
-    void chooseBackend({ env: process.env }).then(
-      (choice) => send({ type: 'backend', backend: { name: choice.name, skipped: choice.skipped } }),
-      (error: unknown) => send({ type: 'backend', backend: { name: 'none', skipped: [{ name: 'all', reason: String(error) }] } })
-    )
-    return
-  }
-  if (message.type === 'export') {
-    // Loaded on the first export only: jsdom, abcjs and pdfkit are not needed to train.
-    import('./exportSongFile')
-      .then(({ exportSongFile }) => exportSongFile(message.abc, message.format))
-      .then(
-        (file) => send({ type: 'exported', requestId: message.requestId, file }),
-        (error: unknown) => send({ type: 'exported', requestId: message.requestId, error: serializeError(error) })
-      )
-    return
-  }
-  if (message.type === 'stop-generation') {
-    generations.get(message.requestId)?.abort()
-    return
-  }
-  if (message.type === 'generate') {
-    const stop = new AbortController()
-    generations.set(message.requestId, stop)
-    predictAgain(message.runId, message.modelFolder, message.continuation, stop.signal).finally(() => generations.delete(message.requestId)).then(
-      (result) => send({ type: 'generated', requestId: message.requestId, result }),
-      (error: unknown) =>
-        send({ type: 'generated', requestId: message.requestId, error: serializeError(error) })
-    )
-    return
-  }
-  const abort = new AbortController()
-  runs.set(message.runId, abort)
-  const run = message.request.corpus ? trainCorpusRun : trainSongRun
-  run(message.runId, message.request, message.modelFolder, abort.signal, (progress) => send({ type: 'progress', progress }))
-    .then((result) => send({ type: 'done', result }))
-    .catch((error: unknown) => send({ type: 'error', runId: message.runId, error: serializeError(error) }))
-    .finally(() => runs.delete(message.runId))
 })
 
 // Without a parent there is nothing to serve (a utility process ends with the app itself).

@@ -2,11 +2,12 @@ import { app, ipcMain, utilityProcess, type BrowserWindow, type IpcMainInvokeEve
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { StudioLibrary } from '../host/studioLibrary'
-import { StudioService } from '../host/studioService'
+import { StudioService, type StudioEventSink } from '../host/studioService'
 import type { FromTrainingProcess } from '../host/trainingMessages'
 import { TrainingHost, type StartTrainingProcess } from '../host/trainingHost'
-import { STUDIO_CHANNELS, STUDIO_EVENTS, type StudioMethod, type StudioReply, type StudioSettings } from '../shared/studioApi'
-import { STUDIO_ARGUMENTS } from '../shared/studioSchemas'
+import type { StudioSettings } from '../shared/studioApi'
+import { STUDIO_EVENTS, STUDIO_METHOD_NAMES, STUDIO_METHODS } from '../shared/studioContract'
+import { errorReply, InvalidMessageError, type StudioReply } from '../shared/studioErrors'
 import { isAppUrl } from './permissions'
 
 /** Only our own page may call: the top frame showing the packaged file, or the dev server's page. */
@@ -49,35 +50,29 @@ export function registerStudioHandlers(
     onSettingsSaved?: (settings: StudioSettings) => void
   }
 ): StudioService {
-  const send = (channel: string, payload: unknown) => {
-    if (!window.isDestroyed()) window.webContents.send(channel, payload)
+  const emit: StudioEventSink = (event, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(STUDIO_EVENTS[event].channel, payload)
   }
   const here = fileURLToPath(new URL('.', import.meta.url))
   const library = new StudioLibrary(join(app.getPath('userData'), 'library'))
   const service = new StudioService(
     { name: app.getName(), version: app.getVersion(), electron: process.versions.electron ?? null },
-    {
-      onProgress: (progress) => send(STUDIO_EVENTS.trainingProgress, progress),
-      onDone: (result) => send(STUDIO_EVENTS.trainingDone, result),
-      onError: (failure) => send(STUDIO_EVENTS.trainingError, failure)
-    },
+    emit,
     library,
     new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'), startUtilityProcess)
   )
-  for (const [method, channel] of Object.entries(STUDIO_CHANNELS) as [StudioMethod, string][]) {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {
+  for (const method of STUDIO_METHOD_NAMES) {
+    ipcMain.handle(STUDIO_METHODS[method].channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {
       try {
-        if (!isTrustedFrame(event.senderFrame, options.appPage)) {
-          return { ok: false, error: { name: 'InvalidMessageError', message: 'message from an untrusted frame refused' } }
-        }
+        if (!isTrustedFrame(event.senderFrame, options.appPage)) throw new InvalidMessageError('message from an untrusted frame refused')
         const value = await service.invoke(method, args)
         if (method === 'saveSettings') {
-          const saved = STUDIO_ARGUMENTS.saveSettings.safeParse(args)
+          const saved = STUDIO_METHODS.saveSettings.args.safeParse(args)
           if (saved.success) options.onSettingsSaved?.(saved.data[0])
         }
         return { ok: true, value }
       } catch (error) {
-        return { ok: false, error: error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) } }
+        return errorReply(error)
       }
     })
   }

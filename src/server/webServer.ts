@@ -5,10 +5,11 @@ import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { StudioLibrary } from '../host/studioLibrary'
-import { StudioService } from '../host/studioService'
+import { StudioService, type StudioEventSink } from '../host/studioService'
 import { REQUEST_BODY_MAX_BYTES, URL_MAX_CHARS } from '../shared/limits'
-import { STUDIO_EVENTS, type AppInfo, type StudioReply } from '../shared/studioApi'
-import { isStudioMethod } from '../shared/studioSchemas'
+import type { AppInfo } from '../shared/studioApi'
+import { isStudioMethod, STUDIO_EVENTS } from '../shared/studioContract'
+import { errorReply, type StudioReply } from '../shared/studioErrors'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,14 +54,11 @@ export async function startWebStudio(options: {
 }): Promise<WebStudio> {
   const token = randomBytes(24).toString('base64url')
   const streams = new Set<ServerResponse>()
-  const broadcast = (event: string, data: unknown) => {
-    for (const stream of streams) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+  // Each event goes out on its channel's name, as the web client listens for it.
+  const broadcast: StudioEventSink = (event, data) => {
+    for (const stream of streams) stream.write(`event: ${STUDIO_EVENTS[event].channel}\ndata: ${JSON.stringify(data)}\n\n`)
   }
-  const service = new StudioService(options.appInfo, {
-    onProgress: (progress) => broadcast(STUDIO_EVENTS.trainingProgress, progress),
-    onDone: (result) => broadcast(STUDIO_EVENTS.trainingDone, result),
-    onError: (failure) => broadcast(STUDIO_EVENTS.trainingError, failure)
-  }, new StudioLibrary(options.dataDir))
+  const service = new StudioService(options.appInfo, broadcast, new StudioLibrary(options.dataDir))
   let port = 0
   const tokenBytes = Buffer.from(token, 'utf8')
   /** Compares bytes, not characters: a token of the right length in characters may not be in bytes. */
@@ -142,8 +140,7 @@ export async function startWebStudio(options: {
       const args = (body as { args?: unknown } | null)?.args
       return reply(200, { ok: true, value: await service.invoke(method, args) })
     } catch (error) {
-      const failure = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
-      return reply(200, { ok: false, error: failure })
+      return reply(200, errorReply(error))
     }
   }
 

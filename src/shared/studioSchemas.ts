@@ -1,21 +1,76 @@
-// Every message from the UI is checked against these before main or the server acts on it.
+// The source of the contract between the UI and the engine: every value that crosses it, as a zod
+// schema bounded by the limits in ./limits. The types in ./studioApi are inferred from these, the
+// method table in ./studioContract pairs them with the methods, and main and the web server check
+// every message from the UI against them before they act on it.
 import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
-import { CONTINUE_MAX_BARS } from './limits'
 import {
+  ABC_FIELD_MAX_CHARS,
+  ABC_MAX_CHARS,
+  CONTINUE_MAX_BARS,
+  CONTINUE_MAX_VARIATIONS,
   CORPUS_MAX_FILES,
   EPOCHS_MAX,
-  EXPORT_FORMATS,
+  HISTORY_MAX_POINTS,
   IMPORT_MAX_BYTES,
-  MONITOR_NAMES,
-  SONG_TEXT_MAX_CHARS,
-  STUDIO_MODEL_KINDS,
-  type StudioMethod
-} from './studioApi'
+  MODEL_MAX_LAYERS,
+  MODEL_MAX_PARAMS,
+  SONG_MAX_NOTES,
+  SONG_TEXT_MAX_CHARS
+} from './limits'
 
+export const STUDIO_MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
+/** What a callback may watch: the validation figures exist only where songs are held out (corpus training). */
+export const MONITOR_NAMES = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const
+export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'pdf', 'codes'] as const
+
+const count = (max: number) => z.number().int().min(0).max(max)
+const epoch = count(EPOCHS_MAX)
+const text = z.string().max(ABC_FIELD_MAX_CHARS)
+const longText = z.string().max(ABC_MAX_CHARS)
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
-const modelKind = z.enum(STUDIO_MODEL_KINDS)
-const modelOptions = z.strictObject({
+const fileName = z.string().min(1).max(255)
+const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
+const seed = z.number().int().min(0).max(2 ** 31)
+const patience = z.number().int().min(1).max(1000)
+
+export const MODEL_KIND_SCHEMA = z.enum(STUDIO_MODEL_KINDS)
+export const MONITOR_SCHEMA = z.enum(MONITOR_NAMES)
+export const EXPORT_FORMAT_SCHEMA = z.enum(EXPORT_FORMATS)
+export const RUN_ID_SCHEMA = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
+export const SERIALIZED_ERROR_SCHEMA = z.object({ name: text, message: longText })
+
+// ── Songs ───────────────────────────────────────────────────────────────────────────────────
+export const SONG_PROBLEM_SCHEMA = z.object({ severity: z.enum(['error', 'warning']), line: count(Number.MAX_SAFE_INTEGER), column: count(Number.MAX_SAFE_INTEGER), message: longText })
+/** The first tune of ABC text as the engine reads it. */
+export const SONG_REPORT_SCHEMA = z.object({
+  /** Sounding notes of the first tune, 0 when it has none. */
+  notes: count(SONG_MAX_NOTES),
+  title: text,
+  problems: z.array(SONG_PROBLEM_SCHEMA)
+})
+export const IMPORT_CHOICE_SCHEMA = z.object({
+  /** The tune's X: number, or the MIDI track's index. */
+  id: z.string().max(32),
+  label: text
+})
+export const IMPORTED_FILE_SCHEMA = z.object({
+  /** The song as ABC, or null while the file holds several tunes or tracks to choose from. */
+  abc: songText.nullable(),
+  choices: z.array(IMPORT_CHOICE_SCHEMA),
+  warnings: z.array(longText)
+})
+export const EXPORTED_FILE_SCHEMA = z.object({
+  fileName,
+  mimeType: text,
+  /** The file's bytes, base64: IPC and JSON carry text. */
+  base64: z.string()
+})
+
+// ── Models and training requests ───────────────────────────────────────────────────────────
+/** The options a person may set on a model; anything left out takes the seed's value. */
+export const MODEL_OPTIONS_SCHEMA = z.strictObject({
+  /** The model lab's layers instead of the preset's (the output softmax is added after them). */
   layers: LAYER_STACK_SCHEMA.optional(),
   stateful: z.boolean().optional(),
   twoFeatures: z.boolean().optional(),
@@ -23,70 +78,244 @@ const modelOptions = z.strictObject({
   window: z.number().int().min(1).max(256).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
   learningRate: z.number().positive().max(10).optional(),
-  seed: z.number().int().min(0).max(2 ** 31).optional()
+  seed: seed.optional(),
+  /** Which notes the output layer knows: the seed's, the song's own, or whichever fits (default). */
+  vocabulary: z.enum(['auto', 'seed', 'song']).optional()
 })
 
-const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
-const fileName = z.string().min(1).max(255)
-const monitor = z.enum(MONITOR_NAMES)
-const runId = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
-const patience = z.number().int().min(1).max(1000)
-const callbacks = z.strictObject({
-  earlyStopping: z.strictObject({ monitor, patience, restoreBestWeights: z.boolean() }).optional(),
+/** The books' Keras callbacks, as a run may ask for them. */
+export const CALLBACKS_SCHEMA = z.strictObject({
+  /** Stop after `patience` epochs without a better monitored value, and put back the best epoch's weights. */
+  earlyStopping: z.strictObject({ monitor: MONITOR_SCHEMA, patience, restoreBestWeights: z.boolean() }).optional(),
+  /** Multiply the learning rate by `factor` after `patience` epochs without improvement, not below the minimum. */
   reduceLrOnPlateau: z
-    .strictObject({ monitor, factor: z.number().gt(0).lt(1), patience, minLearningRate: z.number().min(0).max(1).optional() })
+    .strictObject({ monitor: MONITOR_SCHEMA, factor: z.number().gt(0).lt(1), patience, minLearningRate: z.number().min(0).max(1).optional() })
     .optional()
 })
-const corpus = z.strictObject({
-  files: z.array(z.strictObject({ name: fileName, base64: base64File })).min(1).max(CORPUS_MAX_FILES),
+
+/** A file of songs, as the UI read it: every tune of an ABC file, the melody of a MIDI file. */
+export const CORPUS_FILE_SCHEMA = z.strictObject({ name: fileName, base64: base64File })
+
+/** Train on many songs instead of the one in the editor. */
+export const CORPUS_REQUEST_SCHEMA = z.strictObject({
+  files: z.array(CORPUS_FILE_SCHEMA).min(1).max(CORPUS_MAX_FILES),
+  /** Share of the songs held out for validation, split by song (seeded by the model's seed). */
   validationShare: z.number().gt(0).lt(1),
+  /** Add each training song transposed by up to ±N semitones, kept within the corpus's range. */
   transpose: z.number().int().min(0).max(12)
 })
 
-const trainingRequest = z.strictObject({
-  abc: songText,
-  model: modelKind,
+const resumeFrom = z.strictObject({ runId: RUN_ID_SCHEMA, afterEpoch: epoch })
+
+export const TRAINING_REQUEST_SCHEMA = z.strictObject({
+  /** The song to train on, as ABC; a corpus run (`corpus`) trains on its files instead and has none. */
+  abc: songText.optional(),
+  model: MODEL_KIND_SCHEMA,
   epochs: z.number().int().min(1).max(EPOCHS_MAX),
   untilPerfect: z.boolean(),
-  options: modelOptions.optional(),
-  callbacks: callbacks.optional(),
-  corpus: corpus.optional(),
-  resumeFrom: z.strictObject({ runId, afterEpoch: z.number().int().min(0).max(EPOCHS_MAX) }).optional()
+  /** Epochs between the one-step and full-song checks of `untilPerfect` (default 10). */
+  checkEvery: z.number().int().min(1).max(EPOCHS_MAX).optional(),
+  options: MODEL_OPTIONS_SCHEMA.optional(),
+  callbacks: CALLBACKS_SCHEMA.optional(),
+  corpus: CORPUS_REQUEST_SCHEMA.optional(),
+  /**
+   * Go on training a finished run's saved model (same song or songs, same options) after the
+   * epoch its weights are from; `epochs` is then the total, epochs numbered on from there.
+   */
+  resumeFrom: resumeFrom.optional()
 })
 
-/** A request as a run record keeps it (a corpus by its file names): run records read back from disk are checked with it. */
-export const RUN_REQUEST_SCHEMA = trainingRequest.extend({
-  corpus: corpus.omit({ files: true }).extend({ fileNames: z.array(fileName).max(CORPUS_MAX_FILES) }).optional()
+/** A request as a run record keeps it (a corpus by its file names, not its bytes); records read back are checked with it. */
+export const RUN_REQUEST_SCHEMA = TRAINING_REQUEST_SCHEMA.extend({
+  corpus: CORPUS_REQUEST_SCHEMA.omit({ files: true }).extend({ fileNames: z.array(z.string().min(1).max(4096)).max(CORPUS_MAX_FILES) }).optional()
 })
 
-export const RUN_ID_SCHEMA = runId
+export const MODEL_DESCRIPTION_SCHEMA = z.object({
+  model: MODEL_KIND_SCHEMA,
+  title: text,
+  explanation: longText,
+  params: count(MODEL_MAX_PARAMS),
+  classes: count(Number.MAX_SAFE_INTEGER),
+  samples: count(Number.MAX_SAFE_INTEGER),
+  units: count(Number.MAX_SAFE_INTEGER),
+  window: count(Number.MAX_SAFE_INTEGER),
+  batchSize: count(Number.MAX_SAFE_INTEGER),
+  learningRate: z.number(),
+  seed: z.number(),
+  stateful: z.boolean(),
+  features: z.union([z.literal(1), z.literal(2)]),
+  /** Every layer with its output shape and parameters, as Keras's summary() (the output layer last). */
+  layers: z.array(z.object({ name: text, outputShape: z.array(z.number().nullable()), params: count(MODEL_MAX_PARAMS) })).max(MODEL_MAX_LAYERS + 4)
+})
 
-export const STUDIO_ARGUMENTS = {
-  getAppInfo: z.tuple([]),
-  checkSong: z.tuple([songText]),
-  describeModel: z.tuple([songText, modelKind, modelOptions]),
-  getBackend: z.tuple([]),
-  startTraining: z.tuple([trainingRequest]),
-  stopTraining: z.tuple([runId]),
-  predictAgain: z.tuple([runId]),
-  continueMelody: z.tuple([
-    runId,
-    z.strictObject({
-      bars: z.number().int().min(1).max(CONTINUE_MAX_BARS),
-      temperature: z.number().min(0).max(10),
-      topK: z.number().int().min(1).max(1000).optional(),
-      seed: z.number().int().min(0).max(2 ** 31),
-      variations: z.number().int().min(1).max(8),
-      primeAbc: songText.optional()
-    })
-  ]),
-  exportSong: z.tuple([songText, z.enum(EXPORT_FORMATS)]),
-  loadLibrary: z.tuple([]),
-  importFile: z.tuple([fileName, base64File, z.string().max(32).optional()]),
-  saveSong: z.tuple([songText]),
-  saveSettings: z.tuple([z.strictObject({ language: z.enum(['en', 'ko']).optional(), midiInput: z.boolean().optional() })])
-} as const satisfies Record<StudioMethod, z.ZodType<unknown[]>>
+export const BACKEND_VIEW_SCHEMA = z.object({ name: text, skipped: z.array(z.object({ name: text, reason: longText })) })
 
-export function isStudioMethod(name: string): name is StudioMethod {
-  return Object.hasOwn(STUDIO_ARGUMENTS, name)
-}
+/** How to continue the song with a trained model. */
+export const CONTINUATION_REQUEST_SCHEMA = z.strictObject({
+  bars: z.number().int().min(1).max(CONTINUE_MAX_BARS),
+  /** 0 = greedy. */
+  temperature: z.number().min(0).max(10),
+  topK: z.number().int().min(1).max(1000).optional(),
+  seed,
+  variations: z.number().int().min(1).max(8),
+  /** Continue this song (ABC, its every note in the model's vocabulary) instead of the run's own opening. */
+  primeAbc: songText.optional()
+})
+
+/** One continuation: the song's opening window and the new bars, as ABC. */
+export const CONTINUATION_VIEW_SCHEMA = z.object({ seed: z.number().int(), abc: longText })
+
+// ── Runs, their progress and results ───────────────────────────────────────────────────────
+/** A loss or accuracy: JSON writes a diverged run's NaN (or an infinity) as null, read back as NaN. */
+export const METRIC_SCHEMA = z.union([z.number(), z.null().transform(() => Number.NaN)])
+
+/** One epoch of a curve (a metrics log's row: `elapsedMs` where it was measured). */
+export const EPOCH_POINT_SCHEMA = z.object({
+  epoch,
+  loss: METRIC_SCHEMA,
+  accuracy: METRIC_SCHEMA,
+  /** On held-out songs, where there are any. */
+  valLoss: METRIC_SCHEMA.optional(),
+  valAccuracy: METRIC_SCHEMA.optional(),
+  learningRate: METRIC_SCHEMA.optional(),
+  elapsedMs: z.number().min(0).optional()
+})
+
+export const HISTORY_SCHEMA = z.array(EPOCH_POINT_SCHEMA).max(HISTORY_MAX_POINTS)
+
+export const TRAINING_PROGRESS_SCHEMA = z.object({
+  runId: RUN_ID_SCHEMA,
+  epoch,
+  epochs: epoch,
+  loss: METRIC_SCHEMA,
+  accuracy: METRIC_SCHEMA,
+  elapsedMs: z.number(),
+  etaMs: z.number(),
+  samplesPerSecond: z.number(),
+  valLoss: METRIC_SCHEMA.optional(),
+  valAccuracy: METRIC_SCHEMA.optional(),
+  learningRate: METRIC_SCHEMA.optional(),
+  /**
+   * Every epoch since the previous event, this one last: events are batched (at most one per
+   * 100 ms) so a fast run does not flood the UI, yet the curves keep every epoch.
+   */
+  points: HISTORY_SCHEMA
+})
+
+export const PREDICTION_VIEW_SCHEMA = z.object({
+  accuracy: METRIC_SCHEMA,
+  /** The predicted song as ABC, to draw. */
+  abc: longText,
+  /** 0-based indices of the note heads that differ from the song. */
+  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES)
+})
+
+export const CORPUS_SUMMARY_SCHEMA = z.object({
+  songs: count(Number.MAX_SAFE_INTEGER),
+  heldOut: count(Number.MAX_SAFE_INTEGER),
+  /** Training songs added by transposition. */
+  transposed: count(Number.MAX_SAFE_INTEGER),
+  vocabulary: count(Number.MAX_SAFE_INTEGER),
+  windows: count(Number.MAX_SAFE_INTEGER),
+  validationWindows: count(Number.MAX_SAFE_INTEGER),
+  bestValAccuracy: METRIC_SCHEMA,
+  bestEpoch: epoch,
+  /** The held-out song the predictions are drawn for. */
+  evaluatedOn: text,
+  /** Files or songs that could not be read and were left out: a few per file at most in practice. */
+  skipped: z.array(text).max(CORPUS_MAX_FILES * 100)
+})
+
+export const TRAINING_RESULT_SCHEMA = z.object({
+  runId: RUN_ID_SCHEMA,
+  model: MODEL_KIND_SCHEMA,
+  backend: text,
+  /** Which implementation trained it (fast CPU path or tfjs) and why; absent in runs saved before it was recorded. */
+  trainingPath: text.optional(),
+  params: count(MODEL_MAX_PARAMS),
+  epochs: epoch,
+  trainMs: z.number().min(0),
+  oneStep: PREDICTION_VIEW_SCHEMA,
+  fullSong: PREDICTION_VIEW_SCHEMA,
+  /** Set when a continuation was asked for (runs saved before continuations had their own method). */
+  continuations: z.array(CONTINUATION_VIEW_SCHEMA).max(CONTINUE_MAX_VARIATIONS).optional(),
+  /** Set when early stopping ended the run: the epoch it stopped at and the best one, whose weights were kept. */
+  stoppedEarly: z.object({ epoch, bestEpoch: epoch }).optional(),
+  /** Set when Stop ended the run after at least one epoch: the work so far is kept, as a finished run. */
+  stoppedByUser: z.object({ epoch }).optional(),
+  /** The epoch whose weights the saved model holds (the best one where early stopping restored it). */
+  weightsEpoch: epoch.optional(),
+  /** Set for a run on many songs; its one-step and full-song predictions are of `evaluatedOn`, a held-out song. */
+  corpus: CORPUS_SUMMARY_SCHEMA.optional(),
+  /**
+   * Set on a finished run whose record could not be saved (a full disk, a folder that cannot be
+   * written): why. The run is kept in memory, listed by loadLibrary as `unsaved`, and saved again
+   * with the next save; it is lost if the studio closes first.
+   */
+  saveError: text.optional()
+})
+
+export const TRAINING_FAILURE_SCHEMA = z.object({ runId: RUN_ID_SCHEMA, error: SERIALIZED_ERROR_SCHEMA })
+
+const savedAt = z.string().max(64)
+/** Set while a record is held in memory only because saving it failed: why it failed. */
+const unsaved = text.optional()
+
+/**
+ * A finished run's record: one format for the studio's library (`runs/<runId>.json`) and the
+ * command line's saved runs (`<folder>/run.json`). Records written before the format was shared
+ * (the library's without `format`, the command line's version 1) are read and migrated.
+ * Fields an older studio wrote and this one no longer has are dropped.
+ */
+export const RUN_RECORD_SCHEMA = z.object({
+  format: z.literal('melody-studio-run').optional(),
+  version: z.literal(2).optional(),
+  runId: RUN_ID_SCHEMA,
+  /** What tables call the run: the command line's folder name, the song's title. */
+  name: text.optional(),
+  /** What it trained on: a file's path, a song's title, "12 songs". */
+  trainedOn: text.optional(),
+  savedAt,
+  request: z.object(RUN_REQUEST_SCHEMA.shape),
+  /** Loss and accuracy at each epoch. */
+  history: HISTORY_SCHEMA,
+  result: TRAINING_RESULT_SCHEMA,
+  unsaved
+})
+
+/** A run that ended in an error other than Stop (the training process crashed…): what it was, its curve so far and why. */
+export const FAILED_RUN_SCHEMA = z.object({
+  runId: RUN_ID_SCHEMA,
+  savedAt,
+  status: z.literal('failed'),
+  request: z.object(RUN_REQUEST_SCHEMA.shape),
+  history: HISTORY_SCHEMA,
+  error: SERIALIZED_ERROR_SCHEMA,
+  unsaved
+})
+
+// ── The studio ──────────────────────────────────────────────────────────────────────────────
+export const APP_INFO_SCHEMA = z.object({
+  name: text,
+  version: text,
+  /** Electron's version, or null where the UI runs in a plain browser (web mode). */
+  electron: text.nullable()
+})
+
+/** The person's choices that outlive a session. */
+export const STUDIO_SETTINGS_SCHEMA = z.strictObject({
+  language: z.enum(['en', 'ko']).optional(),
+  /** MIDI input (Web MIDI, never SysEx) asked for by the desktop app; off unless turned on. */
+  midiInput: z.boolean().optional()
+})
+
+export const LIBRARY_VIEW_SCHEMA = z.object({
+  /** The song last edited, or null on a first start. */
+  song: songText.nullable(),
+  settings: STUDIO_SETTINGS_SCHEMA,
+  runs: z.array(RUN_RECORD_SCHEMA),
+  /** Runs that failed, oldest first (absent where the host keeps none). */
+  failedRuns: z.array(FAILED_RUN_SCHEMA).optional(),
+  /** Files that could not be read and were skipped. */
+  problems: z.array(longText)
+})

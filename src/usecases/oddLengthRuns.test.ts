@@ -21,8 +21,9 @@ import {
   type MelodyNote
 } from '../engine'
 import { writtenBars, type WrittenBars } from '../engine/testing/abcPickups'
-import type { TrainingResult } from '../shared/studioApi'
-import { predictAgain, predictionView, trainSongRun } from './trainSongRun'
+import type { TrainingProgress, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import { predictionView } from './predictionViews'
+import { continueStudioRun, trainStudioRun } from './studioRuns'
 
 /** Each length from 1 to 16 sixteenths, a note and then a rest of it, and a last quarter. */
 const EVERY_LENGTH_ABC = `X:1
@@ -53,6 +54,12 @@ function heard(notes: readonly MelodyNote[]): [number | null, number][] {
   return notes.map((note) => [note.pitch, note.durationTicks])
 }
 
+
+/** A run as the training process runs it for the studio: its result. */
+async function trainRun(runId: string, request: TrainingRequest, folder: string, signal: AbortSignal, onProgress: (progress: TrainingProgress) => void) {
+  return (await trainStudioRun(runId, request, folder, { signal, onProgress })).result
+}
+
 describe('a song of every length, odd ones included', () => {
   const song = importSong(new TextEncoder().encode(EVERY_LENGTH_ABC), 'abc').melody
 
@@ -75,7 +82,7 @@ describe('a song of every length, odd ones included', () => {
   describe('trained as the app trains it', () => {
     let result: TrainingResult
     beforeAll(async () => {
-      result = await trainSongRun(
+      result = await trainRun(
         'odd-lengths',
         { abc: EVERY_LENGTH_ABC, model: 'stateful-lstm-2f', epochs: 600, untilPerfect: true, options: { units: 64, learningRate: 0.01, seed: 3 } },
         models,
@@ -108,10 +115,10 @@ describe('a song of every length, odd ones included', () => {
     it('continues a song of odd lengths from the saved model, keeping them, in whole bars', async () => {
       const primeAbc = 'X:1\nT:Odd prime\nM:3/4\nL:1/16\nK:C\nG5 z5 A6 z6 B7 z7 c8 z8 d9 |]\n'
       const prime = melodyOfAbc(primeAbc)
-      const again = await predictAgain('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, primeAbc })
+      const again = await continueStudioRun('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, primeAbc })
       const bar = 3 * 4 * SIXTEENTH
-      expect(again.continuations).toHaveLength(3)
-      for (const continuation of again.continuations ?? []) {
+      expect(again).toHaveLength(3)
+      for (const continuation of again) {
         const melody = melodyOfAbc(continuation.abc)
         expect(melody.title).toBe('Odd prime (seed ' + String(continuation.seed) + ')')
         // The prime comes back with its five, seven and nine sixteenths whole.
@@ -130,9 +137,9 @@ describe('a song of every length, odd ones included', () => {
       // 3/4 in sixteenths: a pickup of 8 (G5 z3), then whole bars of 12.
       const primeAbc = 'X:1\nT:Pickup prime\nM:3/4\nL:1/16\nK:C\nG5 z3 | A6 z6 | B7 z5 |]\n'
       expect(melodyOfAbc(primeAbc).pickupTicks).toBe(8 * SIXTEENTH)
-      const again = await predictAgain('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
+      const again = await continueStudioRun('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
       const bar = 12 * SIXTEENTH
-      for (const continuation of again.continuations ?? []) {
+      for (const continuation of again) {
         expect(melodyOfAbc(continuation.abc).pickupTicks).toBe(8 * SIXTEENTH)
         const [{ barLines }] = writtenBars(continuation.abc) as [WrittenBars]
         expect(barLines[0]).toBe(8 * SIXTEENTH)
@@ -145,7 +152,7 @@ describe('a song of every length, odd ones included', () => {
 
     it('names a few of the notes a model does not know, and how many more, never its vocabulary', async () => {
       const primeAbc = "X:1\nM:4/4\nL:1/16\nK:C\n^C5 ^D5 ^F5 ^G5 ^A5 ^c5 ^d5 ^f5 ^g5 |]\n"
-      const refused = predictAgain('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, primeAbc })
+      const refused = continueStudioRun('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, primeAbc })
       await expect(refused).rejects.toThrow(SongError)
       const message = await refused.catch((error: Error) => error.message)
       expect(message).toBe(

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest'
 import { abcToMelodies, OptionError, SongError } from '../engine'
 import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { TrainingProgress, TrainingRequest } from '../shared/studioApi'
-import { runRequest } from './studioService'
-import { trainCorpusRun } from './trainCorpusRun'
-import { predictAgain, trainCallbacks, trainSongRun } from './trainSongRun'
+import { runRequest } from '../host/studioService'
+import { trainCallbacks } from './runEnvironment'
+import { continueStudioRun, predictStudioRunAgain, trainStudioRun } from './studioRuns'
 
 const REELS_PATH = join(REPO_ROOT, '../shared/corpus/nottingham/abc/reelsu-z.abc')
 const REELS = readFileSync(REELS_PATH)
@@ -24,6 +24,12 @@ function reel(number: number): string {
   return text.slice(start, end < 0 ? undefined : end)
 }
 
+
+/** A run as the training process runs it for the studio: its result. */
+async function trainRun(runId: string, request: TrainingRequest, folder: string, signal: AbortSignal, onProgress: (progress: TrainingProgress) => void) {
+  return (await trainStudioRun(runId, request, folder, { signal, onProgress })).result
+}
+
 describe('the studio’s model-lab runs', () => {
   it('trains on a tune book split by song, with validation figures, early stopping on val_loss and a held-out song to show', async () => {
     const request: TrainingRequest = {
@@ -36,7 +42,7 @@ describe('the studio’s model-lab runs', () => {
       corpus: { files: [{ name: 'reelsu-z.abc', base64: REELS.toString('base64') }, { name: 'notes.txt.bak', base64: '' }], validationShare: 0.2, transpose: 1 }
     }
     const events: TrainingProgress[] = []
-    const result = await trainCorpusRun('run-corpus', request, models, new AbortController().signal, (p) => events.push(p))
+    const result = await trainRun('run-corpus', request, models, new AbortController().signal, (p) => events.push(p))
     const tunes = abcToMelodies(REELS.toString('utf8')).tunes.filter((tune) => tune.melody).length
     expect(tunes).toBe(34)
     const corpus = result.corpus
@@ -53,18 +59,18 @@ describe('the studio’s model-lab runs', () => {
     expect(corpus.bestValAccuracy).toBeGreaterThan(3 / corpus.vocabulary)
     expect(points.find((p) => p.epoch === corpus.bestEpoch)?.valAccuracy).toBe(corpus.bestValAccuracy)
     // The held-out song's predictions come back the same from the saved model.
-    const again = await predictAgain('run-corpus', models)
+    const again = await predictStudioRunAgain('run-corpus', models)
     expect(again.oneStep).toEqual(result.oneStep)
     expect(again.fullSong).toEqual(result.fullSong)
     // The person's own song continues (a tune of the same book), whole bars after its last note.
     const prime = reel(1)
-    const [continuation] = (await predictAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })).continuations ?? []
+    const [continuation] = await continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })
     const melody = abcToMelodies(continuation?.abc ?? '').tunes[0]?.melody
     const primeMelody = abcToMelodies(prime).tunes[0]?.melody
     expect(melody?.title).toBe(`${primeMelody?.title} (seed 1)`)
     expect(melody?.notes.length).toBeGreaterThan(primeMelody?.notes.length ?? Infinity)
     // A song with a note the corpus never had is refused with the note named.
-    await expect(predictAgain('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
+    await expect(continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
       /note .* is not among the notes the model knows/
     )
     // The run record keeps the corpus by its file names.
@@ -80,7 +86,7 @@ describe('the studio’s model-lab runs', () => {
       callbacks: { earlyStopping: { monitor: 'accuracy', patience: 5, restoreBestWeights: true } }
     }
     const events: TrainingProgress[] = []
-    const result = await trainSongRun('run-early', request, models, new AbortController().signal, (p) => events.push(p))
+    const result = await trainRun('run-early', request, models, new AbortController().signal, (p) => events.push(p))
     const stopped = result.stoppedEarly
     if (!stopped) throw new Error('the run should stop early')
     expect(stopped.epoch).toBe(stopped.bestEpoch + 5)
@@ -95,7 +101,7 @@ describe('the studio’s model-lab runs', () => {
     const request: TrainingRequest = { abc: NABIYA_ABC, model: 'lstm', epochs: 2000, untilPerfect: false }
     const abort = new AbortController()
     const first: TrainingProgress[] = []
-    const stopped = await trainSongRun('run-stopped', request, models, abort.signal, (p) => {
+    const stopped = await trainRun('run-stopped', request, models, abort.signal, (p) => {
       first.push(p)
       if (p.epoch >= 3) abort.abort()
     })
@@ -104,9 +110,9 @@ describe('the studio’s model-lab runs', () => {
     expect(at).toBeLessThan(2000)
     expect(stopped.epochs).toBe(at)
     expect(stopped.weightsEpoch).toBe(at)
-    expect((await predictAgain('run-stopped', models)).oneStep).toEqual(stopped.oneStep)
+    expect((await predictStudioRunAgain('run-stopped', models)).oneStep).toEqual(stopped.oneStep)
     const later: TrainingProgress[] = []
-    const resumed = await trainSongRun('run-resumed', { ...request, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, (p) => later.push(p))
+    const resumed = await trainRun('run-resumed', { ...request, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, (p) => later.push(p))
     expect(later.flatMap((p) => p.points.map((point) => point.epoch))).toEqual([at + 1, at + 2, at + 3, at + 4])
     expect(resumed.epochs).toBe(at + 4)
     // It went on from the stopped weights, not from scratch: the loss goes on from where it was.
@@ -117,7 +123,7 @@ describe('the studio’s model-lab runs', () => {
     // Another song cannot go on from it.
     const other = readFileSync(join(REPO_ROOT, 'resources/songs/twinkle.abc'), 'utf8')
     await expect(
-      trainSongRun('run-other', { ...request, abc: other, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, () => undefined)
+      trainRun('run-other', { ...request, abc: other, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, () => undefined)
     ).rejects.toThrow(/trained on other notes or with other options/)
   }, 120_000)
 
@@ -136,6 +142,6 @@ describe('the studio’s model-lab runs', () => {
       untilPerfect: false,
       corpus: { files: [{ name: 'one.abc', base64: Buffer.from(reel(2)).toString('base64') }], validationShare: 0.2, transpose: 0 }
     }
-    await expect(trainCorpusRun('run-small', request, models, new AbortController().signal, () => undefined)).rejects.toThrow(SongError)
+    await expect(trainRun('run-small', request, models, new AbortController().signal, () => undefined)).rejects.toThrow(SongError)
   })
 })

@@ -1,6 +1,6 @@
 // Saved models and run records read back from disk are checked as strictly as input from the UI:
 // a crafted or damaged file is one clear error naming the file, never an out-of-memory or a TypeError.
-import { mkdtempSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +11,6 @@ import { buildModel, disposeModel } from '../models/build'
 import { prepareSongTraining } from '../songTraining'
 import { nabiyaNotes } from '../testing/seedSong'
 import { loadTrainedModel, ModelFileError, saveTrainedModel } from './modelFiles'
-import { loadRunRecord, saveRunRecord } from './runRecords'
 
 let saved: string
 
@@ -78,30 +77,5 @@ describe('reading a saved model back', () => {
     await expect(loadTrainedModel(badIndex)).rejects.toThrow(/info\.song\.0: note 99 is not in the vocabulary/)
     const wrongShape = craftedModel((text) => text.replace(/"units":8/, '"units":9'))
     await expect(loadTrainedModel(wrongShape)).rejects.toThrow(ModelFileError)
-  })
-})
-
-describe('reading a run record back', () => {
-  const record = { name: 'r', kind: 'lstm', params: 10, trainedOn: 'nabiya', epochs: 1, trainMs: 5, path: 'tfjs', history: [{ epoch: 1, loss: 1, accuracy: 0.5 }] }
-
-  it('loads a record as saved, a diverged loss (null in JSON) as NaN', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'run-'))
-    await saveRunRecord(folder, { ...record, history: [{ epoch: 1, loss: Number.NaN, accuracy: 0.5 }] })
-    const loaded = await loadRunRecord(folder)
-    expect(loaded.history[0]?.loss).toBeNaN()
-    expect(loaded.name).toBe('r')
-  })
-
-  it('refuses a malformed, cut or missing run.json with a ModelFileError that names the file and the field', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'run-'))
-    writeFileSync(join(folder, 'run.json'), '{"format":"melody-studio-run","version":1,"name":"x"}')
-    await expect(loadRunRecord(folder)).rejects.toThrow(ModelFileError)
-    await expect(loadRunRecord(folder)).rejects.toThrow(/run\.json is damaged or not one of ours: kind: /)
-    writeFileSync(join(folder, 'run.json'), JSON.stringify({ format: 'melody-studio-run', version: 1, ...record }).slice(0, 40))
-    await expect(loadRunRecord(folder)).rejects.toThrow(/run\.json is not JSON, or is cut short/)
-    writeFileSync(join(folder, 'run.json'), `{"format":"melody-studio-run","version":1,"history":[${'{"epoch":1,"loss":1,"accuracy":1},'.repeat(100_001)}{}]}`)
-    await expect(loadRunRecord(folder)).rejects.toThrow(ModelFileError)
-    unlinkSync(join(folder, 'run.json'))
-    await expect(loadRunRecord(folder)).rejects.toThrow(/run\.json cannot be read \(ENOENT\)/)
   })
 })

@@ -1,0 +1,36 @@
+// Predictions as the UI draws them: the notes as ABC (with the song's bar lines), the wrong ones
+// as note heads to colour.
+import { melodyToAbcWithHeads } from '../engine/notation/abcOut'
+import { withPickup, type Melody } from '../engine/notation/melody'
+import { joinNoteCodes, noteCodesToMelody, readNoteCode, type NoteCode } from '../engine/notation/noteCodes'
+import type { Vocabulary } from '../engine/notation/vocabulary'
+import type { SongPrediction } from '../engine/generate/predict'
+import type { PredictionView } from '../shared/studioApi'
+
+export type MelodyHeader = Omit<Melody, 'notes'>
+
+export const DEFAULT_HEADER: MelodyHeader = { title: '', tempo: 120, meter: { numerator: 4, denominator: 4 }, key: { tonic: 'C', mode: 'major', fifths: 0 } }
+
+/** The vocabulary's codes for class indices (a rest where an index is not a code). */
+export function codesOfIndices(indices: readonly number[], vocabulary: Vocabulary): NoteCode[] {
+  const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
+  return indices.map((index) => readNoteCode(vocabulary.codes[index] ?? '') ?? rest)
+}
+
+/** Note codes as a melody in the song's meter, key and tempo, with its pickup bar. */
+export function melodyOfCodes(codes: readonly NoteCode[], header: MelodyHeader, title = header.title): Melody {
+  return withPickup({ ...noteCodesToMelody([...codes]), title, tempo: header.tempo, meter: header.meter, key: header.key }, header.pickupTicks ?? 0)
+}
+
+export function predictionView(prediction: SongPrediction, vocabulary: Vocabulary, song: MelodyHeader): PredictionView {
+  const codes = codesOfIndices(prediction.indices, vocabulary)
+  // Tied pieces join into one note, so a wrong code is marked on the note it became part of.
+  const { noteOfCode } = joinNoteCodes(codes)
+  const { abc, firstHead } = melodyToAbcWithHeads(melodyOfCodes(codes, song))
+  // The view marks note heads, so wrong notes are given as heads, each once.
+  const wrongHeads = prediction.wrong.flatMap((i) => {
+    const head = firstHead[noteOfCode[i] ?? -1] ?? -1
+    return codes[i]?.pitch === 'r' || head < 0 ? [] : [head]
+  })
+  return { accuracy: prediction.accuracy, abc, wrong: [...new Set(wrongHeads)] }
+}
