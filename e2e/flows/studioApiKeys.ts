@@ -1,10 +1,6 @@
-import { STUDIO_CHANNELS, STUDIO_EVENTS } from '../../src/shared/studioApi'
+import { studioApiKeys as contractKeys } from '../../src/shared/studioContract'
 
-/**
- * The StudioApi's member names as its contract defines them, sorted: every request method (one a
- * channel) and a subscriber `onX` per event `x`. What the preload exposes must be exactly these.
- */
+/** The StudioApi's member names as the contract's method table defines them, sorted: what the preload must expose, exactly. */
 export function studioApiKeys(): string[] {
-  const subscribers = Object.keys(STUDIO_EVENTS).map((event) => `on${event[0]!.toUpperCase()}${event.slice(1)}`)
-  return [...Object.keys(STUDIO_CHANNELS), ...subscribers].sort()
+  return contractKeys().sort()
 }

@@ -6,8 +6,6 @@ import type { z } from 'zod'
 import type { STUDIO_EVENTS, STUDIO_METHODS, StudioEvent, StudioMethod } from './studioContract'
 import { STUDIO_METHOD_NAMES, STUDIO_METHODS as METHODS } from './studioContract'
 import type {
-  EXPORT_FORMATS,
-  MONITOR_NAMES,
   APP_INFO_SCHEMA,
   BACKEND_VIEW_SCHEMA,
   CALLBACKS_SCHEMA,
@@ -42,8 +40,7 @@ export { StudioApiError, serializeError, type SerializedError, type StudioReply 
 export { CORPUS_MAX_BYTES, CORPUS_MAX_FILES, EPOCHS_MAX, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS } from './limits'
 
 export type StudioModelKind = TrainingRequest['model']
-export type MonitorName = (typeof MONITOR_NAMES)[number]
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+export type { ExportFormat, MonitorName } from './studioNames'
 
 export type AppInfo = z.infer<typeof APP_INFO_SCHEMA>
 export type SongProblem = z.infer<typeof SONG_PROBLEM_SCHEMA>

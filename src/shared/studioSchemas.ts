@@ -4,6 +4,7 @@
 // every message from the UI against them before they act on it.
 import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
+import { EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
   ABC_FIELD_MAX_CHARS,
   ABC_MAX_CHARS,
@@ -19,10 +20,7 @@ import {
   SONG_TEXT_MAX_CHARS
 } from './limits'
 
-export const STUDIO_MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
-/** What a callback may watch: the validation figures exist only where songs are held out (corpus training). */
-export const MONITOR_NAMES = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const
-export const EXPORT_FORMATS = ['midi', 'abc', 'svg', 'pdf', 'codes'] as const
+export { EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
 
 const count = (max: number) => z.number().int().min(0).max(max)
 const epoch = count(EPOCHS_MAX)
@@ -34,7 +32,7 @@ const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
 const seed = z.number().int().min(0).max(2 ** 31)
 const patience = z.number().int().min(1).max(1000)
 
-export const MODEL_KIND_SCHEMA = z.enum(STUDIO_MODEL_KINDS)
+export const MODEL_KIND_SCHEMA = z.enum(MODEL_KINDS)
 export const MONITOR_SCHEMA = z.enum(MONITOR_NAMES)
 export const EXPORT_FORMAT_SCHEMA = z.enum(EXPORT_FORMATS)
 export const RUN_ID_SCHEMA = z.string().regex(/^run-[0-9a-z-]{1,64}$/)

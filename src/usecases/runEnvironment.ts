@@ -4,6 +4,7 @@ import { chooseBackend, type BackendChoice } from '../engine/backend/chooseBacke
 import { OptionError } from '../engine/errors'
 import type { ModelSpec } from '../engine/models/spec'
 import { resolveFastPathSetting, type FastPathSetting } from '../engine/fastcpu/choosePath'
+import { EarlyStopping, LambdaCallback, ReduceLrOnPlateau, type TrainingCallback } from '../engine/training/callbacks'
 import type { EpochProgress, TrainOptions } from '../engine/training/trainer'
 import type { CallbacksView, CorpusSummary, TrainingProgress } from '../shared/studioApi'
 import { progressThrottle } from './runProgress'
@@ -40,8 +41,10 @@ export interface RunStart {
 export interface PreparedEnvironment {
   readonly backend: BackendChoice
   readonly fastPath: FastPathSetting
-  /** The trainer's options for watching and stopping the run; `finish` sends what the throttle held back. */
-  readonly watch: Pick<TrainOptions, 'signal' | 'keepOnStop' | 'onEpochEnd' | 'fastPath'>
+  /** The trainer's options for stopping the run and the path to train on; `finish` sends what the throttle held back. */
+  readonly watch: Pick<TrainOptions, 'signal' | 'keepOnStop' | 'fastPath'>
+  /** The callback that reports every epoch to whoever watches (first, as Keras's progress logger is). */
+  readonly reporter: TrainingCallback
   finish(): void
 }
 
@@ -53,24 +56,23 @@ export async function prepareEnvironment(runId: string, environment: RunEnvironm
   return {
     backend,
     fastPath,
-    watch: {
-      fastPath,
-      keepOnStop: true,
-      ...(environment.signal ? { signal: environment.signal } : {}),
+    watch: { fastPath, keepOnStop: true, ...(environment.signal ? { signal: environment.signal } : {}) },
+    reporter: new LambdaCallback({
       onEpochEnd: (progress) => {
         environment.onEpochEnd?.(progress)
         throttle?.epochEnded(progress)
       }
-    },
+    }),
     finish: () => throttle?.flush()
   }
 }
 
 /**
- * The request's callbacks as the trainer takes them.
+ * The request's callbacks as the trainer's instances, in the order they act at an epoch's end
+ * (early stopping before the learning rate, as Keras lists them).
  * @throws OptionError when a callback watches validation figures a run without held-out songs has not got
  */
-export function trainCallbacks(callbacks: CallbacksView | undefined, hasValidation: boolean): Pick<TrainOptions, 'earlyStopping' | 'reduceLrOnPlateau'> {
+export function requestCallbacks(callbacks: CallbacksView | undefined, hasValidation: boolean): TrainingCallback[] {
   const early = callbacks?.earlyStopping
   const plateau = callbacks?.reduceLrOnPlateau
   for (const monitor of [early?.monitor, plateau?.monitor]) {
@@ -78,5 +80,5 @@ export function trainCallbacks(callbacks: CallbacksView | undefined, hasValidati
       throw new OptionError(`${monitor} is measured on held-out songs: train on many songs to watch it, or watch loss or accuracy`)
     }
   }
-  return { ...(early ? { earlyStopping: early } : {}), ...(plateau ? { reduceLrOnPlateau: plateau } : {}) }
+  return [...(early ? [new EarlyStopping(early)] : []), ...(plateau ? [new ReduceLrOnPlateau(plateau)] : [])]
 }

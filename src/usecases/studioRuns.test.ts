@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { abcToMelodies, OptionError, SongError } from '../engine'
+import { abcToMelodies, EarlyStopping, OptionError, ReduceLrOnPlateau, SongError } from '../engine'
 import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { TrainingProgress, TrainingRequest } from '../shared/studioApi'
 import { runRequest } from '../host/studioService'
-import { trainCallbacks } from './runEnvironment'
+import { requestCallbacks } from './runEnvironment'
 import { continueStudioRun, predictStudioRunAgain, trainStudioRun } from './studioRuns'
 
 const REELS_PATH = join(REPO_ROOT, '../shared/corpus/nottingham/abc/reelsu-z.abc')
@@ -128,10 +128,13 @@ describe('the studio’s model-lab runs', () => {
   }, 120_000)
 
   it('refuses a callback on validation figures where no songs are held out', () => {
-    expect(() => trainCallbacks({ reduceLrOnPlateau: { monitor: 'val_accuracy', factor: 0.5, patience: 2 } }, false)).toThrow(OptionError)
-    expect(trainCallbacks({ reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 } }, false)).toEqual({
-      reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 }
-    })
+    expect(() => requestCallbacks({ reduceLrOnPlateau: { monitor: 'val_accuracy', factor: 0.5, patience: 2 } }, false)).toThrow(OptionError)
+    const [plateau, ...rest] = requestCallbacks({ reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 } }, false)
+    expect(rest).toEqual([])
+    expect(plateau).toBeInstanceOf(ReduceLrOnPlateau)
+    expect((plateau as ReduceLrOnPlateau).options).toEqual({ monitor: 'loss', factor: 0.5, patience: 2, minLearningRate: 1e-4 })
+    const early = requestCallbacks({ earlyStopping: { monitor: 'val_loss', patience: 3, restoreBestWeights: true }, reduceLrOnPlateau: { monitor: 'val_loss', factor: 0.5, patience: 2 } }, true)
+    expect(early.map((callback) => callback.constructor)).toEqual([EarlyStopping, ReduceLrOnPlateau])
   })
 
   it('names the problem when the files hold too few songs', async () => {

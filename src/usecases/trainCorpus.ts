@@ -8,13 +8,13 @@ import { saveTrainedModel } from '../engine/library/modelFiles'
 import { buildModel, disposeModel } from '../engine/models/build'
 import { melodyToNoteCodes } from '../engine/notation/noteCodes'
 import { indexNotes } from '../engine/notation/vocabulary'
+import { LambdaCallback, ModelCheckpoint } from '../engine/training/callbacks'
 import { checkAgainstSong, trainModel, type EpochProgress, type TrainingOutcome } from '../engine/training/trainer'
 import type { CorpusSummary, EpochPoint, PredictionView, RunRecord, RunRequest, TrainingRequest, TrainingResult } from '../shared/studioApi'
-import { predictionView } from './predictionViews'
 import { loadResumePoint, type ResumeFrom } from './resumeRun'
-import { prepareEnvironment, trainCallbacks, type RunEnvironment } from './runEnvironment'
+import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
-import { outcomeFigures } from './trainSong'
+import { trainingResult } from './trainSong'
 
 export interface CorpusRunInput {
   readonly runId: string
@@ -67,7 +67,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
   if (!heldOut) throw new SongError('no held-out song is longer than the window')
   const heldOutSong = indexNotes(heldOut.codes, setup.vocabulary)
   const { notes: _notes, ...heldOutHeader } = heldOut.melody
-  const callbacks = trainCallbacks(request.callbacks, true)
+  const callbacks = requestCallbacks(request.callbacks, true)
   const resumed = input.resumeFrom ? await loadResumePoint(input.resumeFrom, setup.vocabulary, setup.spec) : undefined
   const model = resumed?.model ?? buildModel(setup.spec)
   const earlier = input.resumeFrom?.earlier ?? []
@@ -106,47 +106,38 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
   /** The epoch of the last best-only checkpoint: the saved model's weights. */
   let checkpointEpoch: number | undefined
   try {
+    // A best-only checkpoint saves the model, and the run so far, each time the monitored figure
+    // is the best yet: a stopped run can go on from it.
+    const checkpoint =
+      saveTo && input.checkpointBest
+        ? new ModelCheckpoint({
+            monitor: request.callbacks?.earlyStopping?.monitor ?? 'val_loss',
+            save: async (epoch: number) => {
+              checkpointEpoch = epoch
+              const history = [...earlier, ...sofar.map(epochPointOf)]
+              await saveTrainedModel(saveTo, model, modelInfo)
+              const unfinished: TrainingResult = {
+                runId: input.runId,
+                model: request.model,
+                backend: prepared.backend.name,
+                trainingPath: `unfinished: checkpoint of epoch ${epoch}`,
+                params: model.countParams(),
+                epochs: epoch,
+                trainMs: sofar.at(-1)?.elapsedMs ?? 0,
+                weightsEpoch: epoch,
+                oneStep: NOT_PREDICTED,
+                fullSong: NOT_PREDICTED,
+                corpus: corpusSummary(history)
+              }
+              await saveRunRecord(saveTo, record(unfinished, history))
+            }
+          })
+        : undefined
     const outcome = await trainModel(model, setup.spec, setup, {
       ...prepared.watch,
       ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {}),
       validation: setup.validation,
-      ...callbacks,
-      onEpochEnd: (progress) => {
-        sofar.push(progress)
-        prepared.watch.onEpochEnd?.(progress)
-      },
-      ...(saveTo && input.checkpointBest
-        ? {
-            checkpoint: {
-              monitor: request.callbacks?.earlyStopping?.monitor ?? 'val_loss',
-              save: async (epoch: number) => {
-                checkpointEpoch = epoch
-                const history = [...earlier, ...sofar.map(epochPointOf)]
-                await saveTrainedModel(saveTo, model, modelInfo)
-                const last = sofar.at(-1)
-                await saveRunRecord(
-                  saveTo,
-                  record(
-                    {
-                      runId: input.runId,
-                      model: request.model,
-                      backend: prepared.backend.name,
-                      trainingPath: `unfinished: checkpoint of epoch ${epoch}`,
-                      params: model.countParams(),
-                      epochs: epoch,
-                      trainMs: last?.elapsedMs ?? 0,
-                      weightsEpoch: epoch,
-                      oneStep: NOT_PREDICTED,
-                      fullSong: NOT_PREDICTED,
-                      corpus: corpusSummary(history)
-                    },
-                    history
-                  )
-                )
-              }
-            }
-          }
-        : {})
+      callbacks: [new LambdaCallback({ onEpochEnd: (progress) => void sofar.push(progress) }), prepared.reporter, ...(checkpoint ? [checkpoint] : []), ...callbacks]
     })
     prepared.finish()
     const evaluation = { dataset: buildWindowDataset(heldOutSong, setup.spec.window, setup.encoding), song: heldOutSong, encoding: setup.encoding }
@@ -156,15 +147,17 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
     const checkpointed = saveTo !== undefined && input.checkpointBest === true
     const savedEpoch = checkpointed ? (checkpointEpoch ?? outcome.weightsEpoch) : outcome.weightsEpoch
     const result: TrainingResult = {
-      runId: input.runId,
-      model: request.model,
-      backend: prepared.backend.name,
-      trainingPath: outcome.path.reason,
-      params: model.countParams(),
-      ...outcomeFigures(outcome),
+      ...trainingResult({
+        runId: input.runId,
+        request,
+        backend: prepared.backend.name,
+        params: model.countParams(),
+        outcome,
+        predictions: check,
+        vocabulary: setup.vocabulary,
+        header: heldOutHeader
+      }),
       weightsEpoch: savedEpoch,
-      oneStep: predictionView(check.oneStep, setup.vocabulary, heldOutHeader),
-      fullSong: predictionView(check.fullSong, setup.vocabulary, heldOutHeader),
       corpus: corpusSummary(history)
     }
     const finished = record(result, history)

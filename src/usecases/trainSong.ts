@@ -6,12 +6,14 @@ import { saveTrainedModel } from '../engine/library/modelFiles'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import type { Melody } from '../engine/notation/melody'
 import { melodyToPlacedCodes, type PlacedNoteCode } from '../engine/notation/noteCodes'
+import type { Vocabulary } from '../engine/notation/vocabulary'
 import { prepareSongTraining, trainOnSong, type SongTrainingSetup } from '../engine/songTraining'
+import { UntilPerfect } from '../engine/training/callbacks'
 import type { SongPredictions, TrainingOutcome } from '../engine/training/trainer'
 import type { EpochPoint, RunRecord, RunRequest, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { predictionView, type MelodyHeader } from './predictionViews'
 import { loadResumePoint, type ResumeFrom } from './resumeRun'
-import { prepareEnvironment, trainCallbacks, type RunEnvironment } from './runEnvironment'
+import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
 
 /** A song to train on: its notes (code files keep where each was written, for errors) and its header. */
@@ -60,6 +62,29 @@ export function outcomeFigures(outcome: TrainingOutcome): Pick<TrainingResult, '
   }
 }
 
+/** A trained model's result: how its training went, and its predictions of the song drawn. */
+export function trainingResult(run: {
+  runId: string
+  request: Pick<TrainingRequest, 'model'>
+  backend: string
+  params: number
+  outcome: TrainingOutcome
+  predictions: SongPredictions
+  vocabulary: Vocabulary
+  header: MelodyHeader
+}): TrainingResult {
+  return {
+    runId: run.runId,
+    model: run.request.model,
+    backend: run.backend,
+    trainingPath: run.outcome.path.reason,
+    params: run.params,
+    ...outcomeFigures(run.outcome),
+    oneStep: predictionView(run.predictions.oneStep, run.vocabulary, run.header),
+    fullSong: predictionView(run.predictions.fullSong, run.vocabulary, run.header)
+  }
+}
+
 /** The request as the record keeps it: a resumed run names the run it went on from. */
 function recordedRequest(input: SongRunInput): RunRequest {
   const from = input.resumeFrom
@@ -76,32 +101,34 @@ export async function trainSong(input: SongRunInput, environment: RunEnvironment
   const { request } = input
   const prepared = await prepareEnvironment(input.runId, environment)
   const setup = prepareSongTraining(input.song.notes, request.model, { ...request.options, epochs: request.epochs })
-  const callbacks = trainCallbacks(request.callbacks, false)
+  const callbacks = requestCallbacks(request.callbacks, false)
   const resumed = input.resumeFrom ? await loadResumePoint(input.resumeFrom, setup.vocabulary, setup.spec) : undefined
   environment.onStart?.({ backend: prepared.backend, spec: setup.spec, samples: setup.dataset.labels.length, ...(resumed ? { resumedAfterEpoch: resumed.afterEpoch } : {}) })
   const { outcome, check, model } = await trainOnSong(
     setup,
     {
       ...prepared.watch,
-      untilPerfect: request.untilPerfect,
-      ...(request.checkEvery !== undefined ? { checkEvery: request.checkEvery } : {}),
-      ...callbacks,
+      callbacks: [
+        prepared.reporter,
+        ...callbacks,
+        ...(request.untilPerfect ? [new UntilPerfect(request.checkEvery !== undefined ? { checkEvery: request.checkEvery } : {})] : [])
+      ],
       ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {})
     },
     resumed?.model
   )
   prepared.finish()
   try {
-    const result: TrainingResult = {
+    const result = trainingResult({
       runId: input.runId,
-      model: request.model,
+      request,
       backend: prepared.backend.name,
-      trainingPath: outcome.path.reason,
       params: model.countParams(),
-      ...outcomeFigures(outcome),
-      oneStep: predictionView(check.oneStep, setup.vocabulary, input.song.header),
-      fullSong: predictionView(check.fullSong, setup.vocabulary, input.song.header)
-    }
+      outcome,
+      predictions: check,
+      vocabulary: setup.vocabulary,
+      header: input.song.header
+    })
     const record = makeRunRecord({
       runId: input.runId,
       name: input.name ?? (input.song.header.title || undefined),

@@ -3,8 +3,8 @@ import { LimitError, OptionError } from '../errors'
 import type { InputEncodingKind } from '../notation/vocabulary'
 import { inferLayerRows, type LayerSpec } from './layers'
 
-export const MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
-export type ModelKind = (typeof MODEL_KINDS)[number]
+import { MODEL_KINDS, type ModelKind } from '../../shared/studioNames'
+export { MODEL_KINDS, type ModelKind }
 
 /**
  * Everything needed to rebuild a model and retrain it the same way. Saved as JSON beside the

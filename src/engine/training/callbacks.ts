@@ -11,8 +11,8 @@ import type { TrainingPath } from '../fastcpu/choosePath'
 import type { ModelSpec } from '../models/spec'
 import type { EpochProgress, SongPredictions, TrainingOutcome } from './trainer'
 
-export const MONITORS = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const
-export type Monitor = (typeof MONITORS)[number]
+export { MONITOR_NAMES as MONITORS, type MonitorName as Monitor } from '../../shared/studioNames'
+import type { MonitorName as Monitor } from '../../shared/studioNames'
 
 export interface EarlyStoppingOptions {
   readonly monitor: Monitor
