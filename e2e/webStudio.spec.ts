@@ -40,10 +40,19 @@ test('the API refuses calls without the token and payloads that do not fit', asy
   const reply = await bad.json()
   expect(reply).toMatchObject({ ok: false, error: { name: 'InvalidMessageError' } })
   expect(reply.error.message).toMatch(/model/)
-  const pdf = await request.post(`${base}/api/exportSong`, { headers, data: { args: ['X:1\nT:Scale\nK:C\nCDEF GABc|', 'pdf'] } })
+  // ABC is read once, by checkSong; its melody is what every later call takes.
+  const scale = (await (await request.post(`${base}/api/checkSong`, { headers, data: { args: ['X:1\nT:Scale\nK:C\nCDEF GABc|'] } })).json()).value
+  expect(scale).toMatchObject({ notes: 8, title: 'Scale', problems: [], melody: { title: 'Scale', meter: { numerator: 4, denominator: 4 } } })
+  expect(scale.melody.notes.map((note: { pitch: number }) => note.pitch)).toEqual([60, 62, 64, 65, 67, 69, 71, 72])
+  const pdf = await request.post(`${base}/api/exportSong`, { headers, data: { args: [scale.melody, 'pdf'] } })
   const exported = (await pdf.json()).value
   expect(exported).toMatchObject({ fileName: 'Scale.pdf', mimeType: 'application/pdf' })
   expect(Buffer.from(exported.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
-  const good = await request.post(`${base}/api/checkSong`, { headers, data: { args: ['X:1\nK:C\nCDE|'] } })
-  expect(await good.json()).toEqual({ ok: true, value: { notes: 3, title: '', problems: [] } })
+  // ABC text where a melody belongs is refused, naming the argument.
+  const asText = await (await request.post(`${base}/api/exportSong`, { headers, data: { args: ['X:1\nT:Scale\nK:C\nCDEF GABc|', 'pdf'] } })).json()
+  expect(asText).toMatchObject({ ok: false, error: { name: 'InvalidMessageError', message: expect.stringMatching(/^exportSong: 0 /) } })
+  // A melody out of the contract's bounds is refused before any work.
+  const wild = { ...scale.melody, notes: [{ pitch: 300, startTicks: 0, durationTicks: 480 }] }
+  const refused = await (await request.post(`${base}/api/describeModel`, { headers, data: { args: [wild, 'lstm', {}] } })).json()
+  expect(refused).toMatchObject({ ok: false, error: { name: 'InvalidMessageError', message: expect.stringMatching(/describeModel: 0\.notes\.0\.pitch /) } })
 })

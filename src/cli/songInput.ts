@@ -83,7 +83,7 @@ export async function readSongToTrain(path: string | undefined, options: SongFil
   const file = await readSongBytes(path)
   if (file.format !== 'codes') return songToTrain(melodyOf(file, options))
   const notes = fromFile(file, () => parseNoteCodes(new TextDecoder().decode(file.bytes)))
-  return songToTrain(noteCodesToMelody(notes), notes)
+  return songToTrain(noteCodesToMelody(notes), { notes })
 }
 
 /** An options object without the keys left undefined (the request's schema has no undefined). */

@@ -24,7 +24,8 @@ import { StudioLibrary } from '../host/studioLibrary'
 import { exportSongFile } from '../usecases/exportSong'
 import { InvalidMessageError } from '../shared/studioErrors'
 import { describeModel } from '../usecases/describeModel'
-import { importSongFile } from '../usecases/songFiles'
+import { importSongFile, readSongReport } from '../usecases/songFiles'
+import { MELODY_SCHEMA } from '../shared/studioSchemas'
 import { predictStudioRunAgain } from '../usecases/studioRuns'
 import { parseLayerStack } from '../shared/layerSpec'
 import {
@@ -168,10 +169,14 @@ async function runAbc(text: string): Promise<Outcome> {
   for (const tune of imported.tunes.slice(0, 8)) {
     if (tune.melody) await exportMelody(pipeline, tune.melody, `tune ${tune.index + 1}`)
   }
-  if (text.length <= SONG_TEXT_MAX_CHARS) {
+  // The UI's path: the editor's text read once (checkSong), its melody sent back to export.
+  const melody = text.length <= SONG_TEXT_MAX_CHARS ? readSongReport(text).melody : null
+  if (melody) {
+    const fits = MELODY_SCHEMA.safeParse(melody)
+    pipeline.check(fits.success, `checkSong gave a melody the contract refuses: ${fits.error?.issues[0]?.path.join('.')} ${fits.error?.issues[0]?.message}`)
     for (const format of ['abc', 'midi', 'codes'] as const) {
       await pipeline.step(async () => {
-        const exported = await exportSongFile(text, format)
+        const exported = await exportSongFile(melody, format)
         const bytes = (exported.base64.length / 4) * 3
         pipeline.check(bytes <= IMPORT_MAX_BYTES, `exportSongFile(${format}) wrote ${bytes} bytes, over IMPORT_MAX_BYTES ${IMPORT_MAX_BYTES} (it cannot be opened again)`)
       })
@@ -218,12 +223,12 @@ async function runLayers(input: LayersInput): Promise<Outcome> {
   const pipeline = new Pipeline()
   nabiyaAbc ??= await readFile(join(ROOT, 'resources/songs/nabiya.abc'), 'utf8')
   // The studio's path: the API's schema, then describeModel (the model screen).
-  const parsed = STUDIO_METHODS.describeModel.args.safeParse([nabiyaAbc, input.model, input.options])
+  const parsed = STUDIO_METHODS.describeModel.args.safeParse([readSongReport(nabiyaAbc).melody, input.model, input.options])
   if (!parsed.success) pipeline.refusal ??= new InvalidMessageError(parsed.error.issues[0]?.message ?? 'arguments')
   else {
-    const [abc, model, options] = parsed.data
+    const [melody, model, options] = parsed.data
     await pipeline.step(() => {
-      const description = describeModel(abc, model, options)
+      const description = describeModel(melody, model, options)
       checkSpecSize(pipeline, description.params, options.layers?.length ?? 0, 'describeModel')
       const units = Math.max(0, ...(options.layers ?? []).map((layer) => ('units' in layer ? layer.units : 'filters' in layer ? layer.filters : 0)))
       pipeline.check(units <= LAYER_MAX_UNITS, `describeModel: a layer of ${units} units was accepted, over LAYER_MAX_UNITS ${LAYER_MAX_UNITS}`)
@@ -356,7 +361,8 @@ async function webServer(): Promise<Server> {
  */
 export async function warmUpWebServer(): Promise<void> {
   const { port, token } = await webServer()
-  const body = Buffer.from(JSON.stringify({ args: ['X:1\nT:warm\nK:C\nCDEF|\n', 'pdf'] }))
+  const warm = { title: 'warm', tempo: 120, meter: { numerator: 4, denominator: 4 }, key: { tonic: 'C', mode: 'major', fifths: 0 }, notes: [{ pitch: 60, startTicks: 0, durationTicks: 480 }] }
+  const body = Buffer.from(JSON.stringify({ args: [warm, 'pdf'] }))
   const head = `POST /api/exportSong HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\nx-studio-token: ${token}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`
   await rawRequest(port, head, body, 60_000)
 }

@@ -418,6 +418,29 @@ const smallLayers = fc.array(
 )
 const optionsArb = fc.record({ units: fc.integer({ min: 1, max: 1024 }), window: fc.integer({ min: 1, max: 256 }), batchSize: fc.integer({ min: 1, max: 4096 }), layers: fc.array(layer, { minLength: 1, maxLength: 4 }) }, { requiredKeys: [] })
 
+/**
+ * Melodies as the UI sends them back (the contract's melody value): mostly in range, some fields
+ * bent past the schema's bounds or the engine's (a bar of 100 quarters, a note of 0 ticks).
+ */
+const melodyArb = fc.record(
+  {
+    title: fc.string({ maxLength: 20 }),
+    tempo: fc.oneof(fc.constant(120), fc.double({ min: -10, max: 2000, noNaN: true })),
+    meter: fc.record({ numerator: fc.integer({ min: -1, max: 100 }), denominator: fc.constantFrom(1, 2, 4, 8, 16, 0, 3, 128) }),
+    key: fc.record({ tonic: fc.constantFrom('C', 'G', 'Bb', 'F#', 'H', ''), mode: fc.constantFrom('major', 'minor', 'dorian', 'blues'), fifths: fc.integer({ min: -9, max: 9 }) }),
+    notes: fc.array(
+      fc.record({
+        pitch: fc.option(fc.integer({ min: -2, max: 130 }), { nil: null }),
+        startTicks: fc.integer({ min: -10, max: 100_000 }),
+        durationTicks: fc.oneof(fc.constantFrom(120, 240, 480, 960), fc.integer({ min: -5, max: 200_000 }))
+      }),
+      { maxLength: 40 }
+    ),
+    pickupTicks: fc.integer({ min: -1, max: 2000 })
+  },
+  { requiredKeys: ['title', 'tempo', 'meter', 'key', 'notes'] }
+)
+
 /** Arguments close to what each method's schema takes (startTraining: small models, 1–2 epochs). */
 function argsFor(method: string): fc.Arbitrary<unknown> {
   const kind = fc.constantFrom(...STUDIO_MODEL_KINDS)
@@ -427,11 +450,12 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
     case 'saveSong':
       return fc.tuple(abcText())
     case 'describeModel':
-      return fc.tuple(abcText(), kind, optionsArb)
+      return fc.tuple(melodyArb, kind, optionsArb)
     case 'startTraining':
       return fc.tuple(
         fc.record(
           {
+            melody: melodyArb,
             abc: fc.oneof(fc.constantFrom(...abcCorpus().slice(0, 5)), abcText()),
             model: kind,
             epochs: fc.integer({ min: 1, max: 2 }),
@@ -439,16 +463,16 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
             options: fc.record({ units: fc.integer({ min: 1, max: 16 }), layers: smallLayers, window: fc.integer({ min: 1, max: 8 }) }, { requiredKeys: [] }),
             resumeFrom: fc.record({ runId: runIdArb, afterEpoch: fc.integer({ min: 0, max: 3 }) })
           },
-          { requiredKeys: ['abc', 'model', 'epochs', 'untilPerfect'] }
+          { requiredKeys: ['melody', 'model', 'epochs', 'untilPerfect'] }
         )
       )
     case 'stopTraining':
     case 'predictAgain':
       return fc.tuple(runIdArb)
     case 'continueMelody':
-      return fc.tuple(runIdArb, fc.record({ bars: fc.integer({ min: 1, max: 256 }), temperature: fc.double({ min: 0, max: 10, noNaN: true }), seed: fc.nat(), variations: fc.integer({ min: 1, max: 8 }), primeAbc: abcText() }, { requiredKeys: ['bars', 'temperature', 'seed', 'variations'] }))
+      return fc.tuple(runIdArb, fc.record({ bars: fc.integer({ min: 1, max: 256 }), temperature: fc.double({ min: 0, max: 10, noNaN: true }), seed: fc.nat(), variations: fc.integer({ min: 1, max: 8 }), prime: melodyArb }, { requiredKeys: ['bars', 'temperature', 'seed', 'variations'] }))
     case 'exportSong':
-      return fc.tuple(abcText(), fc.constantFrom(...EXPORT_FORMATS))
+      return fc.tuple(melodyArb, fc.constantFrom(...EXPORT_FORMATS))
     case 'importFile':
       return fc.tuple(file, fc.oneof(midiArbitrary.map((bytes) => Buffer.from(bytes).toString('base64')), abcArbitrary.map((text) => Buffer.from(text).toString('base64')), fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 20 })), fc.option(fc.constantFrom('0', '1', '2', '99', '-1', 'x'), { nil: undefined }))
     case 'saveSettings':

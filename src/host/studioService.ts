@@ -82,11 +82,11 @@ export class StudioService {
   private readonly handlers: { [M in StudioMethod]: (...args: z.output<(typeof STUDIO_METHODS)[M]['args']>) => StudioAnswer<M> | Promise<StudioAnswer<M>> } = {
     getAppInfo: () => this.appInfo,
     checkSong: (abc) => readSongReport(abc),
-    describeModel: (abc, model, options) => this.training.describeModel(abc, model, options),
+    describeModel: (melody, model, options) => this.training.describeModel(melody, model, options),
     getBackend: () => this.training.backend(),
     startTraining: (request) => this.startTraining(request),
     // Drawn and written in the training process: a long song never holds this thread up.
-    exportSong: (abc, format) => this.training.exportSong(abc, format),
+    exportSong: (melody, format) => this.training.exportSong(melody, format),
     importFile: (fileName, base64, pick) => importSongFile(fileName, new Uint8Array(Buffer.from(base64, 'base64')), pick),
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),
@@ -100,7 +100,7 @@ export class StudioService {
     if (request.corpus) {
       const bytes = corpusBytes(request.corpus.files)
       if (bytes > CORPUS_MAX_BYTES) throw new InvalidMessageError(`the songs come to ${(bytes / 2 ** 20).toFixed(1)} MiB; at most ${CORPUS_MAX_BYTES / 2 ** 20} MiB at once`)
-    } else if (readSongReport(request.abc ?? '').notes === 0) {
+    } else if (!request.melody?.notes.some((note) => note.pitch !== null)) {
       throw new InvalidMessageError('the song has no notes to train on')
     }
     // A run that goes on from another keeps that one's curve up to where it goes on.

@@ -10,6 +10,7 @@ import type {
   EpochPoint,
   ExportedFile,
   ExportFormat,
+  MelodyValue,
   ModelDescription,
   ModelOptionsView,
   RunRecord,
@@ -106,13 +107,13 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   /** Draws or writes a song as a file in the training process (a long song never blocks the caller's thread). */
-  exportSong(abc: string, format: ExportFormat): Promise<ExportedFile> {
-    return this.call({ name: 'exportSong', abc, format }) as Promise<ExportedFile>
+  exportSong(melody: MelodyValue, format: ExportFormat): Promise<ExportedFile> {
+    return this.call({ name: 'exportSong', melody, format }) as Promise<ExportedFile>
   }
 
   /** What a model would be for a song and options (TensorFlow.js lives in the training process only). */
-  describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): Promise<ModelDescription> {
-    return this.call({ name: 'describeModel', abc, model, options }) as Promise<ModelDescription>
+  describeModel(melody: MelodyValue, model: StudioModelKind, options: ModelOptionsView): Promise<ModelDescription> {
+    return this.call({ name: 'describeModel', melody, model, options }) as Promise<ModelDescription>
   }
 
   /** Which backend the training process runs on (starting it if need be). */

@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { RunRecord, TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { midiToMelody } from '../engine/notation/midi'
+import { abcToMelodies } from '../engine/notation/abcIn'
+import type { Melody } from '../engine/notation/melody'
 import { TrainingHost } from './trainingHost'
 
 const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
@@ -31,7 +33,14 @@ function finish(runId: string): Promise<{ result?: TrainingResult; failure?: Tra
   })
 }
 
-const small: TrainingRequest = { abc: NABIYA_ABC, model: 'mlp', epochs: 2, untilPerfect: false, options: { units: 16 } }
+/** The first tune of ABC as the UI sends it: the melody checkSong read. */
+function melodyOf(abc: string): Melody {
+  const melody = abcToMelodies(abc).tunes[0]?.melody
+  if (!melody) throw new Error('no tune with notes')
+  return melody
+}
+
+const small: TrainingRequest = { melody: melodyOf(NABIYA_ABC), model: 'mlp', epochs: 2, untilPerfect: false, options: { units: 16 } }
 
 describe('the training host after a failed run', () => {
   it('refuses 16 stacked LSTM(4096) with the figures, replaces the process, and the next run trains', async () => {
@@ -80,12 +89,14 @@ describe('exports in the training process', () => {
   it('writes a song of 16,000 notes as MIDI off this thread, and refuses a song over a limit without replacing the process', async () => {
     const bars = Array.from({ length: 2000 }, (_, i) => (i % 2 ? 'CDEF GABc' : 'cBAG FEDC') + (i % 8 === 7 ? '|\n' : '|')).join('')
     const abc = `X:1\nT:long\nM:4/4\nL:1/8\nK:C\n${bars}`
-    const file = await host.exportSong(abc, 'midi')
+    const file = await host.exportSong(melodyOf(abc), 'midi')
     expect(file.fileName).toBe('long.mid')
     const notes = midiToMelody(Buffer.from(file.base64, 'base64')).melody.notes
     expect(notes).toHaveLength(16_000)
     const pid = host.pid
-    await expect(host.exportSong('X:1\nT:t\nK:C\nC99999999|\n', 'pdf')).rejects.toThrow(/NOTE_MAX_QUARTERS/)
+    // A melody that fits the contract's bounds but not the engine's: one note of 100 quarter notes.
+    const tooLong = { ...melodyOf('X:1\nT:t\nK:C\nC|\n'), notes: [{ pitch: 60, startTicks: 0, durationTicks: 100 * 480 }] }
+    await expect(host.exportSong(tooLong, 'pdf')).rejects.toThrow(/NOTE_MAX_QUARTERS/)
     expect(host.pid).toBe(pid)
   })
 })

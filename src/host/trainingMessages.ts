@@ -4,6 +4,7 @@ import type {
   ContinuationRequest,
   EpochPoint,
   ExportFormat,
+  MelodyValue,
   ModelOptionsView,
   RunRecord,
   SerializedError,
@@ -15,12 +16,12 @@ import type {
 /** Work the training process answers once, by request id: everything but training itself. */
 export type EngineCall =
   | { readonly name: 'backend' }
-  | { readonly name: 'describeModel'; readonly abc: string; readonly model: StudioModelKind; readonly options: ModelOptionsView }
+  | { readonly name: 'describeModel'; readonly melody: MelodyValue; readonly model: StudioModelKind; readonly options: ModelOptionsView }
   | { readonly name: 'predictAgain'; readonly runId: string }
   /** Stopped by a `stop-call` of its request id, between notes. */
   | { readonly name: 'continueMelody'; readonly runId: string; readonly request: ContinuationRequest }
   /** A song drawn or written as a file, off the UI's and the server's thread. */
-  | { readonly name: 'exportSong'; readonly abc: string; readonly format: ExportFormat }
+  | { readonly name: 'exportSong'; readonly melody: MelodyValue; readonly format: ExportFormat }
 
 export type ToTrainingProcess =
   | {

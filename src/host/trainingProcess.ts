@@ -45,13 +45,13 @@ async function answer(call: EngineCall, modelFolder: string, signal: AbortSignal
     case 'backend':
       return backendView()
     case 'describeModel':
-      return describeModel(call.abc, call.model, call.options)
+      return describeModel(call.melody, call.model, call.options)
     case 'predictAgain':
       return predictStudioRunAgain(call.runId, modelFolder)
     case 'continueMelody':
       return continueStudioRun(call.runId, modelFolder, call.request, signal)
     case 'exportSong':
-      return exportSongFile(call.abc, call.format)
+      return exportSongFile(call.melody, call.format)
   }
 }
 

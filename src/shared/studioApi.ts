@@ -20,6 +20,7 @@ import type {
   IMPORT_CHOICE_SCHEMA,
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
+  MELODY_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
   PREDICTION_VIEW_SCHEMA,
@@ -43,6 +44,8 @@ export type StudioModelKind = TrainingRequest['model']
 export type { ExportFormat, MonitorName } from './studioNames'
 
 export type AppInfo = z.infer<typeof APP_INFO_SCHEMA>
+/** A melody as it crosses between processes (see MELODY_SCHEMA); the engine's Melody has this shape. */
+export type MelodyValue = z.infer<typeof MELODY_SCHEMA>
 export type SongProblem = z.infer<typeof SONG_PROBLEM_SCHEMA>
 export type SongReport = z.infer<typeof SONG_REPORT_SCHEMA>
 export type ModelOptionsView = z.infer<typeof MODEL_OPTIONS_SCHEMA>

@@ -12,6 +12,7 @@ import {
   EXPORTED_FILE_SCHEMA,
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
+  MELODY_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_KIND_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
@@ -45,13 +46,13 @@ export const STUDIO_METHODS = {
   /** Reads ABC as the engine will: note count and problems with line and column. */
   checkSong: method('studio:check-song', z.tuple([songText]), SONG_REPORT_SCHEMA),
   /** What a model would be for this song and these options: parameter count, classes, samples. */
-  describeModel: method('studio:describe-model', z.tuple([songText, MODEL_KIND_SCHEMA, MODEL_OPTIONS_SCHEMA]), MODEL_DESCRIPTION_SCHEMA),
+  describeModel: method('studio:describe-model', z.tuple([MELODY_SCHEMA, MODEL_KIND_SCHEMA, MODEL_OPTIONS_SCHEMA]), MODEL_DESCRIPTION_SCHEMA),
   /** The TensorFlow.js backend the training process uses, and why it passed over the others. */
   getBackend: method('studio:get-backend', z.tuple([]), BACKEND_VIEW_SCHEMA),
   /** Starts training in the training process; progress and the result arrive as events. */
   startTraining: method(
     'studio:start-training',
-    z.tuple([TRAINING_REQUEST_SCHEMA.refine((request) => request.abc !== undefined || request.corpus !== undefined, 'a run needs a song (abc) or songs (corpus)')]),
+    z.tuple([TRAINING_REQUEST_SCHEMA.refine((request) => (request.melody === undefined) !== (request.corpus === undefined), 'a run trains on a song (melody) or on songs (corpus), one of the two')]),
     z.object({ runId: RUN_ID_SCHEMA })
   ),
   /**
@@ -64,8 +65,8 @@ export const STUDIO_METHODS = {
   predictAgain: method('studio:predict-again', z.tuple([RUN_ID_SCHEMA]), TRAINING_RESULT_SCHEMA),
   /** Continues the run's song from its first window (or the person's song) with its saved model: new bars, greedy or sampled. */
   continueMelody: method('studio:continue-melody', z.tuple([RUN_ID_SCHEMA, CONTINUATION_REQUEST_SCHEMA]), z.array(CONTINUATION_VIEW_SCHEMA)),
-  /** A song (as ABC) as a file to save: MIDI, ABC, SVG or PDF sheet music, or note codes. */
-  exportSong: method('studio:export-song', z.tuple([songText, EXPORT_FORMAT_SCHEMA]), EXPORTED_FILE_SCHEMA),
+  /** A melody as a file to save: MIDI, ABC, SVG or PDF sheet music, or note codes. */
+  exportSong: method('studio:export-song', z.tuple([MELODY_SCHEMA, EXPORT_FORMAT_SCHEMA]), EXPORTED_FILE_SCHEMA),
   /** The song last edited and the finished and failed runs, from the user's data folder. */
   loadLibrary: method('studio:load-library', z.tuple([]), LIBRARY_VIEW_SCHEMA),
   /**

@@ -14,10 +14,15 @@ import {
   EPOCHS_MAX,
   HISTORY_MAX_POINTS,
   IMPORT_MAX_BYTES,
+  METER_MAX_DENOMINATOR,
+  METER_MAX_NUMERATOR,
   MODEL_MAX_LAYERS,
   MODEL_MAX_PARAMS,
   SONG_MAX_NOTES,
-  SONG_TEXT_MAX_CHARS
+  SONG_MAX_QUARTERS,
+  SONG_TEXT_MAX_CHARS,
+  TEMPO_MAX_BPM,
+  TEMPO_MIN_BPM
 } from './limits'
 
 export { EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
@@ -39,13 +44,47 @@ export const RUN_ID_SCHEMA = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
 export const SERIALIZED_ERROR_SCHEMA = z.object({ name: text, message: longText })
 
 // ── Songs ───────────────────────────────────────────────────────────────────────────────────
+/** Ticks in the longest song (480 a quarter note, as the engine's melodies count them). */
+const SONG_MAX_TICKS = SONG_MAX_QUARTERS * 480
+
+/**
+ * A melody as it crosses between processes, in the spirit of magenta-js's NoteSequence: the
+ * engine's Melody (notes and rests in ticks at 480 a quarter, tempo, meter, key, pickup bar).
+ * ABC is read once, where it comes in; every later step (the model screen, training, exports)
+ * takes this value, so nothing is parsed twice and an export writes exactly the notes predicted.
+ * Bounded here; the engine checks the rest of its limits (bar lengths, note lengths) on use.
+ */
+export const MELODY_SCHEMA = z.object({
+  title: text,
+  /** Quarter notes per minute. */
+  tempo: z.number().min(TEMPO_MIN_BPM).max(TEMPO_MAX_BPM),
+  meter: z.object({ numerator: z.number().int().min(1).max(METER_MAX_NUMERATOR), denominator: z.number().int().min(1).max(METER_MAX_DENOMINATOR) }),
+  key: z.object({ tonic: z.string().max(8), mode: z.enum(['major', 'minor', 'dorian', 'phrygian', 'lydian', 'mixolydian', 'locrian']), fifths: z.number().int().min(-7).max(7) }),
+  notes: z
+    .array(
+      z.object({
+        /** MIDI note number (60 = middle C), or null for a rest. */
+        pitch: z.number().int().min(0).max(127).nullable(),
+        startTicks: count(SONG_MAX_TICKS),
+        durationTicks: z.number().int().min(1).max(SONG_MAX_TICKS)
+      })
+    )
+    .max(SONG_MAX_NOTES)
+    // Read-only as the engine's Melody is, so either passes for the other.
+    .readonly(),
+  /** Length in ticks of an incomplete first bar; absent when the song starts on a downbeat. */
+  pickupTicks: z.number().int().min(1).max(SONG_MAX_TICKS).optional()
+})
+
 export const SONG_PROBLEM_SCHEMA = z.object({ severity: z.enum(['error', 'warning']), line: count(Number.MAX_SAFE_INTEGER), column: count(Number.MAX_SAFE_INTEGER), message: longText })
 /** The first tune of ABC text as the engine reads it. */
 export const SONG_REPORT_SCHEMA = z.object({
   /** Sounding notes of the first tune, 0 when it has none. */
   notes: count(SONG_MAX_NOTES),
   title: text,
-  problems: z.array(SONG_PROBLEM_SCHEMA)
+  problems: z.array(SONG_PROBLEM_SCHEMA),
+  /** The first tune as a melody, the value every later call takes; null when it has no music. */
+  melody: MELODY_SCHEMA.nullable()
 })
 export const IMPORT_CHOICE_SCHEMA = z.object({
   /** The tune's X: number, or the MIDI track's index. */
@@ -106,7 +145,9 @@ export const CORPUS_REQUEST_SCHEMA = z.strictObject({
 const resumeFrom = z.strictObject({ runId: RUN_ID_SCHEMA, afterEpoch: epoch })
 
 export const TRAINING_REQUEST_SCHEMA = z.strictObject({
-  /** The song to train on, as ABC; a corpus run (`corpus`) trains on its files instead and has none. */
+  /** The song to train on; a corpus run (`corpus`) trains on its files instead and has none. */
+  melody: MELODY_SCHEMA.optional(),
+  /** The song's text as the person wrote it, kept with the run to show and edit again (never parsed by the engine). */
   abc: songText.optional(),
   model: MODEL_KIND_SCHEMA,
   epochs: z.number().int().min(1).max(EPOCHS_MAX),
@@ -156,12 +197,12 @@ export const CONTINUATION_REQUEST_SCHEMA = z.strictObject({
   topK: z.number().int().min(1).max(1000).optional(),
   seed,
   variations: z.number().int().min(1).max(8),
-  /** Continue this song (ABC, its every note in the model's vocabulary) instead of the run's own opening. */
-  primeAbc: songText.optional()
+  /** Continue this melody (its every note in the model's vocabulary) instead of the run's own opening. */
+  prime: MELODY_SCHEMA.optional()
 })
 
-/** One continuation: the song's opening window and the new bars, as ABC. */
-export const CONTINUATION_VIEW_SCHEMA = z.object({ seed: z.number().int(), abc: longText })
+/** One continuation: the song's opening window and the new bars, as a melody and as ABC to draw. */
+export const CONTINUATION_VIEW_SCHEMA = z.object({ seed: z.number().int(), abc: longText, melody: MELODY_SCHEMA })
 
 // ── Runs, their progress and results ───────────────────────────────────────────────────────
 /** A loss or accuracy: JSON writes a diverged run's NaN (or an infinity) as null, read back as NaN. */
@@ -204,6 +245,8 @@ export const PREDICTION_VIEW_SCHEMA = z.object({
   accuracy: METRIC_SCHEMA,
   /** The predicted song as ABC, to draw. */
   abc: longText,
+  /** The predicted song as a melody, to play and export exactly. */
+  melody: MELODY_SCHEMA,
   /** 0-based indices of the note heads that differ from the song. */
   wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES)
 })

@@ -1,13 +1,14 @@
 // Use case: what a model would be for a song and options, before training it (the model screen).
 import { countSpecParams, MODEL_PRESETS, specLayerRows } from '../engine/models/spec'
 import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
-import { importSong } from '../engine/notation/songFiles'
+import type { Melody } from '../engine/notation/melody'
+import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import { prepareSongTraining } from '../engine/songTraining'
 import type { ModelDescription, ModelOptionsView, StudioModelKind } from '../shared/studioApi'
 
 /** @throws SongError, OptionError for a song or options a model cannot be built for */
-export function describeModel(abc: string, model: StudioModelKind, options: ModelOptionsView): ModelDescription {
-  const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
+export function describeModel(melody: Melody, model: StudioModelKind, options: ModelOptionsView): ModelDescription {
+  checkMelodyLimits(melody)
   const { spec, dataset } = prepareSongTraining(melodyToPlacedCodes(melody), model, options)
   return {
     model,

@@ -1,6 +1,7 @@
 // Use case: a song saved as a file, in any format the studio writes. Drawing sheet music needs
 // jsdom, abcjs and pdfkit: only the training process and the command line load this.
-import { importSong, exportSong } from '../engine/notation/songFiles'
+import { exportSong } from '../engine/notation/songFiles'
+import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import type { Melody } from '../engine/notation/melody'
 import type { ExportedFile, ExportFormat } from '../shared/studioApi'
 
@@ -30,9 +31,12 @@ export async function melodyToFileBytes(melody: Melody, format: ExportFormat): P
   return format === 'pdf' ? drawing.melodyToPdf(melody) : new TextEncoder().encode(drawing.melodyToSvg(melody))
 }
 
-/** A song (its ABC) as a file to save, named for its title. */
-export async function exportSongFile(abc: string, format: ExportFormat): Promise<ExportedFile> {
-  const { melody } = importSong(new TextEncoder().encode(abc), 'abc')
+/**
+ * A melody as a file to save, named for its title.
+ * @throws LimitError for a melody over a limit (its bars, its notes' lengths)
+ */
+export async function exportSongFile(melody: Melody, format: ExportFormat): Promise<ExportedFile> {
+  checkMelodyLimits(melody)
   const bytes = await melodyToFileBytes(melody, format)
   // File systems take names of 255 bytes: a long title makes a shorter name.
   const name = (melody.title || 'melody').replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim().slice(0, 80).trim() || 'melody'

@@ -84,7 +84,7 @@ describe('a song of every length, odd ones included', () => {
     beforeAll(async () => {
       result = await trainRun(
         'odd-lengths',
-        { abc: EVERY_LENGTH_ABC, model: 'stateful-lstm-2f', epochs: 600, untilPerfect: true, options: { units: 64, learningRate: 0.01, seed: 3 } },
+        { melody: melodyOfAbc(EVERY_LENGTH_ABC), abc: EVERY_LENGTH_ABC, model: 'stateful-lstm-2f', epochs: 600, untilPerfect: true, options: { units: 64, learningRate: 0.01, seed: 3 } },
         models,
         new AbortController().signal,
         () => undefined
@@ -115,7 +115,7 @@ describe('a song of every length, odd ones included', () => {
     it('continues a song of odd lengths from the saved model, keeping them, in whole bars', async () => {
       const primeAbc = 'X:1\nT:Odd prime\nM:3/4\nL:1/16\nK:C\nG5 z5 A6 z6 B7 z7 c8 z8 d9 |]\n'
       const prime = melodyOfAbc(primeAbc)
-      const again = await continueStudioRun('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, primeAbc })
+      const again = await continueStudioRun('odd-lengths', models, { bars: 3, temperature: 0.8, seed: 4, variations: 3, prime: melodyOfAbc(primeAbc) })
       const bar = 3 * 4 * SIXTEENTH
       expect(again).toHaveLength(3)
       for (const continuation of again) {
@@ -137,7 +137,7 @@ describe('a song of every length, odd ones included', () => {
       // 3/4 in sixteenths: a pickup of 8 (G5 z3), then whole bars of 12.
       const primeAbc = 'X:1\nT:Pickup prime\nM:3/4\nL:1/16\nK:C\nG5 z3 | A6 z6 | B7 z5 |]\n'
       expect(melodyOfAbc(primeAbc).pickupTicks).toBe(8 * SIXTEENTH)
-      const again = await continueStudioRun('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, primeAbc })
+      const again = await continueStudioRun('odd-lengths', models, { bars: 2, temperature: 0.8, seed: 2, variations: 2, prime: melodyOfAbc(primeAbc) })
       const bar = 12 * SIXTEENTH
       for (const continuation of again) {
         expect(melodyOfAbc(continuation.abc).pickupTicks).toBe(8 * SIXTEENTH)
@@ -152,7 +152,7 @@ describe('a song of every length, odd ones included', () => {
 
     it('names a few of the notes a model does not know, and how many more, never its vocabulary', async () => {
       const primeAbc = "X:1\nM:4/4\nL:1/16\nK:C\n^C5 ^D5 ^F5 ^G5 ^A5 ^c5 ^d5 ^f5 ^g5 |]\n"
-      const refused = continueStudioRun('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, primeAbc })
+      const refused = continueStudioRun('odd-lengths', models, { bars: 1, temperature: 0, seed: 1, variations: 1, prime: melodyOfAbc(primeAbc) })
       await expect(refused).rejects.toThrow(SongError)
       const message = await refused.catch((error: Error) => error.message)
       expect(message).toBe(

@@ -11,6 +11,9 @@ export type MelodyHeader = Omit<Melody, 'notes'>
 
 export const DEFAULT_HEADER: MelodyHeader = { title: '', tempo: 120, meter: { numerator: 4, denominator: 4 }, key: { tonic: 'C', mode: 'major', fifths: 0 } }
 
+/** A melody with no notes: what a prediction not made, or not kept by an old record, stands as. */
+export const EMPTY_MELODY: Melody = { ...DEFAULT_HEADER, notes: [] }
+
 /** The vocabulary's codes for class indices (a rest where an index is not a code). */
 export function codesOfIndices(indices: readonly number[], vocabulary: Vocabulary): NoteCode[] {
   const rest = { pitch: 'r', accidental: 0, octave: 0, ticks: 480 } as const
@@ -26,11 +29,12 @@ export function predictionView(prediction: SongPrediction, vocabulary: Vocabular
   const codes = codesOfIndices(prediction.indices, vocabulary)
   // Tied pieces join into one note, so a wrong code is marked on the note it became part of.
   const { noteOfCode } = joinNoteCodes(codes)
-  const { abc, firstHead } = melodyToAbcWithHeads(melodyOfCodes(codes, song))
+  const melody = melodyOfCodes(codes, song)
+  const { abc, firstHead } = melodyToAbcWithHeads(melody)
   // The view marks note heads, so wrong notes are given as heads, each once.
   const wrongHeads = prediction.wrong.flatMap((i) => {
     const head = firstHead[noteOfCode[i] ?? -1] ?? -1
     return codes[i]?.pitch === 'r' || head < 0 ? [] : [head]
   })
-  return { accuracy: prediction.accuracy, abc, wrong: [...new Set(wrongHeads)] }
+  return { accuracy: prediction.accuracy, abc, melody, wrong: [...new Set(wrongHeads)] }
 }

@@ -9,12 +9,13 @@ import { ModelFileError } from '../engine/library/savedFiles'
 import type { RunRecord } from '../shared/studioApi'
 import { compareRuns, loadRunRecord, makeRunRecord, runIdFromName, runRecordFromJson, saveRunRecord } from './runRecords'
 
-const prediction = { accuracy: 0.75, abc: 'X:1\nK:C\nCDEF|\n', wrong: [2] }
+const melody = { title: '', tempo: 120, meter: { numerator: 4, denominator: 4 }, key: { tonic: 'C', mode: 'major' as const, fifths: 0 }, notes: [60, 62, 64, 65].map((pitch, i) => ({ pitch, startTicks: i * 240, durationTicks: 240 })) }
+const prediction = { accuracy: 0.75, abc: 'X:1\nL:1/8\nK:C\nCDEF|\n', melody, wrong: [2] }
 const record: RunRecord = makeRunRecord({
   runId: 'run-nabiya',
   name: 'nabiya',
   trainedOn: 'resources/songs/nabiya.abc',
-  request: { abc: 'X:1\nK:C\nCDEF|\n', model: 'stateful-lstm-2f', epochs: 2, untilPerfect: true },
+  request: { melody, abc: 'X:1\nL:1/8\nK:C\nCDEF|\n', model: 'stateful-lstm-2f', epochs: 2, untilPerfect: true },
   history: [
     { epoch: 1, loss: Number.NaN, accuracy: 0.5 },
     { epoch: 2, loss: 0.25, accuracy: 0.75 }
@@ -67,6 +68,17 @@ describe('run records', () => {
     const { format: _format, version: _version, name: _name, trainedOn: _trainedOn, ...old } = record
     const json = JSON.parse(JSON.stringify(old)) as unknown
     expect(runRecordFromJson('runs/run-nabiya.json', json).result).toEqual(record.result)
+  })
+
+  it('reads the melodies of a record that kept its song and predictions as ABC only, from that ABC', () => {
+    const { melody: _song, ...request } = record.request
+    const { melody: _one, ...oneStep } = record.result.oneStep
+    const { melody: _full, ...fullSong } = record.result.fullSong
+    const json = JSON.parse(JSON.stringify({ ...record, request, result: { ...record.result, oneStep, fullSong } })) as unknown
+    const migrated = runRecordFromJson('runs/run-nabiya.json', json)
+    expect(migrated.result.oneStep.melody.notes).toEqual(melody.notes)
+    expect(migrated.result.fullSong.melody.notes.map((note) => note.pitch)).toEqual([60, 62, 64, 65])
+    expect(migrated.request.melody?.notes).toEqual(melody.notes)
   })
 
   it('refuses a malformed, cut or missing run.json with a ModelFileError that names the file and the field', async () => {

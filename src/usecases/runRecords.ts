@@ -4,9 +4,12 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
+import { abcToMelodies } from '../engine/notation/abcIn'
+import type { Melody } from '../engine/notation/melody'
+import { EMPTY_MELODY } from './predictionViews'
 import { checkSaved, readSavedJson } from '../engine/library/savedFiles'
 import { LAYER_STACK_SCHEMA } from '../shared/layerSpec'
-import { ABC_FIELD_MAX_CHARS, EPOCHS_MAX, MODEL_MAX_PARAMS, SAVED_JSON_MAX_BYTES } from '../shared/limits'
+import { ABC_FIELD_MAX_CHARS, ABC_MAX_CHARS, EPOCHS_MAX, MODEL_MAX_PARAMS, SAVED_JSON_MAX_BYTES } from '../shared/limits'
 import { HISTORY_SCHEMA, METRIC_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/studioSchemas'
 import { STUDIO_MODEL_KINDS, type EpochPoint, type PredictionView, type RunRecord, type RunRequest, type TrainingResult } from '../shared/studioApi'
 
@@ -84,7 +87,7 @@ const RUN_RECORD_V1_SCHEMA = z.object({
 
 /** A prediction a version-1 record kept only the accuracy of (NaN where it kept none). */
 function accuracyOnly(accuracy: number | undefined): PredictionView {
-  return { accuracy: accuracy ?? Number.NaN, abc: '', wrong: [] }
+  return { accuracy: accuracy ?? Number.NaN, abc: '', melody: EMPTY_MELODY, wrong: [] }
 }
 
 /** A version-1 record as version 2: what it did not keep (the song, the backend) is left empty. */
@@ -132,6 +135,42 @@ export function migrateRunRecordV1(old: z.infer<typeof RUN_RECORD_V1_SCHEMA>): R
   }
 }
 
+/** The melody of ABC a record kept (an older record kept only the text); a melody with no notes where it has none. */
+function melodyOfKeptAbc(abc: unknown): Melody {
+  if (typeof abc !== 'string' || abc.trim() === '' || abc.length > ABC_MAX_CHARS) return EMPTY_MELODY
+  try {
+    return abcToMelodies(abc).tunes[0]?.melody ?? EMPTY_MELODY
+  } catch {
+    return EMPTY_MELODY
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Records saved before melodies crossed between processes kept a song, and each prediction and
+ * continuation, as ABC only: their melodies are read from that ABC once, here, so the UI can
+ * export and train them again as any other. The schema then checks the record whole.
+ */
+function withMelodiesFromAbc(json: unknown): unknown {
+  if (!isObject(json) || !isObject(json['result'])) return json
+  const fill = (view: unknown) => (isObject(view) && !('melody' in view) ? { ...view, melody: melodyOfKeptAbc(view['abc']) } : view)
+  const result = json['result']
+  const request = json['request']
+  return {
+    ...json,
+    ...(isObject(request) && !('melody' in request) && !('corpus' in request) && typeof request['abc'] === 'string' && request['abc'] !== ''
+      ? { request: { ...request, melody: melodyOfKeptAbc(request['abc']) } }
+      : {}),
+    result: {
+      ...result,
+      oneStep: fill(result['oneStep']),
+      fullSong: fill(result['fullSong']),
+      ...(Array.isArray(result['continuations']) ? { continuations: result['continuations'].map(fill) } : {})
+    }
+  }
+}
+
 /**
  * A run record read from a file, of any version: checked field by field against its version's
  * schema, an older one migrated.
@@ -140,7 +179,7 @@ export function migrateRunRecordV1(old: z.infer<typeof RUN_RECORD_V1_SCHEMA>): R
 export function runRecordFromJson(path: string, json: unknown): RunRecord {
   const version = (json as { version?: unknown } | null)?.version
   if (version === 1) return migrateRunRecordV1(checkSaved(path, RUN_RECORD_V1_SCHEMA, json))
-  return checkSaved(path, RUN_RECORD_SCHEMA, json)
+  return checkSaved(path, RUN_RECORD_SCHEMA, withMelodiesFromAbc(json))
 }
 
 /**

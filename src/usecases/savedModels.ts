@@ -7,6 +7,7 @@ import { notePredictor, predictFullSong, predictOneStep } from '../engine/genera
 import { loadTrainedModel, type TrainedModelInfo } from '../engine/library/modelFiles'
 import { disposeModel } from '../engine/models/build'
 import type { Melody } from '../engine/notation/melody'
+import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import { makeInputEncoding, primeIndices } from '../engine/notation/vocabulary'
 import type { ContinuationView, TrainingResult } from '../shared/studioApi'
 import { codesOfIndices, DEFAULT_HEADER, melodyOfCodes, predictionView, type MelodyHeader } from './predictionViews'
@@ -71,6 +72,7 @@ export async function continueSavedModel(folder: string, request: ContinueReques
   await chooseBackend({ env: process.env })
   return withSavedModel(folder, async (model, info) => {
     const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
+    if (request.prime) checkMelodyLimits(request.prime, 'the melody to continue')
     const prime = request.prime ? primeIndices(request.prime, info.vocabulary) : info.song.slice(0, info.spec.window)
     const header: MelodyHeader = request.prime ?? info.header ?? DEFAULT_HEADER
     const predictor = notePredictor(model, info.spec)
@@ -100,5 +102,5 @@ export async function continueSavedModel(folder: string, request: ContinueReques
 
 /** Continuations as the UI draws them. */
 export function continuationViews(continued: readonly ContinuedMelody[]): ContinuationView[] {
-  return continued.map(({ seed, melody }) => ({ seed, abc: melodyToAbcWithHeads(melody).abc }))
+  return continued.map(({ seed, melody }) => ({ seed, abc: melodyToAbcWithHeads(melody).abc, melody }))
 }

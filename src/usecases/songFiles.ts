@@ -14,7 +14,8 @@ export function readSongReport(abc: string): SongReport {
   return {
     notes: tune?.melody?.notes.filter((n) => n.pitch !== null).length ?? 0,
     title: tune?.title ?? '',
-    problems: [...imported.problems, ...(tune?.problems ?? [])]
+    problems: [...imported.problems, ...(tune?.problems ?? [])],
+    melody: tune?.melody ?? null
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { abcToMelodies, EarlyStopping, OptionError, ReduceLrOnPlateau, SongError } from '../engine'
+import { abcToMelodies, EarlyStopping, OptionError, ReduceLrOnPlateau, SongError, type Melody } from '../engine'
 import { REPO_ROOT } from '../engine/testing/seedSong'
 import type { TrainingProgress, TrainingRequest } from '../shared/studioApi'
 import { runRequest } from '../host/studioService'
@@ -15,6 +15,13 @@ const REELS_PATH = join(REPO_ROOT, '../shared/corpus/nottingham/abc/reelsu-z.abc
 const REELS = readFileSync(REELS_PATH)
 const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
 const models = mkdtempSync(join(tmpdir(), 'studio-lab-runs-'))
+
+/** The first tune of ABC text as the UI sends it: the melody checkSong read. */
+function melodyOf(abc: string): Melody {
+  const melody = abcToMelodies(abc).tunes[0]?.melody
+  if (!melody) throw new Error('no tune with notes')
+  return melody
+}
 
 /** The text of tune X:n of the reels book. */
 function reel(number: number): string {
@@ -33,7 +40,6 @@ async function trainRun(runId: string, request: TrainingRequest, folder: string,
 describe('the studio’s model-lab runs', () => {
   it('trains on a tune book split by song, with validation figures, early stopping on val_loss and a held-out song to show', async () => {
     const request: TrainingRequest = {
-      abc: '',
       model: 'lstm',
       epochs: 30,
       untilPerfect: false,
@@ -64,13 +70,13 @@ describe('the studio’s model-lab runs', () => {
     expect(again.fullSong).toEqual(result.fullSong)
     // The person's own song continues (a tune of the same book), whole bars after its last note.
     const prime = reel(1)
-    const [continuation] = await continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: prime })
+    const [continuation] = await continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, prime: melodyOf(prime) })
     const melody = abcToMelodies(continuation?.abc ?? '').tunes[0]?.melody
     const primeMelody = abcToMelodies(prime).tunes[0]?.melody
     expect(melody?.title).toBe(`${primeMelody?.title} (seed 1)`)
     expect(melody?.notes.length).toBeGreaterThan(primeMelody?.notes.length ?? Infinity)
     // A song with a note the corpus never had is refused with the note named.
-    await expect(continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, primeAbc: 'X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n' })).rejects.toThrow(
+    await expect(continueStudioRun('run-corpus', models, { bars: 2, temperature: 0, seed: 1, variations: 1, prime: melodyOf('X:1\nK:C\nc\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'c\'\'\'\'|\n') })).rejects.toThrow(
       /note .* is not among the notes the model knows/
     )
     // The run record keeps the corpus by its file names.
@@ -79,7 +85,7 @@ describe('the studio’s model-lab runs', () => {
 
   it('stops a song run early once accuracy stops improving, keeping the best epoch', async () => {
     const request: TrainingRequest = {
-      abc: NABIYA_ABC,
+      melody: melodyOf(NABIYA_ABC),
       model: 'stateful-lstm-2f',
       epochs: 400,
       untilPerfect: false,
@@ -98,7 +104,7 @@ describe('the studio’s model-lab runs', () => {
   }, 120_000)
 
   it('keeps a stopped run’s work, and trains it on from there with the epochs numbered on', async () => {
-    const request: TrainingRequest = { abc: NABIYA_ABC, model: 'lstm', epochs: 2000, untilPerfect: false }
+    const request: TrainingRequest = { melody: melodyOf(NABIYA_ABC), model: 'lstm', epochs: 2000, untilPerfect: false }
     const abort = new AbortController()
     const first: TrainingProgress[] = []
     const stopped = await trainRun('run-stopped', request, models, abort.signal, (p) => {
@@ -123,7 +129,7 @@ describe('the studio’s model-lab runs', () => {
     // Another song cannot go on from it.
     const other = readFileSync(join(REPO_ROOT, 'resources/songs/twinkle.abc'), 'utf8')
     await expect(
-      trainRun('run-other', { ...request, abc: other, epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, () => undefined)
+      trainRun('run-other', { ...request, melody: melodyOf(other), epochs: at + 4, resumeFrom: { runId: 'run-stopped', afterEpoch: at } }, models, new AbortController().signal, () => undefined)
     ).rejects.toThrow(/trained on other notes or with other options/)
   }, 120_000)
 
@@ -139,7 +145,6 @@ describe('the studio’s model-lab runs', () => {
 
   it('names the problem when the files hold too few songs', async () => {
     const request: TrainingRequest = {
-      abc: '',
       model: 'lstm',
       epochs: 1,
       untilPerfect: false,

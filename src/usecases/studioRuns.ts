@@ -1,16 +1,13 @@
-// The studio's requests (the StudioApi's shapes: a song as ABC, files as base64) turned into the
+// The studio's requests (the StudioApi's shapes: a song as a melody value, files as base64) turned into the
 // use cases' inputs. The training process serves the app and web mode with these.
 import { corpusSongsFromFiles } from '../engine/corpusTraining'
 import { SongError } from '../engine/errors'
-import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
-import { importSong } from '../engine/notation/songFiles'
+import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import type { ContinuationRequest, ContinuationView, EpochPoint, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { RunEnvironment } from './runEnvironment'
 import { continuationViews, continueSavedModel, predictAgain } from './savedModels'
 import { trainCorpus } from './trainCorpus'
-import { runModelFolder, trainSong } from './trainSong'
-
-const melodyOfAbc = (abc: string) => importSong(new TextEncoder().encode(abc), 'abc').melody
+import { runModelFolder, songToTrain, trainSong } from './trainSong'
 
 /**
  * Trains what a StudioApi request asks for (one song, or the songs of its files), saving the model
@@ -25,7 +22,7 @@ export async function trainStudioRun(
   /** The curve of the run it goes on from, up to where it goes on. */
   earlier: readonly EpochPoint[] = []
 ): Promise<RunRecord> {
-  const { abc, corpus, resumeFrom, ...settings } = request
+  const { melody, abc, corpus, resumeFrom, ...settings } = request
   const from = resumeFrom ? { runId: resumeFrom.runId, folder: runModelFolder(modelsFolder, resumeFrom.runId), afterEpoch: resumeFrom.afterEpoch, earlier } : undefined
   const saveTo = runModelFolder(modelsFolder, runId)
   if (corpus) {
@@ -35,10 +32,9 @@ export async function trainStudioRun(
     const input = { runId, songs, skipped, request: { ...settings, corpus: { ...corpusSettings, fileNames } }, saveTo, ...(from ? { resumeFrom: from } : {}) }
     return (await trainCorpus(input, environment)).record
   }
-  if (abc === undefined) throw new SongError('no song to train on: the request has neither a song nor songs')
-  const melody = melodyOfAbc(abc)
-  const { notes: _notes, ...header } = melody
-  const song = { notes: melodyToPlacedCodes(melody), header, abc }
+  if (melody === undefined) throw new SongError('no song to train on: the request has neither a song nor songs')
+  checkMelodyLimits(melody)
+  const song = songToTrain(melody, abc !== undefined ? { abc } : {})
   return (await trainSong({ runId, song, request: settings, saveTo, ...(from ? { resumeFrom: from } : {}) }, environment)).record
 }
 
@@ -49,11 +45,6 @@ export function predictStudioRunAgain(runId: string, modelsFolder: string): Prom
 
 /** Continuations of the run's opening (or of the person's song, `primeAbc`) with its saved model. */
 export async function continueStudioRun(runId: string, modelsFolder: string, request: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationView[]> {
-  const { primeAbc, ...options } = request
-  const continued = await continueSavedModel(runModelFolder(modelsFolder, runId), {
-    ...options,
-    ...(primeAbc !== undefined ? { prime: melodyOfAbc(primeAbc) } : {}),
-    ...(signal ? { signal } : {})
-  })
+  const continued = await continueSavedModel(runModelFolder(modelsFolder, runId), { ...request, ...(signal ? { signal } : {}) })
   return continuationViews(continued)
 }

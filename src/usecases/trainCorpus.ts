@@ -11,6 +11,7 @@ import { indexNotes } from '../engine/notation/vocabulary'
 import { LambdaCallback, ModelCheckpoint } from '../engine/training/callbacks'
 import { checkAgainstSong, trainModel, type EpochProgress, type TrainingOutcome } from '../engine/training/trainer'
 import type { CorpusSummary, EpochPoint, PredictionView, RunRecord, RunRequest, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import { EMPTY_MELODY } from './predictionViews'
 import { loadResumePoint, type ResumeFrom } from './resumeRun'
 import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
@@ -43,7 +44,7 @@ export interface CorpusRunOutcome {
 }
 
 /** A prediction not made yet (a checkpoint's record is written mid-run). */
-const NOT_PREDICTED: PredictionView = { accuracy: Number.NaN, abc: '', wrong: [] }
+const NOT_PREDICTED: PredictionView = { accuracy: Number.NaN, abc: '', melody: EMPTY_MELODY, wrong: [] }
 
 function bestValidationEpoch(history: readonly EpochPoint[]): EpochPoint | undefined {
   return history.reduce<EpochPoint | undefined>((top, epoch) => (top === undefined || (epoch.valAccuracy ?? 0) > (top.valAccuracy ?? 0) ? epoch : top), undefined)

@@ -16,17 +16,18 @@ import { loadResumePoint, type ResumeFrom } from './resumeRun'
 import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
 
-/** A song to train on: its notes (code files keep where each was written, for errors) and its header. */
+/** A song to train on: the melody, its notes as codes (code files keep where each was written, for errors) and its header. */
 export interface SongToTrain {
+  readonly melody: Melody
   readonly notes: readonly PlacedNoteCode[]
   readonly header: MelodyHeader
   /** The song as ABC, for the record (a run can be shown and trained again from it). */
   readonly abc: string
 }
 
-export function songToTrain(melody: Melody, notes: readonly PlacedNoteCode[] = melodyToPlacedCodes(melody)): SongToTrain {
+export function songToTrain(melody: Melody, options: { notes?: readonly PlacedNoteCode[]; abc?: string } = {}): SongToTrain {
   const { notes: _notes, ...header } = melody
-  return { notes, header, abc: melodyToAbc(melody) }
+  return { melody, notes: options.notes ?? melodyToPlacedCodes(melody), header, abc: options.abc ?? melodyToAbc(melody) }
 }
 
 export interface SongRunInput {
@@ -88,7 +89,7 @@ export function trainingResult(run: {
 /** The request as the record keeps it: a resumed run names the run it went on from. */
 function recordedRequest(input: SongRunInput): RunRequest {
   const from = input.resumeFrom
-  return { ...input.request, abc: input.song.abc, ...(from?.runId ? { resumeFrom: { runId: from.runId, afterEpoch: from.afterEpoch } } : {}) }
+  return { ...input.request, melody: input.song.melody, abc: input.song.abc, ...(from?.runId ? { resumeFrom: { runId: from.runId, afterEpoch: from.afterEpoch } } : {}) }
 }
 
 /**

@@ -108,6 +108,7 @@ export const EN = {
   trainMore: '+{n} epochs',
   trainMoreHint: 'go on training this run for {n} more epochs (the Epochs field), from where it ended',
   addFilesAgain: 'To train this run more, add its song files again: {names}',
+  noSongYet: 'The song has not been read yet, or has no notes: fix it in the editor first',
   stoppedByUser: 'Stopped after epoch {epoch}; the model as it was then is kept, and can be trained more.',
   corpusNote: 'These figures are for the song above; on many songs the vocabulary, and so the output layer, comes from the songs.'
 } as const

@@ -110,6 +110,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   trainMore: '+{n} 에포크',
   trainMoreHint: '이 실행이 끝난 곳에서 {n} 에포크 더 학습 (에포크 칸)',
   addFilesAgain: '이 실행을 더 학습하려면 노래 파일을 다시 추가하세요: {names}',
+  noSongYet: '노래를 아직 읽지 못했거나 음표가 없습니다: 먼저 편집기에서 고치세요',
   stoppedByUser: '{epoch} 에포크 뒤에 멈췄습니다; 그때의 모델을 보관했고, 더 학습할 수 있습니다.',
   corpusNote: '위 숫자는 위의 노래 기준입니다; 여러 노래로 학습하면 어휘와 출력층은 그 노래들에서 정해집니다.'
 }

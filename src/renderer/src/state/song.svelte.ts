@@ -1,4 +1,4 @@
-import type { SongReport, StudioApi } from '../../../shared/studioApi'
+import type { MelodyValue, SongReport, StudioApi } from '../../../shared/studioApi'
 import { NABIYA_ABC } from '../exampleSongs'
 import { errorMessage } from '../format'
 import { createAutosave, type Autosave } from './autosave'
@@ -11,6 +11,11 @@ export class SongState {
   check = $state<SongReport | null>(null)
   /** The last ABC that read without errors: the score keeps showing it while the text is broken. */
   goodAbc = $state(NABIYA_ABC)
+  /**
+   * That ABC as the engine read it, once: the melody every later call takes (the model screen,
+   * training, exports). Null until the first reading comes back.
+   */
+  goodMelody = $state<MelodyValue | null>(null)
   /** Why the last autosave failed, or null once one succeeds. */
   saveProblem = $state<string | null>(null)
   readonly errors = $derived(this.check?.problems.filter((p) => p.severity === 'error') ?? [])
@@ -30,6 +35,9 @@ export class SongState {
   checked(text: string, report: SongReport): void {
     if (text !== this.abc) return
     this.check = report
-    if (report.notes > 0 && !report.problems.some((p) => p.severity === 'error')) this.goodAbc = text
+    if (report.notes > 0 && report.melody && !report.problems.some((p) => p.severity === 'error')) {
+      this.goodAbc = text
+      this.goodMelody = report.melody
+    }
   }
 }

@@ -5,7 +5,7 @@ import type { StudioState } from './studio.svelte'
 
 /** The request as a record keeps it, for a run whose start this page did not see (it was already running). */
 const currentRequest = ({ song, model, run }: StudioState): RunRequest =>
-  run.request ?? { abc: song.goodAbc, model: model.model, epochs: model.epochs, untilPerfect: model.untilPerfect, options: model.options }
+  run.request ?? { ...(song.goodMelody ? { melody: song.goodMelody } : {}), abc: song.goodAbc, model: model.model, epochs: model.epochs, untilPerfect: model.untilPerfect, options: model.options }
 
 /** Follows the engine's training events for the run in flight: its curve, its result, its failure. */
 export function followTraining(state: StudioState): void {
@@ -47,8 +47,13 @@ export async function train({ api, song, model, training, run }: StudioState): P
   run.continuations = []
   const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose } : undefined
   const callbacks = training.callbacks
+  if (!corpus && !song.goodMelody) {
+    run.failure = t('noSongYet')
+    return
+  }
   const common = {
-    abc: song.goodAbc,
+    // The editor's song as the engine read it (the text goes along to be kept with the run); a run on many songs has none.
+    ...(corpus || !song.goodMelody ? {} : { melody: song.goodMelody, abc: song.goodAbc }),
     model: model.model,
     epochs: model.epochs,
     untilPerfect: model.untilPerfect && !corpus,
