@@ -410,11 +410,9 @@ describe('forkTrainingProcess: a channel whose process is going away', () => {
     expect([null, 'Channel closed']).toContain(uncaught)
   })
 
-  // BUG (reported, not fixed here): forkTrainingProcess's send calls child.send with no callback
-  // and the child has no 'error' listener, so a send on a closed channel raises an uncaught
-  // "Channel closed" error, which ends the web server (or main). TrainingHost.stop sends to a
-  // run's process without checking `alive`. Remove `.fails` once sending to a gone process is safe.
-  it.fails('sends to a process whose channel has closed without an uncaught error', () => {
+  // Found by this test: a send on a closed channel raised an uncaught "Channel closed" error, which
+  // ended the web server (or main). Sends now check the channel and take a callback.
+  it('sends to a process whose channel has closed without an uncaught error', () => {
     expect(sendAfterDisconnect()).toEqual({ reached: true, uncaught: null })
   })
 })

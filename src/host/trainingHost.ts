@@ -52,7 +52,12 @@ export const forkTrainingProcess: StartTrainingProcess = (entry, onMessage, onEx
     get alive() {
       return child.connected
     },
-    send: (message) => void child.send(message),
+    // A message to a process whose channel has closed is dropped: the process is gone or going,
+    // and its exit fails what ran there. Without the callback Node raises 'Channel closed' as an
+    // uncaught error, which would take down the server or main with it.
+    send: (message) => {
+      if (child.connected) child.send(message, () => undefined)
+    },
     kill: () => void child.kill()
   }
 }

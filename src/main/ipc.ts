@@ -31,7 +31,10 @@ const startUtilityProcess: StartTrainingProcess = (entry, onMessage, onExit) => 
     get alive() {
       return alive
     },
-    send: (message) => child.postMessage(message),
+    // A message to a process that has exited is dropped: its exit already failed what ran there.
+    send: (message) => {
+      if (alive) child.postMessage(message)
+    },
     kill: () => void child.kill()
   }
 }
