@@ -1,19 +1,47 @@
 // What happens to a run when it ends, with a stand-in for the training process: a finished run
 // whose record cannot be saved is kept and the UI told why; a run that dies is recorded as failed;
 // run records read back are checked, a bad one skipped with a problem that names it.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { EventEmitter } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../engine/testing/seedSong'
-import type { LibraryView, RunRecord, TrainingFailure, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import { IMPORT_MAX_BYTES } from '../shared/limits'
+import {
+  CORPUS_MAX_BYTES,
+  corpusBytes,
+  type ContinuationRequest,
+  type EpochPoint,
+  type ExportFormat,
+  type LibraryView,
+  type MelodyValue,
+  type ModelOptionsView,
+  type RunRecord,
+  type SongReport,
+  type StudioArguments,
+  type StudioModelKind,
+  type TrainingFailure,
+  type TrainingRequest,
+  type TrainingResult
+} from '../shared/studioApi'
+import { STUDIO_METHOD_NAMES, type StudioMethod } from '../shared/studioContract'
+import { InvalidMessageError } from '../shared/studioErrors'
+import { readSongReport } from '../usecases/songFiles'
 import { StudioLibrary } from './studioLibrary'
 import { runRequest, StudioService } from './studioService'
 import type { TrainingHost, TrainingHostEvents } from './trainingHost'
 
 const NABIYA_ABC = readFileSync(join(REPO_ROOT, 'resources/songs/nabiya.abc'), 'utf8')
-const REQUEST: TrainingRequest = { abc: NABIYA_ABC, model: 'lstm', epochs: 3, untilPerfect: false }
+/** 나비야 as the UI sends it: the melody checkSong read from its ABC. */
+const NABIYA = melodyOf(NABIYA_ABC)
+const REQUEST: TrainingRequest = { melody: NABIYA, abc: NABIYA_ABC, model: 'lstm', epochs: 3, untilPerfect: false }
+
+function melodyOf(abc: string): MelodyValue {
+  const { melody } = readSongReport(abc)
+  if (!melody) throw new Error('the test song has no melody')
+  return melody
+}
 
 /** The training process's side of the host: runs start when asked and end when the test says. */
 class FakeTraining extends EventEmitter<TrainingHostEvents> {
@@ -26,7 +54,7 @@ class FakeTraining extends EventEmitter<TrainingHostEvents> {
 
 /** A finished run's record as the training process sends it: its result and its whole curve. */
 function recordOf(runId: string, epochs: number): RunRecord {
-  const prediction = { accuracy: 0.5, abc: 'X:1\nK:C\nC D E F|\n', wrong: [1] }
+  const prediction = { accuracy: 0.5, abc: 'X:1\nK:C\nC D E F|\n', melody: melodyOf('X:1\nK:C\nC D E F|\n'), wrong: [1] }
   const result: TrainingResult = { runId, model: 'lstm', backend: 'cpu', params: 42, epochs, trainMs: 10, oneStep: prediction, fullSong: prediction }
   const history = Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), accuracy: i / epochs }))
   return { format: 'melody-studio-run', version: 2, runId, savedAt: new Date().toISOString(), request: runRequest(REQUEST), history, result }
@@ -137,5 +165,395 @@ describe('settings', () => {
     await library.saveSettings({ language: 'ko' })
     expect((await new StudioLibrary(folder).load()).settings).toEqual({ language: 'ko', midiInput: true })
     rmSync(folder, { recursive: true, force: true })
+  })
+})
+
+// ── Routing and checking, with a training host that records what it is asked ──────────────────
+
+const APP = { name: 'test', version: '0', electron: null }
+const BOOK = 'X:1\nT:First\nK:C\nCDEF|\n\nX:2\nT:Second\nK:G\nGABc|\n'
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
+
+/** A training host that records every call made of it and answers each with a value of its own. */
+class RecordingTraining extends EventEmitter<TrainingHostEvents> {
+  readonly calls: unknown[][] = []
+  private next = 1
+  start(request: TrainingRequest, earlier?: readonly EpochPoint[]): string {
+    this.calls.push(['start', request, earlier])
+    return `run-fake-${this.next++}`
+  }
+  predictAgain(runId: string) {
+    this.calls.push(['predictAgain', runId])
+    return Promise.resolve({ answeredBy: 'predictAgain' })
+  }
+  continueMelody(runId: string, request: ContinuationRequest) {
+    this.calls.push(['continueMelody', runId, request])
+    return Promise.resolve([{ seed: 7, abc: 'answeredBy continueMelody' }])
+  }
+  exportSong(melody: MelodyValue, format: ExportFormat) {
+    this.calls.push(['exportSong', melody, format])
+    return Promise.resolve({ fileName: 'answeredBy.exportSong', mimeType: 'x', base64: '' })
+  }
+  describeModel(melody: MelodyValue, model: StudioModelKind, options: ModelOptionsView) {
+    this.calls.push(['describeModel', melody, model, options])
+    return Promise.resolve({ answeredBy: 'describeModel' })
+  }
+  backend() {
+    this.calls.push(['backend'])
+    return Promise.resolve({ name: 'answeredBy backend', skipped: [] })
+  }
+  stop(runId: string): void {
+    this.calls.push(['stop', runId])
+  }
+  dispose(): void {}
+}
+
+/** A service over a recording training host and a library in a fresh folder; events awaited, never polled. */
+function recordingStudio() {
+  const data = mkdtempSync(join(tmpdir(), 'studio-service-routing-'))
+  const training = new RecordingTraining()
+  const events: { event: string; payload: unknown }[] = []
+  let wake: (() => void)[] = []
+  const service = new StudioService(
+    APP,
+    (event, payload) => {
+      events.push({ event, payload })
+      for (const resolve of wake.splice(0)) resolve()
+    },
+    new StudioLibrary(data),
+    training as unknown as TrainingHost
+  )
+  /** Resolves once `count` events of the name have been emitted. */
+  const eventsOf = async (name: string, count = 1) => {
+    const of = () => events.filter((entry) => entry.event === name)
+    while (of().length < count) await new Promise<void>((resolve) => wake.push(resolve))
+    return of().map((entry) => entry.payload)
+  }
+  const cleanUp = () => {
+    wake = []
+    rmSync(data, { recursive: true, force: true })
+  }
+  return { data, training, service, events, eventsOf, cleanUp }
+}
+
+type Studio = ReturnType<typeof recordingStudio>
+
+/** Each method of the table: arguments that fit it, and what shows it reached its handler. */
+const ROUTES: {
+  [M in StudioMethod]: { args: StudioArguments<M>; before?: (studio: Studio) => Promise<unknown>; check: (answer: unknown, studio: Studio) => void | Promise<void> }
+} = {
+  getAppInfo: {
+    args: [],
+    check: (answer, { training }) => {
+      expect(answer).toEqual(APP)
+      expect(training.calls).toEqual([])
+    }
+  },
+  checkSong: {
+    args: ['X:1\nT:Bad\nK:C\nC D E F|\nG Q A|\n'],
+    check: (answer, { training }) => {
+      // Answered here, from the song: six notes, its title, the stray Q at line 5, its melody.
+      expect(answer).toMatchObject({ notes: 6, title: 'Bad', problems: [{ severity: 'warning', line: 5 }] })
+      expect((answer as SongReport).melody?.notes.map((note) => note.pitch)).toEqual([60, 62, 64, 65, 67, 69])
+      expect(training.calls).toEqual([])
+    }
+  },
+  describeModel: {
+    args: [NABIYA, 'stateful-lstm', { units: 8, window: 3 }],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ answeredBy: 'describeModel' })
+      expect(training.calls).toEqual([['describeModel', NABIYA, 'stateful-lstm', { units: 8, window: 3 }]])
+    }
+  },
+  getBackend: {
+    args: [],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ name: 'answeredBy backend', skipped: [] })
+      expect(training.calls).toEqual([['backend']])
+    }
+  },
+  startTraining: {
+    args: [REQUEST],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ runId: 'run-fake-1' })
+      // A run that goes on from nothing passes no earlier curve (not an empty one).
+      expect(training.calls).toEqual([['start', REQUEST, undefined]])
+    }
+  },
+  stopTraining: {
+    args: ['run-abc'],
+    check: (answer, { training }) => {
+      expect(answer).toBeUndefined()
+      expect(training.calls).toEqual([['stop', 'run-abc']])
+    }
+  },
+  predictAgain: {
+    args: ['run-abc'],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ answeredBy: 'predictAgain' })
+      expect(training.calls).toEqual([['predictAgain', 'run-abc']])
+    }
+  },
+  continueMelody: {
+    args: ['run-abc', { bars: 4, temperature: 0.5, topK: 3, seed: 9, variations: 2, prime: melodyOf('X:1\nK:C\nCDEF|\n') }],
+    check: (answer, { training }) => {
+      expect(answer).toEqual([{ seed: 7, abc: 'answeredBy continueMelody' }])
+      expect(training.calls).toEqual([['continueMelody', 'run-abc', { bars: 4, temperature: 0.5, topK: 3, seed: 9, variations: 2, prime: melodyOf('X:1\nK:C\nCDEF|\n') }]])
+    }
+  },
+  exportSong: {
+    args: [NABIYA, 'svg'],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ fileName: 'answeredBy.exportSong', mimeType: 'x', base64: '' })
+      expect(training.calls).toEqual([['exportSong', NABIYA, 'svg']])
+    }
+  },
+  importFile: {
+    // The tune book's second tune, picked: decoded from base64 and answered here.
+    args: ['book.abc', base64(BOOK), '2'],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({
+        abc: 'X:2\nT:Second\nK:G\nGABc|\n',
+        choices: [
+          { id: '1', label: 'X:1 First' },
+          { id: '2', label: 'X:2 Second' }
+        ],
+        warnings: []
+      })
+      expect(training.calls).toEqual([])
+    }
+  },
+  loadLibrary: {
+    args: [],
+    check: async (answer, { data, training }) => {
+      expect(answer).toEqual(await new StudioLibrary(data).load())
+      expect(answer).toMatchObject({ song: 'X:1\nT:Saved before\nK:C\nC|\n' })
+      expect(training.calls).toEqual([])
+    }
+  },
+  saveSong: {
+    args: [NABIYA_ABC],
+    check: async (answer, { data, training }) => {
+      expect(answer).toBeUndefined()
+      expect((await new StudioLibrary(data).load()).song).toBe(NABIYA_ABC)
+      expect(training.calls).toEqual([])
+    }
+  },
+  deleteRun: {
+    args: ['run-abc'],
+    before: ({ data }) => new StudioLibrary(data).saveRun(recordOf('run-abc', 2)),
+    check: async (answer, { data, training }) => {
+      expect(answer).toBeUndefined()
+      expect(existsSync(join(data, 'runs', 'run-abc.json'))).toBe(false)
+      expect((await new StudioLibrary(data).load()).runs).toEqual([])
+      expect(training.calls).toEqual([])
+    }
+  },
+  saveSettings: {
+    args: [{ language: 'ko' }],
+    check: async (answer, { data, training }) => {
+      expect(answer).toBeUndefined()
+      expect((await new StudioLibrary(data).load()).settings).toEqual({ language: 'ko', midiInput: true })
+      expect(training.calls).toEqual([])
+    }
+  }
+}
+
+describe('the studio service routes every method of the table', () => {
+  it('has a routing case for every method of STUDIO_METHODS, and no other', () => {
+    expect(Object.keys(ROUTES).sort()).toEqual([...STUDIO_METHOD_NAMES].sort())
+  })
+
+  for (const method of STUDIO_METHOD_NAMES) {
+    it(`routes ${method}`, async () => {
+      const studio = recordingStudio()
+      try {
+        // What the library methods are checked against: a song and a setting saved before.
+        const library = new StudioLibrary(studio.data)
+        await library.saveSong('X:1\nT:Saved before\nK:C\nC|\n')
+        await library.saveSettings({ midiInput: true })
+        await ROUTES[method].before?.(studio)
+        const answer = await studio.service.invoke(method, ROUTES[method].args)
+        await ROUTES[method].check(answer, studio)
+      } finally {
+        studio.cleanUp()
+      }
+    })
+  }
+})
+
+describe('the studio service refuses arguments that do not fit the method’s schema, before any handler runs', () => {
+  const cases: [StudioMethod, string, unknown, RegExp][] = [
+    ['getAppInfo', 'an argument too many', ['extra'], /^getAppInfo: /],
+    ['getBackend', 'arguments that are not a list', { not: 'a list' }, /^getBackend: arguments /],
+    ['checkSong', 'a song that is not text', [42], /^checkSong: 0 /],
+    ['describeModel', 'a song as ABC text instead of a melody', [NABIYA_ABC, 'mlp', {}], /^describeModel: 0 /],
+    ['describeModel', 'a melody at tempo 0', [{ ...NABIYA, tempo: 0 }, 'mlp', {}], /^describeModel: 0\.tempo /],
+    ['describeModel', 'an unknown model kind', [NABIYA, 'gru', {}], /^describeModel: 1 /],
+    ['describeModel', '0 units', [NABIYA, 'mlp', { units: 0 }], /^describeModel: 2\.units /],
+    ['describeModel', 'an option it does not know', [NABIYA, 'mlp', { colour: 'red' }], /^describeModel: 2 .*colour/],
+    ['startTraining', '0 epochs', [{ ...REQUEST, epochs: 0 }], /^startTraining: 0\.epochs /],
+    ['startTraining', 'a pitch over 127', [{ ...REQUEST, melody: { ...NABIYA, notes: [{ pitch: 128, startTicks: 0, durationTicks: 480 }] } }], /^startTraining: 0\.melody\.notes\.0\.pitch /],
+    ['startTraining', 'a request with no song and no corpus', [{ model: 'lstm', epochs: 3, untilPerfect: false }], /^startTraining: 0 .*\(melody\).*\(corpus\)/],
+    ['startTraining', 'a resumeFrom run id that is a path', [{ ...REQUEST, resumeFrom: { runId: '../run-a', afterEpoch: 1 } }], /^startTraining: 0\.resumeFrom\.runId /],
+    ['stopTraining', 'a run id that is a path', ['../../etc/passwd'], /^stopTraining: 0 /],
+    ['predictAgain', 'no run id', [], /^predictAgain: /],
+    ['continueMelody', '0 bars', ['run-a', { bars: 0, temperature: 0, seed: 1, variations: 1 }], /^continueMelody: 1\.bars /],
+    ['exportSong', 'an unknown format', [NABIYA, 'wav'], /^exportSong: 1 /],
+    ['exportSong', 'a note before the start', [{ ...NABIYA, notes: [{ pitch: 60, startTicks: -1, durationTicks: 480 }] }, 'midi'], /^exportSong: 0\.notes\.0\.startTicks /],
+    ['importFile', 'an empty file name', ['', base64(BOOK)], /^importFile: 0 /],
+    ['loadLibrary', 'arguments that are not a list', 'all of it', /^loadLibrary: arguments /],
+    ['saveSong', 'a song that is not text', [null], /^saveSong: 0 /],
+    ['saveSettings', 'a language it does not have', [{ language: 'fr' }], /^saveSettings: 0\.language /],
+    ['deleteRun', 'a run id that is a path', ['runs/../../home'], /^deleteRun: 0 /]
+  ]
+  for (const [method, what, args, message] of cases) {
+    it(`refuses ${method} with ${what}, naming the method and the field`, async () => {
+      const studio = recordingStudio()
+      try {
+        const refused = studio.service.invoke(method, args)
+        await expect(refused).rejects.toBeInstanceOf(InvalidMessageError)
+        await expect(refused).rejects.toThrow(message)
+        // No handler ran: the training host was asked nothing and the library wrote nothing.
+        expect(studio.training.calls).toEqual([])
+        expect(readdirSync(studio.data)).toEqual([])
+      } finally {
+        studio.cleanUp()
+      }
+    })
+  }
+})
+
+describe('startTraining', () => {
+  const corpusOf = (...lengths: number[]) => ({
+    files: lengths.map((length, i) => ({ name: `song-${i}.abc`, base64: 'A'.repeat(length) })),
+    validationShare: 0.1,
+    transpose: 0
+  })
+  // The largest file the schema takes: 11,184,812 base64 characters, 8,388,609 bytes.
+  const LARGEST = Math.ceil(IMPORT_MAX_BYTES / 3) * 4
+
+  it('refuses a song with no notes (none, or rests only) before starting anything', async () => {
+    const { service, training, cleanUp } = recordingStudio()
+    const rests = [0, 1920].map((startTicks) => ({ pitch: null, startTicks, durationTicks: 1920 }))
+    for (const notes of [[], rests]) {
+      const refused = service.invoke('startTraining', [{ ...REQUEST, melody: { ...NABIYA, notes } }])
+      await expect(refused).rejects.toBeInstanceOf(InvalidMessageError)
+      await expect(refused).rejects.toThrow('the song has no notes to train on')
+    }
+    // One sounding note is enough.
+    const one = { ...NABIYA, notes: [...rests, { pitch: 60, startTicks: 3840, durationTicks: 480 }] }
+    expect(await service.invoke('startTraining', [{ ...REQUEST, melody: one }])).toEqual({ runId: 'run-fake-1' })
+    expect(training.calls).toEqual([['start', { ...REQUEST, melody: one }, undefined]])
+    cleanUp()
+  })
+
+  it('refuses a corpus over CORPUS_MAX_BYTES, and takes one of exactly CORPUS_MAX_BYTES', async () => {
+    const { service, training, cleanUp } = recordingStudio()
+    // Four files of 8,388,606 bytes and one of 8: exactly the limit.
+    const atLimit = corpusOf(LARGEST - 4, LARGEST - 4, LARGEST - 4, LARGEST - 4, 11)
+    expect(corpusBytes(atLimit.files)).toBe(CORPUS_MAX_BYTES)
+    const over = corpusOf(LARGEST - 4, LARGEST - 4, LARGEST - 4, LARGEST - 4, 12)
+    expect(corpusBytes(over.files)).toBe(CORPUS_MAX_BYTES + 1)
+    const { abc: _abc, melody: _melody, ...noSong } = REQUEST
+    const refused = service.invoke('startTraining', [{ ...noSong, corpus: over }])
+    await expect(refused).rejects.toBeInstanceOf(InvalidMessageError)
+    await expect(refused).rejects.toThrow(/^the songs come to 32\.0 MiB; at most 32 MiB at once$/)
+    await expect(service.invoke('startTraining', [{ ...noSong, corpus: corpusOf(LARGEST, LARGEST, LARGEST, LARGEST) }])).rejects.toThrow(/at most 32 MiB/)
+    expect(training.calls).toEqual([])
+    expect(await service.invoke('startTraining', [{ ...noSong, corpus: atLimit }])).toEqual({ runId: 'run-fake-1' })
+    expect(training.calls).toHaveLength(1)
+    cleanUp()
+  })
+
+  it('refuses a request with neither a song nor a corpus, or both, and one that resumes a run the library does not have', async () => {
+    const { data, service, training, cleanUp } = recordingStudio()
+    const { abc: _abc, melody: _melody, ...noSong } = REQUEST
+    await expect(service.invoke('startTraining', [noSong])).rejects.toThrow(InvalidMessageError)
+    // The song's text alone is not a song to train on: the melody is.
+    await expect(service.invoke('startTraining', [{ ...noSong, abc: NABIYA_ABC }])).rejects.toThrow(InvalidMessageError)
+    await expect(service.invoke('startTraining', [{ ...REQUEST, corpus: corpusOf(8) }])).rejects.toThrow(InvalidMessageError)
+    await expect(service.invoke('startTraining', [{ ...REQUEST, resumeFrom: { runId: 'run-gone', afterEpoch: 2 } }])).rejects.toThrow(
+      /^there is no finished run run-gone to go on from$/
+    )
+    // A failed run is not one to go on from either.
+    await new StudioLibrary(data).saveFailedRun(runRequest(REQUEST), [{ epoch: 1, loss: 1, accuracy: 0 }], 'run-failed', { name: 'Error', message: 'boom' })
+    const refused = service.invoke('startTraining', [{ ...REQUEST, resumeFrom: { runId: 'run-failed', afterEpoch: 1 } }])
+    await expect(refused).rejects.toBeInstanceOf(InvalidMessageError)
+    await expect(refused).rejects.toThrow('there is no finished run run-failed to go on from')
+    expect(training.calls).toEqual([])
+    cleanUp()
+  })
+
+  it('passes a resumed run the earlier run’s curve up to afterEpoch (an empty one from epoch 0)', async () => {
+    const { data, service, training, cleanUp } = recordingStudio()
+    const earlier = recordOf('run-earlier', 5)
+    await new StudioLibrary(data).saveRun(earlier)
+    const resumed = { ...REQUEST, epochs: 8, resumeFrom: { runId: 'run-earlier', afterEpoch: 3 } }
+    expect(await service.invoke('startTraining', [resumed])).toEqual({ runId: 'run-fake-1' })
+    expect(training.calls).toEqual([['start', resumed, earlier.history.slice(0, 3)]])
+    const fromStart = { ...REQUEST, resumeFrom: { runId: 'run-earlier', afterEpoch: 0 } }
+    await service.invoke('startTraining', [fromStart])
+    expect(training.calls[1]).toEqual(['start', fromStart, []])
+    cleanUp()
+  })
+
+  it('records a resumed run that fails with the earlier points and its own, in order', async () => {
+    const { data, service, training, eventsOf, cleanUp } = recordingStudio()
+    await new StudioLibrary(data).saveRun(recordOf('run-earlier', 5))
+    const resumed = { ...REQUEST, epochs: 8, resumeFrom: { runId: 'run-earlier', afterEpoch: 3 } }
+    const { runId } = (await service.invoke('startTraining', [resumed])) as { runId: string }
+    const point = (epoch: number) => ({ epoch, loss: 0.1 * epoch, accuracy: 0.5 })
+    training.emit('progress', { runId, epoch: 4, epochs: 8, loss: 0.4, accuracy: 0.5, elapsedMs: 1, etaMs: 1, samplesPerSecond: 1, points: [point(4)] })
+    training.emit('progress', { runId, epoch: 6, epochs: 8, loss: 0.6, accuracy: 0.5, elapsedMs: 1, etaMs: 1, samplesPerSecond: 1, points: [point(5), point(6)] })
+    const error = { name: 'WasmMemoryError', message: 'out of memory' }
+    training.emit('error', { runId, error })
+    expect(await eventsOf('trainingError')).toEqual([{ runId, error }])
+    const { failedRuns } = await new StudioLibrary(data).load()
+    expect(failedRuns).toHaveLength(1)
+    expect(failedRuns?.[0]).toMatchObject({ runId, status: 'failed', error, request: { resumeFrom: { runId: 'run-earlier', afterEpoch: 3 }, epochs: 8 } })
+    expect(failedRuns?.[0]?.history.map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(failedRuns?.[0]?.history.slice(3)).toEqual([point(4), point(5), point(6)])
+    cleanUp()
+  })
+
+  it('does not record a resumed run refused before its first new epoch, but does one whose process died then', async () => {
+    const { data, service, training, eventsOf, cleanUp } = recordingStudio()
+    await new StudioLibrary(data).saveRun(recordOf('run-earlier', 5))
+    const resumed = { ...REQUEST, epochs: 8, resumeFrom: { runId: 'run-earlier', afterEpoch: 3 } }
+    const refused = ((await service.invoke('startTraining', [resumed])) as { runId: string }).runId
+    const died = ((await service.invoke('startTraining', [resumed])) as { runId: string }).runId
+    // Refused at once: only the earlier run's points, nothing of its own to keep.
+    training.emit('error', { runId: refused, error: { name: 'OptionError', message: 'val_loss is measured on held-out songs' } })
+    training.emit('error', { runId: died, error: { name: 'TrainingProcessError', message: 'the training process was killed (SIGKILL); start the run again' } })
+    await eventsOf('trainingError', 2)
+    const { failedRuns } = await new StudioLibrary(data).load()
+    expect(failedRuns?.map((run) => [run.runId, run.error.name, run.history.map((p) => p.epoch)])).toEqual([[died, 'TrainingProcessError', [1, 2, 3]]])
+    cleanUp()
+  })
+
+  it('refuses to delete a run still training, and deletes it once it has ended', async () => {
+    const { data, service, training, eventsOf, cleanUp } = recordingStudio()
+    const { runId } = (await service.invoke('startTraining', [REQUEST])) as { runId: string }
+    const refused = service.invoke('deleteRun', [runId])
+    await expect(refused).rejects.toBeInstanceOf(InvalidMessageError)
+    await expect(refused).rejects.toThrow(/still training/)
+    training.emit('done', recordOf(runId, 3))
+    await eventsOf('trainingDone')
+    expect(existsSync(join(data, 'runs', `${runId}.json`))).toBe(true)
+    await service.invoke('deleteRun', [runId])
+    expect(existsSync(join(data, 'runs', `${runId}.json`))).toBe(false)
+    cleanUp()
+  })
+
+  it('records a failed corpus run by its files’ names, never their bytes', async () => {
+    const { data, service, training, eventsOf, cleanUp } = recordingStudio()
+    const { abc: _abc, melody: _melody, ...noSong } = REQUEST
+    const { runId } = (await service.invoke('startTraining', [{ ...noSong, corpus: corpusOf(8, 12) }])) as { runId: string }
+    training.emit('error', { runId, error: { name: 'TrainingProcessError', message: 'the training process exited with code 1; start the run again' } })
+    await eventsOf('trainingError')
+    const { failedRuns } = await new StudioLibrary(data).load()
+    expect(failedRuns?.[0]?.request.corpus).toStrictEqual({ validationShare: 0.1, transpose: 0, fileNames: ['song-0.abc', 'song-1.abc'] })
+    cleanUp()
   })
 })
