@@ -301,3 +301,45 @@ describe('StudioLibrary: files over the size limit', () => {
     expect(loaded.problems).toEqual([expect.stringMatching(/song\.json.*SAVED_JSON_MAX_BYTES.*; the song was skipped$/)])
   })
 })
+
+describe('StudioLibrary: deleting a run', () => {
+  it('deletes a finished run’s record and its saved model, and a failed run’s record; the others stay', async () => {
+    const folder = freshFolder()
+    const library = new StudioLibrary(folder)
+    await library.saveRun(recordOf('run-gone', '2024-01-01T00:00:00.000Z'))
+    await library.saveRun(recordOf('run-kept', '2024-01-02T00:00:00.000Z'))
+    await library.saveFailedRun(REQUEST, [{ epoch: 1, loss: 1, accuracy: 0 }], 'run-failed', { name: 'TrainingProcessError', message: 'killed' })
+    for (const runId of ['run-gone', 'run-kept']) {
+      mkdirSync(join(library.modelsFolder, runId), { recursive: true })
+      writeFileSync(join(library.modelsFolder, runId, 'model.json'), '{}')
+    }
+    await library.deleteRun('run-gone')
+    await library.deleteRun('run-failed')
+    expect(existsSync(join(folder, 'runs', 'run-gone.json'))).toBe(false)
+    expect(existsSync(join(library.modelsFolder, 'run-gone'))).toBe(false)
+    expect(existsSync(join(library.modelsFolder, 'run-kept', 'model.json'))).toBe(true)
+    const loaded = await new StudioLibrary(folder).load()
+    expect(loaded.runs.map((record) => record.runId)).toEqual(['run-kept'])
+    expect(loaded.failedRuns).toEqual([])
+  })
+
+  it('refuses a run it does not have, naming it, and deletes nothing', async () => {
+    const folder = freshFolder()
+    const library = new StudioLibrary(folder)
+    await library.saveRun(recordOf('run-kept', '2024-01-02T00:00:00.000Z'))
+    await expect(library.deleteRun('run-nowhere')).rejects.toMatchObject({ name: 'InvalidMessageError', message: 'there is no run run-nowhere to delete' })
+    expect((await library.load()).runs.map((record) => record.runId)).toEqual(['run-kept'])
+  })
+
+  it('deletes a run held in memory because it could not be saved: it is neither listed nor written later', async () => {
+    const folder = freshFolder()
+    writeFileSync(join(folder, 'runs'), 'not a folder')
+    const library = new StudioLibrary(folder)
+    await expect(library.saveRun(recordOf('run-held', '2024-01-01T00:00:00.000Z'))).rejects.toThrow(/EEXIST|ENOTDIR/)
+    await library.deleteRun('run-held')
+    unlinkSync(join(folder, 'runs'))
+    await library.saveSong(SONG)
+    expect(existsSync(join(folder, 'runs', 'run-held.json'))).toBe(false)
+    expect((await library.load()).runs).toEqual([])
+  })
+})

@@ -1,10 +1,11 @@
-import { mkdir, readdir } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
 import { checkSaved, ModelFileError, readSavedJson } from '../engine/library/savedFiles'
 import { SAVED_JSON_MAX_BYTES, SONG_TEXT_MAX_CHARS } from '../shared/limits'
 import { FAILED_RUN_SCHEMA } from '../shared/studioSchemas'
+import { InvalidMessageError } from '../shared/studioErrors'
 import { runRecordFromJson } from '../usecases/runRecords'
 import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings } from '../shared/studioApi'
 
@@ -105,6 +106,23 @@ export class StudioLibrary {
     } catch {
       return undefined
     }
+  }
+
+  /**
+   * Deletes a run: its record (finished or failed, saved or held unsaved) and its saved model.
+   * @throws InvalidMessageError when the library has no such run
+   */
+  async deleteRun(runId: string): Promise<void> {
+    const held = this.unsaved.delete(runId)
+    const record = join(this.runsFolder, `${runId}.json`)
+    const onDisk = await stat(record).then(
+      () => true,
+      () => false
+    )
+    if (!held && !onDisk) throw new InvalidMessageError(`there is no run ${runId} to delete`)
+    // The model first: a record left without its model still lists, a model without a record would not.
+    await rm(join(this.modelsFolder, runId), { recursive: true, force: true })
+    if (onDisk) await rm(record, { force: true })
   }
 
   /** Tries again to save the records that could not be saved; those that still cannot stay in memory. Never throws. */

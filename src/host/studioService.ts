@@ -93,7 +93,11 @@ export class StudioService {
     predictAgain: (runId) => this.training.predictAgain(runId),
     continueMelody: (runId, request) => this.training.continueMelody(runId, request),
     saveSettings: (settings) => this.library.saveSettings(settings),
-    stopTraining: (runId) => this.training.stop(runId)
+    stopTraining: (runId) => this.training.stop(runId),
+    deleteRun: (runId) => {
+      if (this.running.has(runId)) throw new InvalidMessageError(`run ${runId} is still training: stop it first`)
+      return this.library.deleteRun(runId)
+    }
   }
 
   private async startTraining(request: TrainingRequest): Promise<{ runId: string }> {

@@ -76,7 +76,9 @@ export const STUDIO_METHODS = {
   importFile: method('studio:import-file', z.tuple([z.string().min(1).max(255), base64File, z.string().max(32).optional()]), IMPORTED_FILE_SCHEMA),
   /** Autosaves the song being edited. */
   saveSong: method('studio:save-song', z.tuple([songText]), nothing),
-  saveSettings: method('studio:save-settings', z.tuple([STUDIO_SETTINGS_SCHEMA]), nothing)
+  saveSettings: method('studio:save-settings', z.tuple([STUDIO_SETTINGS_SCHEMA]), nothing),
+  /** Deletes a finished or failed run from the library: its record and its saved model. A run still training is refused. */
+  deleteRun: method('studio:delete-run', z.tuple([RUN_ID_SCHEMA]), nothing)
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_METHODS
