@@ -1,7 +1,7 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
-import { corruptRunFileFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
+import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
 /** Every flow both the web spec and the desktop spec run, in this order: a new one goes here, and so into both. */
 export const SHARED_FLOWS: readonly StudioFlow[] = [
@@ -9,6 +9,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   openFilesFlow,
   koreanFlow,
   corruptRunFileFlow,
+  deleteRunFlow,
   malformedAbcFlow,
   stopAndTrainOnFlow,
   modelLabFlow,

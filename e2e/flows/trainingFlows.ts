@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { abcToMelodies } from '../../src/engine/notation/abcIn'
 import { midiToMelody } from '../../src/engine/notation/midi'
@@ -177,5 +177,33 @@ export const earlyStoppingFlow: StudioFlow = {
     const [, stopped, best] = /epoch (\d+);.*epoch (\d+)/.exec((await page.getByTestId('stopped-early').textContent()) ?? '') ?? []
     expect(Number(stopped) - Number(best)).toBe(5)
     await expect(page.getByTestId('one-step-accuracy')).toHaveText(/^One step: \d+ % right/)
+  }
+}
+
+export const deleteRunFlow: StudioFlow = {
+  title: 'a run is deleted, its model with it, only after the second click',
+  timeoutMs: 120_000,
+  async run({ page, dataDir }) {
+    await useNabiya(page)
+    await page.getByTestId('epochs').fill('3')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    const runs = page.getByTestId('runs').getByRole('button', { name: /epochs:/ })
+    await expect(runs).toHaveCount(1)
+    const [record] = readdirSync(join(dataDir, 'runs'))
+    const runId = record?.replace(/\.json$/, '') ?? ''
+    expect(existsSync(join(dataDir, 'models', runId, 'model.json'))).toBe(true)
+    // The first click only asks; keeping it changes nothing.
+    await page.getByTestId('delete-run').click()
+    await expect(page.getByRole('group', { name: 'Delete this run and its trained model for good?' })).toBeVisible()
+    await page.getByRole('button', { name: 'keep it' }).click()
+    await expect(runs).toHaveCount(1)
+    await page.getByTestId('delete-run').click()
+    await page.getByTestId('delete-run-yes').click()
+    await expect(runs).toHaveCount(0)
+    expect(existsSync(join(dataDir, 'runs', `${runId}.json`))).toBe(false)
+    expect(existsSync(join(dataDir, 'models', runId))).toBe(false)
+    await reopenStudio(page)
+    await expect(page.getByTestId('runs')).toHaveText(/No runs yet/)
   }
 }

@@ -83,3 +83,18 @@ export async function predictAgain({ api, run }: StudioState, record: RunRecord)
     run.failure = errorMessage(error)
   }
 }
+
+/** Deletes a finished or failed run from the library, its saved model with it; the list drops it once the engine has. */
+export async function deleteRun({ api, library, run }: StudioState, runId: string): Promise<void> {
+  if (!api) return
+  run.failure = null
+  try {
+    await api.deleteRun(runId)
+    library.runs = library.runs.filter((record) => record.runId !== runId)
+    library.failedRuns = library.failedRuns.filter((record) => record.runId !== runId)
+    library.overlaid = library.overlaid.filter((id) => id !== runId)
+    if (run.result?.runId === runId) run.result = null
+  } catch (error) {
+    run.failure = errorMessage(error)
+  }
+}
