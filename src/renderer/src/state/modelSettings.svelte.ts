@@ -1,12 +1,10 @@
 import type { ModelDescription, ModelOptionsView, StudioModelKind } from '../../../shared/studioApi'
+import { MODEL_PRESETS } from '../../../shared/modelPresets'
 import { readLayerStack } from './layerStack'
 
-/** Each preset's shape; the options can change it afterwards. */
-const PRESET_SHAPE: Record<StudioModelKind, { stateful: boolean; twoFeatures: boolean }> = {
-  mlp: { stateful: false, twoFeatures: false },
-  lstm: { stateful: false, twoFeatures: false },
-  'stateful-lstm': { stateful: true, twoFeatures: false },
-  'stateful-lstm-2f': { stateful: true, twoFeatures: true }
+/** Each preset's shape, as the engine's table has it; the options can change it afterwards. */
+function presetShape(kind: StudioModelKind): { stateful: boolean; twoFeatures: boolean } {
+  return { stateful: MODEL_PRESETS[kind].stateful, twoFeatures: MODEL_PRESETS[kind].encoding === 'pitch-length' }
 }
 
 /** The model the person chose (preset, options, the model lab's layers), and the engine's description of it. */
@@ -19,8 +17,8 @@ export class ModelSettings {
   batchSize = $state<number | null>(null)
   learningRate = $state(0.001)
   seed = $state(5)
-  stateful = $state(PRESET_SHAPE['stateful-lstm-2f'].stateful)
-  twoFeatures = $state(PRESET_SHAPE['stateful-lstm-2f'].twoFeatures)
+  stateful = $state(presetShape('stateful-lstm-2f').stateful)
+  twoFeatures = $state(presetShape('stateful-lstm-2f').twoFeatures)
   /** The model lab's layers as the person types them; empty keeps the preset's. */
   layersText = $state('')
   /** The typed layers checked with the engine's schema. */
@@ -46,7 +44,7 @@ export class ModelSettings {
   /** Choosing a preset sets its shape. */
   set model(kind: StudioModelKind) {
     this.#model = kind
-    this.stateful = PRESET_SHAPE[kind].stateful
-    this.twoFeatures = PRESET_SHAPE[kind].twoFeatures
+    this.stateful = presetShape(kind).stateful
+    this.twoFeatures = presetShape(kind).twoFeatures
   }
 }
