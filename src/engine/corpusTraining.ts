@@ -69,8 +69,6 @@ export interface CorpusTrainingSetup {
   readonly validationSongs: CorpusSong[]
   /** Training songs added by transposition. */
   readonly transposed: number
-  /** The trainer's song checks do not apply to a corpus: no song. */
-  readonly song: number[]
 }
 
 function transposed(melody: Melody, semitones: number): Melody {
@@ -178,7 +176,6 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
     trainingTitles: split.training.map((song) => song.title),
     validationTitles: split.validation.map((song) => song.title),
     validationSongs: split.validation,
-    transposed: augmented.length,
-    song: []
+    transposed: augmented.length
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import type { WindowDataset } from '../dataset/windows'
-import { TrainingCancelledError } from '../errors'
+import { OptionError, TrainingCancelledError } from '../errors'
 import { chooseTrainingPath, type FastPathSetting, type TrainingPath } from '../fastcpu/choosePath'
 import { FastNetwork, type NetworkPlan } from '../fastcpu/fastNetwork'
 import { fastPredictor, notePredictor, predictAlongSong, type NotePredictor, type SongPrediction } from '../generate/predict'
@@ -104,10 +104,14 @@ export interface TrainingOutcome {
   readonly stoppedByCallback?: { readonly epoch: number; readonly message: string }
 }
 
-/** What the trainer needs about the song: its dataset, its notes as indices and how to encode them. */
+/**
+ * What the trainer needs: the windows, how to encode them, and the song as class indices where
+ * there is one song to check the model against (a run on many songs has none: it is checked on
+ * a held-out song after training).
+ */
 export interface TrainingData {
   readonly dataset: WindowDataset
-  readonly song: readonly number[]
+  readonly song?: readonly number[]
   readonly encoding: InputEncoding
 }
 
@@ -143,10 +147,12 @@ export function checkAgainstSong(
 }
 
 function checkWithPredictor(predictor: NotePredictor, spec: ModelSpec, data: TrainingData, epoch: number): SongPredictions {
+  const song = data.song
+  if (!song) throw new OptionError('there is no song to check the model against: a run on many songs is checked on a held-out song after training')
   return {
     epoch,
-    oneStep: predictAlongSong(predictor, spec.window, data.song, data.encoding, false),
-    fullSong: predictAlongSong(predictor, spec.window, data.song, data.encoding, true)
+    oneStep: predictAlongSong(predictor, spec.window, song, data.encoding, false),
+    fullSong: predictAlongSong(predictor, spec.window, song, data.encoding, true)
   }
 }
 
