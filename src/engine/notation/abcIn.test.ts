@@ -84,6 +84,23 @@ describe('ABC import', () => {
     expect(melodyOf('|: GA | c2 d2 e2 f2 :|').melody.pickupTicks).toBe(480)
   })
 
+  it('says what a typo changed, at its line and column: an ending no repeat reaches, an invisible rest, an unclosed chord', () => {
+    const tune = 'CDEF GABc|cBAG FEDC|'
+    // Line 5 is the music (X, T, M, L, K above it).
+    const clean = melodyOf(tune)
+    expect(clean.problems).toEqual([])
+    // `G[2`: abcjs reads [2 as a second ending, so the 10 notes after it are never played.
+    const ending = melodyOf(tune.replace('GABc', 'G[2 Bc'))
+    expect(ending.melody.notes).toHaveLength(5)
+    expect(ending.problems).toEqual([{ severity: 'warning', line: 6, column: 9, message: expect.stringMatching(/^10 notes and rests written here are never played: .*ending/) }])
+    // An x is an invisible rest: it sounds as a rest, a class the song did not have.
+    const invisible = melodyOf(tune.replace('FEDC', 'FExC'))
+    expect(invisible.melody.notes.filter((note) => note.pitch === null)).toHaveLength(1)
+    expect(invisible.problems).toEqual([{ severity: 'warning', line: 6, column: 18, message: expect.stringMatching(/^1 invisible rest \(x\) played as silence/) }])
+    const unclosed = melodyOf(tune.replace('GABc', 'G[ABc'))
+    expect(unclosed.problems).toEqual([{ severity: 'warning', line: 6, column: 11, message: 'a chord opened with [ is not closed: its notes are dropped; close it with ]' }])
+  })
+
   it('expands repeats and first and second endings into playing order', () => {
     expect(pitches(melodyOf('|: C D :| E').melody.notes)).toEqual([60, 62, 60, 62, 64])
     expect(pitches(melodyOf('C |: D [1 E :|[2 F |]').melody.notes)).toEqual([60, 62, 64, 62, 65])

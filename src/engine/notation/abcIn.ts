@@ -112,6 +112,11 @@ const DRAWING_ONLY_WARNING = /Duration not representable/
 /** abcjs does not know `:|:`, the standard's combined repeat; abcRepeats reads it from the text. */
 const COMBINED_REPEAT_WARNING = /Unknown bar (?:symbol|type):.*:\|<span[^>]*>:<\/span>/s
 
+/** abcjs's words for what a typo did, said as what was changed and how to fix it. */
+const PLAIN_WARNINGS: readonly (readonly [RegExp, string])[] = [
+  [/^Expected '\]' to end the chords$/, "a chord opened with [ is not closed: its notes are dropped; close it with ]"]
+]
+
 /** abcjs warnings read `Music Line:3:1: Unknown parameter: … <span …>…</span>…`. */
 function readWarning(text: string, firstLine: number): AbcProblem {
   const plain = text.replace(/<[^>]*>/g, '')
@@ -119,7 +124,7 @@ function readWarning(text: string, firstLine: number): AbcProblem {
   if (!match) return { severity: 'warning', line: firstLine, column: 0, message: plain }
   const [, line = '1', column = '0', message = ''] = match
   const shortMessage = message.replace(/:\s+[^:]*$/s, '').trim() || message.trim()
-  return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), message: shortMessage }
+  return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), message: PLAIN_WARNINGS.find(([pattern]) => pattern.test(shortMessage))?.[1] ?? shortMessage }
 }
 
 /** The line where each tune starts (its `X:` line), as abcjs splits a tune book. */
@@ -487,16 +492,51 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
   return { notes, firstBarTicks }
 }
 
-function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string } {
+/** Something the reading changed in the music without an error: what, and where it starts (abcjs's character offset). */
+interface SilentChange {
+  readonly message: string
+  readonly offset: number | undefined
+}
+
+const offsetOf = (element: AbcElement): number | undefined => (typeof element['startChar'] === 'number' ? element['startChar'] : undefined)
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+
+/**
+ * What a typo can do to the training data without abcjs saying so, each named with where it
+ * starts: notes written but never played (an ending such as `[2` that no repeat reaches), and
+ * invisible rests (`x`) that sound as rests.
+ */
+function silentChanges(written: readonly AbcElement[], played: readonly AbcElement[]): SilentChange[] {
+  const sounding = (element: AbcElement) => element.el_type === 'note' && Number(element['duration'] ?? 0) > 0
+  const playedOnce = new Set(played)
+  const unplayed = written.filter((element) => sounding(element) && !playedOnce.has(element))
+  const invisible = written.filter((element) => sounding(element) && (element['rest'] as { type?: string } | undefined)?.type === 'invisible' && playedOnce.has(element))
+  const changes: SilentChange[] = []
+  const [firstUnplayed] = unplayed
+  if (firstUnplayed) {
+    changes.push({
+      message: `${plural(unplayed.length, 'note')} and rests written here are never played: they sit in an ending (such as [2 or |2) that no repeat reaches; write :| before it, or remove the ending's number`,
+      offset: offsetOf(firstUnplayed)
+    })
+  }
+  const [firstInvisible] = invisible
+  if (firstInvisible) {
+    changes.push({ message: `${plural(invisible.length, 'invisible rest')} (x) played as silence, as a rest z would be; write z for a rest you mean to hear`, offset: offsetOf(firstInvisible) })
+  }
+  return changes
+}
+
+function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string; changes: SilentChange[] } {
   const { elements, voices } = voiceElements(tune, voice)
-  if (voices === 0) return { melody: null, voices, reason: 'no notes could be read from the tune after its K: field' }
-  if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist` }
+  if (voices === 0) return { melody: null, voices, reason: 'no notes could be read from the tune after its K: field', changes: [] }
+  if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist`, changes: [] }
   const parts = partsInOrder(elements, tune.metaText.partOrder)
   const order = parts
     ? parts.flatMap((part) => [{ el_type: 'bar', type: 'bar_thin' }, ...playingOrder(part, source, repeats, { hasParts: true, voices })])
     : playingOrder(elements, source, repeats, { voices })
   const { notes, firstBarTicks } = soundElements(order, repeats)
-  if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes' }
+  const changes = silentChanges(elements, order)
+  if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes', changes }
   const meter = tune.getMeterFraction()
   const tempo = tempoOf(tune)
   if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
@@ -515,7 +555,7 @@ function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: R
     pickupTicks
   )
   checkMelodyLimits(melody, 'the tune')
-  return { voices, melody }
+  return { voices, melody, changes }
 }
 
 /**
@@ -582,7 +622,10 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
         problems.push({ severity: 'error', ...where, message: error.message })
         return { index, number: start.number, title: tune.metaText.title ?? '', melody: null, voices: 0, problems }
       }
-      result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}` }
+      result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}`, changes: [] }
+    }
+    for (const change of result.changes) {
+      problems.push({ severity: 'warning', ...(change.offset !== undefined ? place(change.offset) : { line: start.line, column: 0 }), message: change.message })
     }
     if (result.reason) problems.push({ severity: 'error', line: start.line, column: 0, message: result.reason })
     return { index, number: start.number, title: tune.metaText.title ?? '', melody: result.melody, voices: result.voices, problems }
