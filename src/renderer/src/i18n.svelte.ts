@@ -30,3 +30,25 @@ export function t(key: MessageKey, values: Record<string, string | number> = {})
   const text: string = MESSAGES[locale.language][key]
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`))
 }
+
+/** A duration with its unit, in the current language (12.3 s, 12.3초). */
+export const seconds = (ms: number): string => t('unitSeconds', { n: (ms / 1000).toFixed(1) })
+
+/** A share as a percentage, in the current language (87 %, 87%). */
+export const percent = (x: number): string => t('unitPercent', { n: (x * 100).toFixed(0) })
+
+/** A number of epochs, in the current language. */
+export const epochsText = (n: number): string => t('runEpochs', { n })
+
+const BACKEND_KEYS: Readonly<Record<string, MessageKey>> = {
+  wasm: 'backendName.wasm',
+  cpu: 'backendName.cpu',
+  'tfjs-node': 'backendName.tfjs-node',
+  'tfjs-node-gpu': 'backendName.tfjs-node-gpu'
+}
+
+/** A TensorFlow.js backend's name with a word on what it is (an unknown name as it is). */
+export function backendLabel(name: string): string {
+  const key = BACKEND_KEYS[name]
+  return key ? t(key) : name
+}
