@@ -50,7 +50,7 @@ export const EN = {
   runSummary: '{model}, {epochs} epochs: one step {oneStep}, full song {fullSong}',
   results: 'Results',
   resultSummary: '{model} on {backend} · {params} parameters · {epochs} epochs in {time}',
-  trainingPath: 'Training path: {path}',
+  trainingPath: 'Training path: {reason}',
   oneStep: 'One step: {accuracy} right, {wrong} wrong',
   fullSong: 'Full song: {accuracy} right, {wrong} wrong',
   export: 'Export:',

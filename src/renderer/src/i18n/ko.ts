@@ -52,7 +52,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   runSummary: '{model}, {epochs} 에포크: 한 스텝 {oneStep}, 곡 전체 {fullSong}',
   results: '결과',
   resultSummary: '{model} ({backend}) · 파라미터 {params}개 · {epochs} 에포크, {time}',
-  trainingPath: '학습 경로: {path}',
+  trainingPath: '학습 경로: {reason}',
   oneStep: '한 스텝 예측: {accuracy} 맞음, {wrong}개 틀림',
   fullSong: '곡 전체 예측: {accuracy} 맞음, {wrong}개 틀림',
   export: '내보내기:',
