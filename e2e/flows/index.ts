@@ -1,5 +1,5 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
-import { koreanFlow, malformedAbcFlow, openFilesFlow } from './songFlows'
+import { koreanFlow, malformedAbcFlow, openFilesFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
 import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
@@ -7,6 +7,7 @@ import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlo
 export const SHARED_FLOWS: readonly StudioFlow[] = [
   trainAndSeeWrongNotesFlow,
   openFilesFlow,
+  undoAfterOpenFlow,
   koreanFlow,
   corruptRunFileFlow,
   deleteRunFlow,

@@ -71,3 +71,28 @@ export const malformedAbcFlow: StudioFlow = {
     await expect(page.getByTestId('line-numbers').locator('.warn')).toHaveText(['4'])
   }
 }
+
+export const undoAfterOpenFlow: StudioFlow = {
+  title: 'opening a file or an example never loses the song: Ctrl+Z in the editor, or Undo, brings it back',
+  async run({ page }) {
+    const editor = page.getByLabel('Melody in ABC')
+    const mine = 'X:1\nT:Mine\nM:4/4\nL:1/8\nK:C\nCDEF GABc|c2 c2 B4|\n'
+    await editor.fill(mine)
+    await expect(page.getByTestId('song-status')).toHaveText(/^14 notes/)
+    // A file opened replaces the text as one edit of the editor's own: Ctrl+Z takes it back.
+    await page.getByTestId('open-file').setInputFiles(join(process.cwd(), '../shared/songs/nabiya.abc'))
+    await expect(editor).toHaveValue(/나비야|Nabiya|T:/)
+    await expect(editor).not.toHaveValue(mine)
+    await expect(page.getByTestId('song-replaced')).toHaveText(/^Replaced by nabiya\.abc: Ctrl\+Z in the editor brings back what was there\./)
+    await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+    await editor.press('Control+z')
+    await expect(editor).toHaveValue(mine)
+    await expect(page.getByTestId('song-status')).toHaveText(/^14 notes/)
+    // An example likewise, here taken back with the notice's Undo button.
+    await page.getByTestId('examples').selectOption({ label: 'Frère Jacques' })
+    await expect(page.getByTestId('song-status')).toHaveText(/^32 notes$/)
+    await page.getByTestId('song-replaced').getByRole('button', { name: 'undo' }).click()
+    await expect(editor).toHaveValue(mine)
+    await expect(page.getByTestId('song-replaced')).toHaveCount(0)
+  }
+}

@@ -16,6 +16,13 @@ export class SongState {
    * training, exports). Null until the first reading comes back.
    */
   goodMelody = $state<MelodyValue | null>(null)
+  /**
+   * A whole new text for the editor (a file opened, an example chosen) and where it came from:
+   * the editor puts it in as one edit of its own, so Ctrl+Z brings back what was there.
+   */
+  replacement = $state<{ readonly text: string; readonly source: string } | null>(null)
+  /** Where the text the editor last took in whole came from, to say what Ctrl+Z would undo. */
+  replacedBy = $state<string | null>(null)
   /** Why the last autosave failed, or null once one succeeds. */
   saveProblem = $state<string | null>(null)
   readonly errors = $derived(this.check?.problems.filter((p) => p.severity === 'error') ?? [])
@@ -29,6 +36,11 @@ export class SongState {
           (error) => (this.saveProblem = error === null ? null : errorMessage(error))
         )
       : null
+  }
+
+  /** Replaces the editor's text, undoably (see `replacement`). */
+  replace(text: string, source: string): void {
+    if (text !== this.abc) this.replacement = { text, source }
   }
 
   /** The engine's reading of `text`; ignored when the editor has moved on since. */
