@@ -62,7 +62,7 @@ describe('the loss and accuracy axes', () => {
 describe('run names on the chart', () => {
   it('name the song, the model and the epochs', () => {
     expect(runName({ song: 'Nabiya', model: 'stateful-lstm-2f', epochs: '300 epochs' })).toBe('Nabiya · stateful-lstm-2f · 300 epochs')
-    expect(seriesLabel('Nabiya · lstm · 20 epochs', 'loss')).toBe('Nabiya · lstm · 20 epochs: loss')
+    expect(seriesLabel('Nabiya · lstm · 20 epochs', 'loss')).toBe('loss (Nabiya · lstm · 20 epochs)')
   })
 
   it('leave out what is not known, and add a date where asked', () => {

@@ -58,8 +58,8 @@ export function legendValue(value: number | null | undefined, kind: 'loss' | 'ac
   return kind === 'loss' ? value.toFixed(4) : percent(value)
 }
 
-/** One curve's name in the legend: the run, then the metric. */
-export const seriesLabel = (run: string, metric: string): string => `${run}: ${metric}`
+/** One curve's name in the legend: the metric, then its run (uPlot writes the value after a colon). */
+export const seriesLabel = (run: string, metric: string): string => `${metric} (${run})`
 
 export interface RunNameParts {
   /** The song's title (or what it trained on: a file, "12 songs"). */
