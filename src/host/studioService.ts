@@ -86,7 +86,7 @@ export class StudioService {
     getBackend: () => this.training.backend(),
     startTraining: (request) => this.startTraining(request),
     // Drawn and written in the training process: a long song never holds this thread up.
-    exportSong: (melody, format) => this.training.exportSong(melody, format),
+    exportSong: (melody, format, options) => this.training.exportSong(melody, format, options),
     importFile: (fileName, base64, pick) => importSongFile(fileName, new Uint8Array(Buffer.from(base64, 'base64')), pick),
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),

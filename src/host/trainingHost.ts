@@ -10,6 +10,7 @@ import type {
   EpochPoint,
   ExportedFile,
   ExportFormat,
+  ExportOptions,
   MelodyValue,
   ModelDescription,
   ModelOptionsView,
@@ -112,8 +113,8 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   }
 
   /** Draws or writes a song as a file in the training process (a long song never blocks the caller's thread). */
-  exportSong(melody: MelodyValue, format: ExportFormat): Promise<ExportedFile> {
-    return this.call({ name: 'exportSong', melody, format }) as Promise<ExportedFile>
+  exportSong(melody: MelodyValue, format: ExportFormat, options?: ExportOptions): Promise<ExportedFile> {
+    return this.call({ name: 'exportSong', melody, format, ...(options ? { options } : {}) }) as Promise<ExportedFile>
   }
 
   /** What a model would be for a song and options (TensorFlow.js lives in the training process only). */

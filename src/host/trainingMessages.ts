@@ -4,6 +4,7 @@ import type {
   ContinuationRequest,
   EpochPoint,
   ExportFormat,
+  ExportOptions,
   MelodyValue,
   ModelOptionsView,
   RunRecord,
@@ -21,7 +22,7 @@ export type EngineCall =
   /** Stopped by a `stop-call` of its request id, between notes. */
   | { readonly name: 'continueMelody'; readonly runId: string; readonly request: ContinuationRequest }
   /** A song drawn or written as a file, off the UI's and the server's thread. */
-  | { readonly name: 'exportSong'; readonly melody: MelodyValue; readonly format: ExportFormat }
+  | { readonly name: 'exportSong'; readonly melody: MelodyValue; readonly format: ExportFormat; readonly options?: ExportOptions }
 
 export type ToTrainingProcess =
   | {

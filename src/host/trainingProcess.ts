@@ -51,7 +51,7 @@ async function answer(call: EngineCall, modelFolder: string, signal: AbortSignal
     case 'continueMelody':
       return continueStudioRun(call.runId, modelFolder, call.request, signal)
     case 'exportSong':
-      return exportSongFile(call.melody, call.format)
+      return exportSongFile(call.melody, call.format, call.options)
   }
 }
 

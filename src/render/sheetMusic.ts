@@ -10,7 +10,15 @@ import type { Melody } from '../engine/notation/melody'
 /** abcjs reads these globals while it lays out text; they are set only for the call. */
 const DOM_GLOBALS = ['window', 'document', 'navigator'] as const
 
-export function abcToSvg(abc: string): string {
+/** What a drawing marks: the note heads (in drawing order, as the UI counts them) of wrong notes, drawn red. */
+export interface ScoreMarks {
+  readonly wrong?: readonly number[]
+}
+
+/** The red the studio draws wrong notes in, on screen and in files. */
+export const WRONG_NOTE_COLOUR = '#d0021b'
+
+export function abcToSvg(abc: string, marks: ScoreMarks = {}): string {
   const dom = new JSDOM('<!doctype html><html><body><div id="paper"></div></body></html>', { pretendToBeVisual: true })
   const paper = dom.window.document.getElementById('paper') as unknown as HTMLElement
   const scope = globalThis as Record<string, unknown>
@@ -21,6 +29,16 @@ export function abcToSvg(abc: string): string {
     const svg = paper.querySelector('svg')
     if (!svg) throw new Error('abcjs drew no score')
     svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
+    // Attributes, not classes: a file has no stylesheet, and a PDF is drawn from the attributes.
+    const heads = paper.querySelectorAll('.abcjs-note')
+    for (const index of marks.wrong ?? []) {
+      const head = heads[index]
+      if (!head) continue
+      for (const shape of [head, ...head.querySelectorAll('*')]) {
+        shape.setAttribute('fill', WRONG_NOTE_COLOUR)
+        shape.setAttribute('stroke', WRONG_NOTE_COLOUR)
+      }
+    }
     return svg.outerHTML
   } finally {
     for (const [name, descriptor] of saved) {
@@ -31,13 +49,13 @@ export function abcToSvg(abc: string): string {
   }
 }
 
-export function melodyToSvg(melody: Melody): string {
-  return abcToSvg(melodyToAbc(melody))
+export function melodyToSvg(melody: Melody, marks: ScoreMarks = {}): string {
+  return abcToSvg(melodyToAbc(melody), marks)
 }
 
 /** The sheet music as a one-page A4 PDF: the SVG drawn by pdfkit, scaled to fit the page. */
-export function melodyToPdf(melody: Melody): Promise<Uint8Array> {
-  const svg = melodyToSvg(melody)
+export function melodyToPdf(melody: Melody, marks: ScoreMarks = {}): Promise<Uint8Array> {
+  const svg = melodyToSvg(melody, marks)
   const doc = new PDFDocument({ size: 'A4', margin: 36, info: { Title: melody.title || 'Melody', Creator: 'Melody Studio' } })
   const chunks: Buffer[] = []
   const done = new Promise<Uint8Array>((resolve, reject) => {

@@ -16,6 +16,7 @@ import type {
   CORPUS_SUMMARY_SCHEMA,
   EPOCH_POINT_SCHEMA,
   EXPORTED_FILE_SCHEMA,
+  EXPORT_OPTIONS_SCHEMA,
   FAILED_RUN_SCHEMA,
   IMPORT_CHOICE_SCHEMA,
   IMPORTED_FILE_SCHEMA,
@@ -72,6 +73,7 @@ export type LibraryView = z.infer<typeof LIBRARY_VIEW_SCHEMA>
 export type ImportChoice = z.infer<typeof IMPORT_CHOICE_SCHEMA>
 export type ImportedFile = z.infer<typeof IMPORTED_FILE_SCHEMA>
 export type ExportedFile = z.infer<typeof EXPORTED_FILE_SCHEMA>
+export type ExportOptions = z.infer<typeof EXPORT_OPTIONS_SCHEMA>
 
 export type Unsubscribe = () => void
 

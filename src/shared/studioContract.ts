@@ -9,6 +9,7 @@ import {
   CONTINUATION_REQUEST_SCHEMA,
   CONTINUATION_VIEW_SCHEMA,
   EXPORT_FORMAT_SCHEMA,
+  EXPORT_OPTIONS_SCHEMA,
   EXPORTED_FILE_SCHEMA,
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
@@ -65,8 +66,8 @@ export const STUDIO_METHODS = {
   predictAgain: method('studio:predict-again', z.tuple([RUN_ID_SCHEMA]), TRAINING_RESULT_SCHEMA),
   /** Continues the run's song from its first window (or the person's song) with its saved model: new bars, greedy or sampled. */
   continueMelody: method('studio:continue-melody', z.tuple([RUN_ID_SCHEMA, CONTINUATION_REQUEST_SCHEMA]), z.array(CONTINUATION_VIEW_SCHEMA)),
-  /** A melody as a file to save: MIDI, ABC, SVG or PDF sheet music, or note codes. */
-  exportSong: method('studio:export-song', z.tuple([MELODY_SCHEMA, EXPORT_FORMAT_SCHEMA]), EXPORTED_FILE_SCHEMA),
+  /** A melody as a file to save: MIDI, ABC, SVG or PDF sheet music (wrong notes red), or note codes. */
+  exportSong: method('studio:export-song', z.tuple([MELODY_SCHEMA, EXPORT_FORMAT_SCHEMA, EXPORT_OPTIONS_SCHEMA.optional()]), EXPORTED_FILE_SCHEMA),
   /** The song last edited and the finished and failed runs, from the user's data folder. */
   loadLibrary: method('studio:load-library', z.tuple([]), LIBRARY_VIEW_SCHEMA),
   /**

@@ -97,6 +97,12 @@ export const IMPORTED_FILE_SCHEMA = z.object({
   choices: z.array(IMPORT_CHOICE_SCHEMA),
   warnings: z.array(longText)
 })
+/** How a melody is saved: the file's name (without extension), and the note heads drawn red in a score. */
+export const EXPORT_OPTIONS_SCHEMA = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional()
+})
+
 export const EXPORTED_FILE_SCHEMA = z.object({
   fileName,
   mimeType: text,

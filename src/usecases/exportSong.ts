@@ -3,7 +3,7 @@
 import { exportSong } from '../engine/notation/songFiles'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import type { Melody } from '../engine/notation/melody'
-import type { ExportedFile, ExportFormat } from '../shared/studioApi'
+import type { ExportedFile, ExportFormat, ExportOptions } from '../shared/studioApi'
 
 export const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
   midi: { extension: 'mid', mimeType: 'audio/midi' },
@@ -25,21 +25,28 @@ export function exportFormatOf(fileName: string): ExportFormat | undefined {
  * abcjs and pdfkit are loaded on the first drawing only: they take a second and are not needed
  * to train).
  */
-export async function melodyToFileBytes(melody: Melody, format: ExportFormat): Promise<Uint8Array> {
+export async function melodyToFileBytes(melody: Melody, format: ExportFormat, options: Pick<ExportOptions, 'wrong'> = {}): Promise<Uint8Array> {
   if (format !== 'svg' && format !== 'pdf') return exportSong(melody, format)
   const drawing = await import('../render/sheetMusic')
-  return format === 'pdf' ? drawing.melodyToPdf(melody) : new TextEncoder().encode(drawing.melodyToSvg(melody))
+  const marks = options.wrong ? { wrong: options.wrong } : {}
+  return format === 'pdf' ? drawing.melodyToPdf(melody, marks) : new TextEncoder().encode(drawing.melodyToSvg(melody, marks))
+}
+
+/** A file name's stem as file systems take it: letters, digits, spaces, ()_- only, at most 80 characters. */
+export function fileStem(text: string): string {
+  return text.replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim().slice(0, 80).trim() || 'melody'
 }
 
 /**
- * A melody as a file to save, named for its title.
+ * A melody as a file to save, named `options.name` (the song, the model and the date, as the UI
+ * names a prediction) or else for its title; a drawing marks the wrong notes red.
  * @throws LimitError for a melody over a limit (its bars, its notes' lengths)
  */
-export async function exportSongFile(melody: Melody, format: ExportFormat): Promise<ExportedFile> {
+export async function exportSongFile(melody: Melody, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedFile> {
   checkMelodyLimits(melody)
-  const bytes = await melodyToFileBytes(melody, format)
+  const bytes = await melodyToFileBytes(melody, format, options)
   // File systems take names of 255 bytes: a long title makes a shorter name.
-  const name = (melody.title || 'melody').replace(/[^\p{L}\p{N} ()_-]+/gu, '').trim().slice(0, 80).trim() || 'melody'
+  const name = fileStem(options.name ?? melody.title)
   const { extension, mimeType } = EXPORT_TYPES[format]
   return { fileName: `${name}.${extension}`, mimeType, base64: Buffer.from(bytes).toString('base64') }
 }
