@@ -1,0 +1,220 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Locator, Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { expect, NABIYA_ABC, openStudio, test, useNabiya } from './fixtures'
+
+// The studio as a musician uses it (issue 15): a workspace that keeps Train, the curve and the
+// result on screen, the keyboard, the `?` sheet, the end of a run announced, and axe's check.
+// Web mode, each test with its own server and data folder (fixtures.ts).
+
+/** The element's box lies inside the window as it is, without the page scrolled. */
+async function expectOnScreen(page: Page, locator: Locator, what: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  await expect(locator, what).toBeVisible()
+  const box = await locator.boundingBox()
+  const viewport = page.viewportSize()
+  expect(box, what).not.toBeNull()
+  expect(viewport).not.toBeNull()
+  const { x, y, width, height } = box!
+  expect({ what, left: x >= 0, top: y >= 0, right: x + width <= viewport!.width + 0.5, bottom: y + height <= viewport!.height + 0.5 }).toEqual({
+    what,
+    left: true,
+    top: true,
+    right: true,
+    bottom: true
+  })
+  return box!
+}
+
+const pageScroll = (page: Page) => page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }))
+
+/** Trains the editor's song for `epochs` epochs with the Train button and waits for the results. */
+async function shortRun(page: Page, epochs: number): Promise<void> {
+  await useNabiya(page)
+  await page.getByTestId('epochs').fill(String(epochs))
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+}
+
+/** Serious and critical violations axe finds on the page, as `rule: target` lines (empty when none). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(' ')} — ${node.failureSummary ?? ''}`))
+}
+
+/**
+ * Presses Space until the song plays. The first play of a score just drawn can end at once
+ * (Score.svelte, known: the player stops as it starts), so a press that left it stopped is pressed again.
+ */
+async function startWithSpace(page: Page): Promise<void> {
+  await expect(async () => {
+    await page.keyboard.press('Space')
+    await expect(page.getByTestId('song score')).toHaveAttribute('data-playing', 'true', { timeout: 1_000 })
+  }).toPass()
+}
+
+for (const size of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 }
+]) {
+  test(`at ${size.width}×${size.height} the editor, Train, the curve and the result are on screen without scrolling`, async ({ page, studio }) => {
+    test.setTimeout(120_000)
+    await page.setViewportSize(size)
+    await openStudio(page, studio.url)
+    const editor = await expectOnScreen(page, page.getByLabel('Melody in ABC'), 'editor')
+    const train = await expectOnScreen(page, page.getByRole('button', { name: 'Train' }), 'Train button')
+    await expectOnScreen(page, page.getByTestId('loss-chart'), 'loss chart')
+    await shortRun(page, 3)
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(/^One step: \d+ % right/)
+    await expectOnScreen(page, page.getByRole('button', { name: 'Train' }), 'Train button after the run')
+    await expectOnScreen(page, page.getByTestId('loss-chart'), 'loss chart after the run')
+    const heading = await expectOnScreen(page, page.getByRole('heading', { name: 'Results' }), 'results heading')
+    await expectOnScreen(page, page.getByTestId('one-step-accuracy'), 'one-step accuracy')
+    expect(await pageScroll(page)).toEqual({ x: 0, y: 0 })
+    // Side by side: the song, then the model and its training, then the results, left to right.
+    expect(editor.x + editor.width).toBeLessThanOrEqual(train.x)
+    expect(train.x).toBeLessThan(heading.x)
+    if (size.width >= 1900) {
+      // The width is used: the results start past the middle, the runs have a column of their own.
+      expect(heading.x).toBeGreaterThan(size.width / 2)
+      await expectOnScreen(page, page.getByRole('heading', { name: 'Runs', exact: true }), 'runs heading')
+    }
+    await page.screenshot({ path: `test-results/workspace-${size.width}x${size.height}.png` })
+  })
+}
+
+test('on a narrow window the panes stack, one under another', async ({ page, studio }) => {
+  await page.setViewportSize({ width: 600, height: 900 })
+  await openStudio(page, studio.url)
+  const editor = await page.getByLabel('Melody in ABC').boundingBox()
+  const train = await page.getByRole('button', { name: 'Train' }).boundingBox()
+  expect(train!.y).toBeGreaterThan(editor!.y + editor!.height)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600)
+  await page.screenshot({ path: 'test-results/workspace-600x900.png', fullPage: true })
+})
+
+test('keyboard only: type, Tab around, Ctrl+Enter trains, the end is announced, Esc stops a long run, Space plays and stops', async ({ page, studio }) => {
+  test.setTimeout(180_000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openStudio(page, studio.url)
+  const editor = page.getByLabel('Melody in ABC')
+  await editor.focus()
+  await page.keyboard.press('ControlOrMeta+A')
+  await page.keyboard.insertText(NABIYA_ABC)
+  await expect(page.getByTestId('song-status')).toHaveText(/^54 notes/)
+  // From the editor Tab goes on to the song's player, and Space on it plays and stops it.
+  await page.keyboard.press('Tab')
+  const play = page.getByRole('button', { name: 'play song score' })
+  await expect(play).toBeFocused()
+  await expect(play).toHaveAttribute('title', /Space/)
+  await startWithSpace(page)
+  await expect(page.getByRole('button', { name: 'stop song score' })).toBeFocused()
+  await page.keyboard.press('Space')
+  await expect(page.getByTestId('song score')).toHaveAttribute('data-playing', 'false')
+  await expect(play).toBeFocused()
+  // Every control is reached by Tab: on from the player to the model's choice and the epochs.
+  const model = page.getByTestId('model')
+  for (let i = 0; i < 40 && !(await model.evaluate((element) => element === document.activeElement)); i++) await page.keyboard.press('Tab')
+  await expect(model).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(page.getByTestId('epochs')).toBeFocused()
+  await page.keyboard.press('ControlOrMeta+A')
+  await page.keyboard.type('3')
+
+  // Ctrl+Enter trains from wherever focus is; the status line says when the run is over.
+  await editor.focus()
+  await expect(page.getByRole('button', { name: 'Train' })).toHaveAttribute('title', /Ctrl\+Enter|⌘Enter/)
+  await page.keyboard.press('ControlOrMeta+Enter')
+  const finished = page.getByTestId('training-finished')
+  await expect(finished).toHaveText(/^Finished: \d+ % one-step after 3 epochs in \d+\.\d s$/, { timeout: 60_000 })
+  await expect(page.getByTestId('training-status')).toHaveAttribute('aria-live', 'polite')
+  await expect(page.getByTestId('results')).toBeVisible()
+  // In Korean too.
+  await page.getByTestId('language').selectOption('ko')
+  await expect(finished).toHaveText(/^완료: 3 에포크/)
+  await page.getByTestId('language').selectOption('en')
+  await expect(finished).toHaveText(/^Finished:/)
+
+  // A long run, stopped with Esc.
+  await page.getByTestId('epochs').fill('2000')
+  await page.getByLabel('stop at 100 %').uncheck()
+  await editor.focus()
+  await page.keyboard.press('ControlOrMeta+Enter')
+  await expect(finished).toHaveCount(0)
+  await expect(page.getByTestId('training-status')).toHaveText(/epoch \d+\/2000/, { timeout: 60_000 })
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('stopped-by-user')).toHaveText(/^Stopped after epoch \d+/, { timeout: 30_000 })
+  await expect(finished).toHaveText(/^Finished: \d+ % one-step after \d+ epochs/)
+
+  // Space plays and stops the song when focus is on no field.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  await startWithSpace(page)
+  await expect(page.getByRole('button', { name: 'stop song score' })).toBeVisible()
+  await page.keyboard.press('Space')
+  await expect(page.getByTestId('song score')).toHaveAttribute('data-playing', 'false')
+  await expect(play).toBeVisible()
+  expect(await pageScroll(page)).toEqual({ x: 0, y: 0 })
+
+  // Space in the editor is a space, not playback.
+  await editor.focus()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.press('Space')
+  await expect(editor).toHaveValue(/ $/)
+  await expect(page.getByTestId('song score')).toHaveAttribute('data-playing', 'false')
+})
+
+test('Ctrl+O opens a file, Ctrl+S saves the song as ABC, Ctrl+E moves to the export buttons', async ({ page, studio }) => {
+  await openStudio(page, studio.url)
+  await useNabiya(page)
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  const chooser = page.waitForEvent('filechooser')
+  await page.keyboard.press('ControlOrMeta+O')
+  await (await chooser).setFiles([])
+  const download = page.waitForEvent('download')
+  await page.keyboard.press('ControlOrMeta+S')
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/\.abc$/)
+  expect(readFileSync(await file.path(), 'utf8')).toContain('K:')
+  await page.keyboard.press('ControlOrMeta+E')
+  await expect(page.getByRole('group', { name: 'export song' }).getByRole('button').first()).toBeFocused()
+})
+
+test('the ? sheet lists every shortcut, opens with ? or its button, and closes with Esc', async ({ page, studio }) => {
+  await openStudio(page, studio.url)
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+  await expect(sheet).toBeHidden()
+  await page.keyboard.press('?')
+  await expect(sheet).toBeVisible()
+  for (const keys of ['Space', /^(Ctrl\+|⌘)Enter$/, 'Esc', /^(Ctrl\+|⌘)O$/, /^(Ctrl\+|⌘)S$/, /^(Ctrl\+|⌘)E$/, '?']) {
+    await expect(sheet.locator('kbd').filter({ hasText: keys }).first()).toBeVisible()
+  }
+  await expect(sheet).toContainText('Save the song as an ABC file')
+  await page.keyboard.press('Escape')
+  await expect(sheet).toBeHidden()
+  // Typing ? in the editor is a question mark.
+  await page.getByLabel('Melody in ABC').focus()
+  await page.keyboard.press('?')
+  await expect(sheet).toBeHidden()
+  // The visible button, by keyboard.
+  const button = page.getByRole('button', { name: 'Keyboard shortcuts (?)' })
+  await button.focus()
+  await page.keyboard.press('Enter')
+  await expect(sheet).toBeVisible()
+  await sheet.getByRole('button', { name: 'Close' }).click()
+  await expect(sheet).toBeHidden()
+  await page.screenshot({ path: 'test-results/workspace-shortcuts.png' })
+})
+
+test('axe finds no serious or critical violations, on opening and with results shown', async ({ page, studio }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openStudio(page, studio.url)
+  expect(await seriousViolations(page)).toEqual([])
+  await shortRun(page, 3)
+  await expect(page.getByTestId('training-finished')).toBeVisible()
+  expect(await seriousViolations(page)).toEqual([])
+  await page.keyboard.press('?')
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
+  expect(await seriousViolations(page)).toEqual([])
+})
