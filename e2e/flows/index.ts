@@ -1,5 +1,5 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
-import { koreanFlow, malformedAbcFlow, openFilesFlow, undoAfterOpenFlow } from './songFlows'
+import { koreanFlow, malformedAbcFlow, openFilesFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
 import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
@@ -8,6 +8,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   trainAndSeeWrongNotesFlow,
   openFilesFlow,
   undoAfterOpenFlow,
+  typoWarningsFlow,
   koreanFlow,
   corruptRunFileFlow,
   deleteRunFlow,

@@ -96,3 +96,30 @@ export const undoAfterOpenFlow: StudioFlow = {
     await expect(page.getByTestId('song-replaced')).toHaveCount(0)
   }
 }
+
+export const typoWarningsFlow: StudioFlow = {
+  title: 'a typo that changes the music is a warning at its line and column, underlined in the editor and listed under it',
+  async run({ kind, page }) {
+    const editor = page.getByLabel('Melody in ABC')
+    const song = 'X:1\nT:Typos\nM:4/4\nL:1/8\nK:C\nCDEF GABc|cBAG FEDC|\n'
+    await editor.fill(song)
+    await expect(page.getByTestId('song-status')).toHaveText(/^16 notes$/)
+    await expect(page.getByTestId('song-problems')).toHaveCount(0)
+    // `G[2`: a second ending no repeat reaches, so the notes after it are never played.
+    const ending = song.replace('GABc', 'G[2 Bc')
+    await editor.fill(ending)
+    await expect(page.getByTestId('song-status')).toHaveText(/^5 notes · 1 warning/)
+    const problems = page.getByTestId('song-problems').getByRole('listitem')
+    await expect(problems).toHaveText([/^line 6, column 9\s+10 notes and rests written here are never played/])
+    await expect(page.getByTestId('problem-mark')).toHaveText(['Bc'])
+    await problems.getByRole('button', { name: 'line 6, column 9' }).click()
+    expect(await editor.evaluate((area: HTMLTextAreaElement) => area.selectionStart)).toBe(ending.indexOf(' Bc|'))
+    // An invisible rest x sounds as a rest; an unclosed chord drops its notes.
+    await editor.fill(song.replace('FEDC', 'FExC').replace('GABc', 'G[ABc'))
+    await expect(problems).toHaveText([/^line 6, column 11\s+a chord opened with \[ is not closed/, /^line 6, column 19\s+1 invisible rest \(x\) played as silence/])
+    // abcjs notices the open chord at the bar line after it: the squiggle starts there.
+    await expect(page.getByTestId('problem-mark')).toHaveText([/^\|/, 'xC'])
+    await page.getByTestId('song-problems').screenshot({ path: `test-results/${kind}-typo-warnings.png` })
+    await page.getByLabel('Melody in ABC').screenshot({ path: `test-results/${kind}-typo-squiggles.png` })
+  }
+}

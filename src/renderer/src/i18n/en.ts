@@ -115,6 +115,8 @@ export const EN = {
   noSongYet: 'The song has not been read yet, or has no notes: fix it in the editor first',
   songReplaced: 'Replaced by {source}: Ctrl+Z in the editor brings back what was there.',
   undoReplace: 'undo',
+  songProblems: 'problems in the song',
+  lineColumn: 'line {line}, column {column}',
   stoppedByUser: 'Stopped after epoch {epoch}; the model as it was then is kept, and can be trained more.',
   corpusNote: 'These figures are for the song above; on many songs the vocabulary, and so the output layer, comes from the songs.',
   unitSeconds: '{n} s',
