@@ -83,12 +83,18 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
 
     // Export the full-song prediction as MIDI: the engine reads the file back to the same notes.
     const file = await download(() => page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'MIDI' }).click())
-    expect(file.name).toBe('나비야 (Butterfly).mid')
+    // Named for the song, the model, the day and which prediction it is.
+    expect(file.name).toMatch(/^나비야 \(Butterfly\) - [a-z0-9-]+ - \d{4}-\d{2}-\d{2} - full-song\.mid$/)
     const fromMidi = midiToMelody(readFileSync(file.path)).melody.notes
     const shownAbc = await page.evaluate(() => document.querySelector('[data-testid="full-song score"]')?.getAttribute('data-abc') ?? '')
     const predicted = abcToMelodies(shownAbc).tunes[0]?.melody?.notes ?? []
     expect(fromMidi.filter((n) => n.pitch !== null)).toEqual(predicted.filter((n) => n.pitch !== null))
     expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
+    // Its score as SVG carries the wrong notes in red, as many as the page marks.
+    const wrongShown = await page.getByTestId('full-song score').locator('.abcjs-note.wrong').count()
+    const svg = await download(() => page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'SVG' }).click())
+    expect(svg.name).toMatch(/ - full-song\.svg$/)
+    expect(readFileSync(svg.path, 'utf8').match(/<g class="abcjs-note[^"]*" fill="#d0021b"/g) ?? []).toHaveLength(wrongShown)
 
     // Reload: the song and the run are still there, from the library on disk.
     await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:나비야 (Butterfly)', 'T:Nabiya, edited'))

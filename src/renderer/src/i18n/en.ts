@@ -117,6 +117,7 @@ export const EN = {
   undoReplace: 'undo',
   songProblems: 'problems in the song',
   lineColumn: 'line {line}, column {column}',
+  errorDetails: 'details',
   stoppedByUser: 'Stopped after epoch {epoch}; the model as it was then is kept, and can be trained more.',
   corpusNote: 'These figures are for the song above; on many songs the vocabulary, and so the output layer, comes from the songs.',
   unitSeconds: '{n} s',

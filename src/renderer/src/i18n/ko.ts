@@ -119,6 +119,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   undoReplace: '되돌리기',
   songProblems: '노래의 문제',
   lineColumn: '{line}행 {column}열',
+  errorDetails: '자세히',
   stoppedByUser: '{epoch} 에포크 뒤에 멈췄습니다; 그때의 모델을 보관했고, 더 학습할 수 있습니다.',
   corpusNote: '위 숫자는 위의 노래 기준입니다; 여러 노래로 학습하면 어휘와 출력층은 그 노래들에서 정해집니다.',
   unitSeconds: '{n}초',
