@@ -47,7 +47,7 @@ export const EN = {
   deleteRunQuestion: 'Delete this run and its trained model for good?',
   deleteRunYes: 'yes, delete',
   deleteRunNo: 'keep it',
-  runSummary: '{model}, {epochs} epochs: one step {oneStep}, full song {fullSong}',
+  runSummary: '{song} · {date} · {model}, {epochs} epochs: one step {oneStep}, full song {fullSong}',
   results: 'Results',
   resultSummary: '{model} on {backend} · {params} parameters · {epochs} epochs in {time}',
   trainingPath: 'Training path: {reason}',

@@ -49,7 +49,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   deleteRunQuestion: '이 실행과 학습된 모델을 완전히 삭제할까요?',
   deleteRunYes: '네, 삭제',
   deleteRunNo: '그대로 두기',
-  runSummary: '{model}, {epochs} 에포크: 한 스텝 {oneStep}, 곡 전체 {fullSong}',
+  runSummary: '{song} · {date} · {model}, {epochs} 에포크: 한 스텝 {oneStep}, 곡 전체 {fullSong}',
   results: '결과',
   resultSummary: '{model} ({backend}) · 파라미터 {params}개 · {epochs} 에포크, {time}',
   trainingPath: '학습 경로: {reason}',
