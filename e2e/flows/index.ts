@@ -1,5 +1,5 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
-import { koreanFlow, malformedAbcFlow, openFilesFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
+import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
 import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
@@ -9,6 +9,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   openFilesFlow,
   undoAfterOpenFlow,
   typoWarningsFlow,
+  scoreAndEditorFlow,
   koreanFlow,
   corruptRunFileFlow,
   deleteRunFlow,

@@ -123,3 +123,29 @@ export const typoWarningsFlow: StudioFlow = {
     await page.getByLabel('Melody in ABC').screenshot({ path: `test-results/${kind}-typo-squiggles.png` })
   }
 }
+
+export const scoreAndEditorFlow: StudioFlow = {
+  title: 'a note clicked in the score selects its characters in the editor, and the editor’s cursor lights its note in the score',
+  async run({ page }) {
+    const editor = page.getByLabel('Melody in ABC')
+    const song = 'X:1\nT:Scale\nM:4/4\nL:1/4\nK:C\nC D E F|G A B c|\n'
+    await editor.fill(song)
+    await expect(page.getByTestId('song-status')).toHaveText(/^8 notes$/)
+    const score = page.getByTestId('song score')
+    await expect(score).toHaveAttribute('data-abc', song)
+    // The third note, E: clicking it selects the E in the text. abcjs listens on the whole
+    // drawing and finds the note nearest the pointer, so the click goes to the note's place.
+    const box = await score.locator('.abcjs-note').nth(2).boundingBox()
+    if (!box) throw new Error('the third note is not drawn')
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    const selected = () => editor.evaluate((area: HTMLTextAreaElement) => area.value.slice(area.selectionStart, area.selectionEnd).trim())
+    await expect.poll(selected).toBe('E')
+    // The cursor moved in the editor to the A of the second bar: the sixth note lights up.
+    await editor.evaluate((area: HTMLTextAreaElement, at: number) => area.setSelectionRange(at, at), song.indexOf('A B c'))
+    await editor.press('ArrowRight')
+    await editor.press('ArrowLeft')
+    await expect(score.locator('.abcjs-note.at-cursor')).toHaveCount(1)
+    const lit = await score.locator('.abcjs-note').evaluateAll((notes) => notes.findIndex((note) => note.classList.contains('at-cursor')))
+    expect(lit).toBe(5)
+  }
+}

@@ -23,6 +23,12 @@ export class SongState {
   replacement = $state<{ readonly text: string; readonly source: string } | null>(null)
   /** Where the text the editor last took in whole came from, to say what Ctrl+Z would undo. */
   replacedBy = $state<string | null>(null)
+  /** Where the editor's cursor is (a character of the text), for the score to highlight the note there. */
+  cursorAt = $state<number | null>(null)
+  /** Characters the editor is asked to select (a note clicked in the score); the editor takes it and clears it. */
+  selection = $state<{ readonly start: number; readonly end: number } | null>(null)
+  /** The score is drawn from the text as typed (no error since): its characters are the editor's. */
+  readonly scoreIsText = $derived(this.abc === this.goodAbc)
   /** Why the last autosave failed, or null once one succeeds. */
   saveProblem = $state<string | null>(null)
   readonly errors = $derived(this.check?.problems.filter((p) => p.severity === 'error') ?? [])
