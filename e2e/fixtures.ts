@@ -6,7 +6,7 @@ import { startWebStudio, type WebStudio } from '../src/server/webServer'
 import { expectStudioOpen, type StudioUnderTest } from './flows/studioUnderTest'
 
 export { expect }
-export { fileText, NABIYA_ABC, useNabiya } from './flows/studioUnderTest'
+export { fileText, NABIYA_ABC, trainNabiyaBriefly, useNabiya } from './flows/studioUnderTest'
 
 /**
  * Each test has its own data folder (songs, runs, models, settings) and its own web-mode server

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { expect, NABIYA_ABC, openStudio, test, useNabiya } from './fixtures'
+import { expect, NABIYA_ABC, openStudio, test, trainNabiyaBriefly, useNabiya } from './fixtures'
 
 // The studio as a musician uses it (issue 15): a workspace that keeps Train, the curve and the
 // result on screen, the keyboard, the `?` sheet, the end of a run announced, and axe's check.
@@ -26,14 +26,6 @@ async function expectOnScreen(page: Page, locator: Locator, what: string): Promi
 }
 
 const pageScroll = (page: Page) => page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }))
-
-/** Trains the editor's song for `epochs` epochs with the Train button and waits for the results. */
-async function shortRun(page: Page, epochs: number): Promise<void> {
-  await useNabiya(page)
-  await page.getByTestId('epochs').fill(String(epochs))
-  await page.getByRole('button', { name: 'Train' }).click()
-  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
-}
 
 /** Serious and critical violations axe finds on the page, as `rule: target` lines (empty when none). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -60,7 +52,7 @@ for (const size of [
     const editor = await expectOnScreen(page, page.getByLabel('Melody in ABC'), 'editor')
     const train = await expectOnScreen(page, page.getByRole('button', { name: 'Train' }), 'Train button')
     await expectOnScreen(page, page.getByTestId('loss-chart'), 'loss chart')
-    await shortRun(page, 3)
+    await trainNabiyaBriefly(page)
     await expect(page.getByTestId('one-step-accuracy')).toHaveText(/^One step: \d+ % right/)
     await expectOnScreen(page, page.getByRole('button', { name: 'Train' }), 'Train button after the run')
     await expectOnScreen(page, page.getByTestId('loss-chart'), 'loss chart after the run')
@@ -209,7 +201,7 @@ test('axe finds no serious or critical violations, on opening and with results s
   await page.setViewportSize({ width: 1280, height: 800 })
   await openStudio(page, studio.url)
   expect(await seriousViolations(page)).toEqual([])
-  await shortRun(page, 3)
+  await trainNabiyaBriefly(page)
   await expect(page.getByTestId('training-finished')).toBeVisible()
   expect(await seriousViolations(page)).toEqual([])
   await page.keyboard.press('?')

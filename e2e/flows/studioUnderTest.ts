@@ -44,6 +44,14 @@ export function fileText(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }
 
+/** Trains 나비야 for a few epochs with the Train button and waits until its result is shown. */
+export async function trainNabiyaBriefly(page: Page, epochs = 3): Promise<void> {
+  await useNabiya(page)
+  await page.getByTestId('epochs').fill(String(epochs))
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+}
+
 /** Types 나비야 into the editor and waits until it reads. */
 export async function useNabiya(page: Page): Promise<void> {
   await page.getByLabel('Melody in ABC').fill(NABIYA_ABC)

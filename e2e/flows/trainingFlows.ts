@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { abcToMelodies } from '../../src/engine/notation/abcIn'
 import { midiToMelody } from '../../src/engine/notation/midi'
-import { fileText, reopenStudio, useNabiya, type StudioFlow } from './studioUnderTest'
+import { fileText, reopenStudio, trainNabiyaBriefly, useNabiya, type StudioFlow } from './studioUnderTest'
 
 export const trainAndSeeWrongNotesFlow: StudioFlow = {
   title: 'type 나비야 in ABC, see its score, train the stateful model, see red notes where it is wrong',
@@ -120,10 +120,7 @@ export const corruptRunFileFlow: StudioFlow = {
   timeoutMs: 120_000,
   async run({ page, dataDir }) {
     // A run of its own first, so that there is a rest to load.
-    await useNabiya(page)
-    await page.getByTestId('epochs').fill('3')
-    await page.getByRole('button', { name: 'Train' }).click()
-    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    await trainNabiyaBriefly(page)
     await expect(page.getByTestId('runs').getByRole('button', { name: /epochs:/ })).toHaveCount(1)
     mkdirSync(join(dataDir, 'runs'), { recursive: true })
     writeFileSync(join(dataDir, 'runs', 'zz-broken.json'), '{"runId": "run-x", "truncat')
@@ -190,10 +187,7 @@ export const deleteRunFlow: StudioFlow = {
   title: 'a run is deleted, its model with it, only after the second click',
   timeoutMs: 120_000,
   async run({ page, dataDir }) {
-    await useNabiya(page)
-    await page.getByTestId('epochs').fill('3')
-    await page.getByRole('button', { name: 'Train' }).click()
-    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    await trainNabiyaBriefly(page)
     const runs = page.getByTestId('runs').getByRole('button', { name: /epochs:/ })
     await expect(runs).toHaveCount(1)
     const [record] = readdirSync(join(dataDir, 'runs'))
