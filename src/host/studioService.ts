@@ -13,7 +13,10 @@ import {
   type TrainingRequest
 } from '../shared/studioApi'
 import { STUDIO_METHODS } from '../shared/studioContract'
+import { runRequest } from '../usecases/runRecords'
 import { importSongFile, readSongReport } from '../usecases/songFiles'
+
+export { runRequest }
 import { StudioLibrary } from './studioLibrary'
 import { TrainingHost } from './trainingHost'
 
@@ -21,14 +24,6 @@ export { InvalidMessageError }
 
 /** Where the service's events go: the transport sends each on its event's channel (STUDIO_EVENTS). */
 export type StudioEventSink = <E extends StudioEvent>(event: E, payload: StudioPayload<E>) => void
-
-/** What a failed run's record keeps of its request: a corpus by its file names (the files are the person's). */
-export function runRequest(request: TrainingRequest): RunRequest {
-  const { corpus, ...rest } = request
-  if (!corpus) return rest
-  const { files, ...settings } = corpus
-  return { ...rest, corpus: { ...settings, fileNames: files.map((file) => file.name) } }
-}
 
 /**
  * The StudioApi behind any transport (Electron IPC, web mode): every call is checked against its

@@ -11,7 +11,7 @@ import { checkSaved, readSavedJson } from '../engine/library/savedFiles'
 import { LAYER_STACK_SCHEMA } from '../shared/layerSpec'
 import { ABC_FIELD_MAX_CHARS, ABC_MAX_CHARS, EPOCHS_MAX, MODEL_MAX_PARAMS, SAVED_JSON_MAX_BYTES } from '../shared/limits'
 import { HISTORY_SCHEMA, METRIC_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/studioSchemas'
-import { STUDIO_MODEL_KINDS, type EpochPoint, type PredictionView, type RunRecord, type RunRequest, type TrainingResult } from '../shared/studioApi'
+import { STUDIO_MODEL_KINDS, type EpochPoint, type PredictionView, type RunRecord, type RunRequest, type TrainingRequest, type TrainingResult } from '../shared/studioApi'
 
 export const RUN_RECORD_FILE = 'run.json'
 
@@ -24,6 +24,14 @@ export function runIdFromName(name: string): string {
 /** Bounded as the record's schema bounds it: a label never makes a record unreadable. */
 function label(text: string): string {
   return text.length > ABC_FIELD_MAX_CHARS ? `${text.slice(0, ABC_FIELD_MAX_CHARS - 1)}…` : text
+}
+
+/** What a record keeps of a run's request: a corpus by its file names (the files are the person's). */
+export function runRequest(request: TrainingRequest): RunRequest {
+  const { corpus, ...rest } = request
+  if (!corpus) return rest
+  const { files, ...settings } = corpus
+  return { ...rest, corpus: { ...settings, fileNames: files.map((file) => file.name) } }
 }
 
 /** The record of a run, as both the library and the command line save it. */

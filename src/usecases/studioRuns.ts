@@ -5,6 +5,7 @@ import { SongError } from '../engine/errors'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import type { ContinuationRequest, ContinuationView, EpochPoint, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { RunEnvironment } from './runEnvironment'
+import { runRequest } from './runRecords'
 import { continuationViews, continueSavedModel, predictAgain } from './savedModels'
 import { trainCorpus } from './trainCorpus'
 import { runModelFolder, songToTrain, trainSong } from './trainSong'
@@ -25,11 +26,10 @@ export async function trainStudioRun(
   const { melody, abc, corpus, resumeFrom, ...settings } = request
   const from = resumeFrom ? { runId: resumeFrom.runId, folder: runModelFolder(modelsFolder, resumeFrom.runId), afterEpoch: resumeFrom.afterEpoch, earlier } : undefined
   const saveTo = runModelFolder(modelsFolder, runId)
-  if (corpus) {
-    const { files, ...corpusSettings } = corpus
-    const { songs, skipped } = corpusSongsFromFiles(files.map((file) => ({ name: file.name, bytes: new Uint8Array(Buffer.from(file.base64, 'base64')) })))
-    const fileNames = files.map((file) => file.name)
-    const input = { runId, songs, skipped, request: { ...settings, corpus: { ...corpusSettings, fileNames } }, saveTo, ...(from ? { resumeFrom: from } : {}) }
+  const kept = runRequest(request).corpus
+  if (corpus && kept) {
+    const { songs, skipped } = corpusSongsFromFiles(corpus.files.map((file) => ({ name: file.name, bytes: new Uint8Array(Buffer.from(file.base64, 'base64')) })))
+    const input = { runId, songs, skipped, request: { ...settings, corpus: kept }, saveTo, ...(from ? { resumeFrom: from } : {}) }
     return (await trainCorpus(input, environment)).record
   }
   if (melody === undefined) throw new SongError('no song to train on: the request has neither a song nor songs')
