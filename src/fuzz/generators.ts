@@ -468,11 +468,25 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
       )
     case 'stopTraining':
     case 'predictAgain':
+    case 'deleteRun':
       return fc.tuple(runIdArb)
     case 'continueMelody':
       return fc.tuple(runIdArb, fc.record({ bars: fc.integer({ min: 1, max: 256 }), temperature: fc.double({ min: 0, max: 10, noNaN: true }), seed: fc.nat(), variations: fc.integer({ min: 1, max: 8 }), prime: melodyArb }, { requiredKeys: ['bars', 'temperature', 'seed', 'variations'] }))
     case 'exportSong':
-      return fc.tuple(melodyArb, fc.constantFrom(...EXPORT_FORMATS))
+      return fc.tuple(
+        melodyArb,
+        fc.constantFrom(...EXPORT_FORMATS),
+        fc.option(
+          fc.record(
+            {
+              name: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('../../etc/passwd', 'CON', 'a/b\\c:d*?', '')),
+              wrong: fc.array(fc.integer({ min: -2, max: 60_000 }), { maxLength: 20 })
+            },
+            { requiredKeys: [] }
+          ),
+          { nil: undefined }
+        )
+      )
     case 'importFile':
       return fc.tuple(file, fc.oneof(midiArbitrary.map((bytes) => Buffer.from(bytes).toString('base64')), abcArbitrary.map((text) => Buffer.from(text).toString('base64')), fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 20 })), fc.option(fc.constantFrom('0', '1', '2', '99', '-1', 'x'), { nil: undefined }))
     case 'saveSettings':
