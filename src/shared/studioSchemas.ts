@@ -254,7 +254,12 @@ export const PREDICTION_VIEW_SCHEMA = z.object({
   /** The predicted song as a melody, to play and export exactly. */
   melody: MELODY_SCHEMA,
   /** 0-based indices of the note heads that differ from the song. */
-  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES)
+  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES),
+  /**
+   * The song above the prediction, bar by bar, as ABC of two voices (the prediction's heads in
+   * voice 2, in the order `wrong` counts them). Runs saved before comparisons have none.
+   */
+  compare: longText.optional()
 })
 
 export const CORPUS_SUMMARY_SCHEMA = z.object({

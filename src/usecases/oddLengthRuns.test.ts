@@ -106,7 +106,7 @@ describe('a song of every length, odd ones included', () => {
       disposeModel(model)
       // Codes 8 and 9 are g4- g16, the fifth note (head 4); 10 is the rest after it.
       expect([8, 9, 10].map((i) => info.vocabulary.codes[info.song[i] ?? -1])).toEqual(['g4-', 'g16', 'r4'])
-      const wrongHeads = (wrong: number[]) => predictionView({ indices: info.song, accuracy: 0, wrong }, info.vocabulary, song).wrong
+      const wrongHeads = (wrong: number[]) => predictionView({ indices: info.song, accuracy: 0, wrong, truth: info.song }, info.vocabulary, song).wrong
       expect(wrongHeads([9])).toEqual([4])
       expect(wrongHeads([8, 9])).toEqual([4])
       expect(wrongHeads([8, 10, 12])).toEqual([4, 5])

@@ -1,10 +1,11 @@
 // Predictions as the UI draws them: the notes as ABC (with the song's bar lines), the wrong ones
 // as note heads to colour.
-import { melodyToAbcWithHeads } from '../engine/notation/abcOut'
+import { melodiesAboveEachOther, melodyToAbcWithHeads } from '../engine/notation/abcOut'
 import { withPickup, type Melody } from '../engine/notation/melody'
 import { joinNoteCodes, noteCodesToMelody, readNoteCode, type NoteCode } from '../engine/notation/noteCodes'
 import type { Vocabulary } from '../engine/notation/vocabulary'
 import type { SongPrediction } from '../engine/generate/predict'
+import { ABC_MAX_CHARS } from '../shared/limits'
 import type { PredictionView } from '../shared/studioApi'
 
 export type MelodyHeader = Omit<Melody, 'notes'>
@@ -36,5 +37,8 @@ export function predictionView(prediction: SongPrediction, vocabulary: Vocabular
     const head = firstHead[noteOfCode[i] ?? -1] ?? -1
     return codes[i]?.pitch === 'r' || head < 0 ? [] : [head]
   })
-  return { accuracy: prediction.accuracy, abc, melody, wrong: [...new Set(wrongHeads)] }
+  // The song as the model reads it (its codes), above the prediction: both from the same codes'
+  // grid, so each bar of the prediction stands under the same bar of the song.
+  const compare = melodiesAboveEachOther(melodyOfCodes(codesOfIndices(prediction.truth, vocabulary), song), melody)
+  return { accuracy: prediction.accuracy, abc, melody, wrong: [...new Set(wrongHeads)], ...(compare.length <= ABC_MAX_CHARS ? { compare } : {}) }
 }

@@ -13,6 +13,8 @@ export interface SongPrediction {
   readonly accuracy: number
   /** Positions in the song (0-based note index) where the prediction differs. */
   readonly wrong: number[]
+  /** The song itself as class indices, note for note with `indices`: what the prediction is compared with. */
+  readonly truth: readonly number[]
 }
 
 export function scorePrediction(truth: readonly number[], predicted: readonly number[], window: number): SongPrediction {
@@ -21,7 +23,7 @@ export function scorePrediction(truth: readonly number[], predicted: readonly nu
   predicted.forEach((index, i) => {
     if (index !== truth[window + i]) wrong.push(window + i)
   })
-  return { indices, accuracy: predicted.length === 0 ? 0 : 1 - wrong.length / predicted.length, wrong }
+  return { indices, accuracy: predicted.length === 0 ? 0 : 1 - wrong.length / predicted.length, wrong, truth: truth.slice(0, indices.length) }
 }
 
 /** The first index of the largest value (tfjs's argMax picks the first of equal ones too). */

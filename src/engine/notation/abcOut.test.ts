@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { abc2midiFiles } from '../testing/abc2midiFiles'
 import { writtenBars } from '../testing/abcPickups'
+import { readWithMido } from '../testing/mido'
 import { abcToMelodies } from './abcIn'
-import { melodyToAbc } from './abcOut'
+import { melodiesAboveEachOther, melodyToAbc } from './abcOut'
 import type { Melody } from './melody'
 
 const D_MAJOR = { tonic: 'D', mode: 'major', fifths: 2 } as const
@@ -59,5 +64,40 @@ describe('ABC export of bars', () => {
       expect(bars.barLines[0]).toBe(first)
       expect(bars.barLines.filter((t) => t < bars.endTicks).every((t) => (t - first) % 1440 === 0)).toBe(true)
     }
+  })
+})
+
+describe('a song above its prediction, bar by bar', () => {
+  const song: Melody = { ...jig, notes: eighths([69, 74, 76, 78, 78, 76, 74, 71, 74, 71, 69, 74, 76]) }
+  // The prediction holds a note too long and ends a bar later than the song.
+  const prediction: Melody = { ...song, notes: [...eighths([69, 74, 76, 78, 78, 76, 74, 71, 74, 71, 69, 74]), { pitch: 76, startTicks: 2880, durationTicks: 1440 }] }
+
+  it('writes two voices whose lines hold the same bars, each voice reading back as its melody', () => {
+    const abc = melodiesAboveEachOther(song, prediction)
+    const voiceLines = (voice: number) => abc.split('\n').filter((line) => line.startsWith(`[V:${voice}]`))
+    expect(voiceLines(1)).toHaveLength(voiceLines(2).length)
+    // Bar for bar: the same number of bar lines on each line of the two voices.
+    const bars = (line: string) => line.split('|').length
+    expect(voiceLines(1).map(bars)).toEqual(voiceLines(2).map(bars))
+    // The song's last bar is filled with time unheard (`x`), so its bar lines go on under the prediction's.
+    expect(abc).toMatch(/x\d*\s*\|\]/)
+    const voice = (index: number) => abcToMelodies(abc, { voice: index }).tunes[0]?.melody?.notes.filter((note) => note.pitch !== null)
+    expect(voice(0)).toEqual(song.notes)
+    expect(voice(1)).toEqual(prediction.notes)
+  })
+
+  it('is played by abc2midi as the two melodies together', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compare-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+    const [file] = abc2midiFiles(melodiesAboveEachOther(song, prediction), dir, 'compare', ['-NGUI', '-NGRA']).values()
+    const reading = Object.values(readWithMido([file as string]))[0]
+    const scale = (reading?.ticksPerBeat ?? 480) / 480
+    // abc2midi starts a second voice's notes a tick late (so that two voices on one note both
+    // sound): read to the nearest 10 of our ticks, far finer than any written length.
+    const near = (ticks: number) => Math.round(ticks / scale / 10) * 10
+    const inOrder = (notes: number[][]) => notes.sort((a, b) => (a[1] ?? 0) - (b[1] ?? 0) || (a[0] ?? 0) - (b[0] ?? 0))
+    const heard = inOrder((reading?.notes ?? []).map(([pitch, start, length]) => [pitch, near(start), near(length)]))
+    const expected = inOrder([...song.notes, ...prediction.notes].map((note) => [note.pitch as number, note.startTicks, note.durationTicks]))
+    expect(heard).toEqual(expected)
   })
 })

@@ -80,17 +80,23 @@ function writePitch(letter: string, octave: number): string {
  * says where the pickup ends, and a final `|]` earlier would read back as a shorter pickup (a
  * trailing rest sounds nothing, and reads back as nothing).
  */
-function barPieces(notes: readonly MelodyNote[], grid: BarGrid): { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] {
-  const pieces: { note: MelodyNote; source: number; tied: boolean; barEnd: boolean }[] = []
+function barPieces(
+  notes: readonly MelodyNote[],
+  grid: BarGrid,
+  fillToTicks = 0
+): { note: MelodyNote; source: number; tied: boolean; barEnd: boolean; unseen: boolean }[] {
+  const pieces: { note: MelodyNote; source: number; tied: boolean; barEnd: boolean; unseen: boolean }[] = []
   let cursor = 0
-  const filled = notes.flatMap((note, source) => {
+  const filled: { note: MelodyNote; source: number; unseen?: boolean }[] = notes.flatMap((note, source) => {
     const gap = note.startTicks > cursor ? [{ note: { pitch: null, startTicks: cursor, durationTicks: note.startTicks - cursor }, source: -1 }] : []
     cursor = note.startTicks + note.durationTicks
     return [...gap, { note, source }]
   })
   const firstBarLine = nextBarLine(0, grid)
   if (cursor > 0 && cursor < firstBarLine) filled.push({ note: { pitch: null, startTicks: cursor, durationTicks: firstBarLine - cursor }, source: -1 })
-  for (const { note, source } of filled) {
+  // Time written but not heard (an invisible rest), so that another voice's bars have theirs to stand over.
+  else if (cursor < fillToTicks) filled.push({ note: { pitch: null, startTicks: cursor, durationTicks: fillToTicks - cursor }, source: -1, unseen: true })
+  for (const { note, source, unseen = false } of filled) {
     let start = note.startTicks
     const end = note.startTicks + note.durationTicks
     while (start < end) {
@@ -100,7 +106,8 @@ function barPieces(notes: readonly MelodyNote[], grid: BarGrid): { note: MelodyN
         note: { pitch: note.pitch, startTicks: start, durationTicks: pieceEnd - start },
         source,
         tied: note.pitch !== null && pieceEnd < end,
-        barEnd: pieceEnd === barEnd
+        barEnd: pieceEnd === barEnd,
+        unseen
       })
       start = pieceEnd
     }
@@ -117,6 +124,53 @@ export function melodyToAbc(melody: Melody, options: { number?: number } = {}): 
  * (a note split at a bar line has two heads), so a view can mark notes of the melody.
  */
 export function melodyToAbcWithHeads(melody: Melody, options: { number?: number } = {}): { abc: string; firstHead: number[] } {
+  const { header, lines, firstHead } = abcParts(melody, options)
+  return { abc: `${header.join('\n')}\n${lines.join('\n')} |]\n`, firstHead }
+}
+
+/** Bars written on one line of the score (and of each voice of a comparison). */
+const BARS_PER_LINE = 4
+
+/**
+ * Two melodies in the same meter, key and pickup (a song and a model's prediction of it) as one
+ * score of two staves, the first above the second, bar by bar: line n of each voice holds the
+ * same bars, so a bar of one stands over the same bar of the other. The header (title, meter,
+ * key, tempo) is the upper melody's. A voice that ends first is filled with invisible bars. The
+ * lower voice's note heads are in the order melodyToAbcWithHeads gives them.
+ */
+export function melodiesAboveEachOther(upper: Melody, lower: Melody): string {
+  // Both voices written to the same bar line (the first at or after the later end), so their
+  // last bars are whole and stand over each other.
+  const endOf = (melody: Melody) => melody.notes.reduce((end, note) => Math.max(end, note.startTicks + note.durationTicks), 0)
+  const [upperEnd, lowerEnd] = [endOf(upper), endOf(lower)]
+  const fillToTicks = upperEnd === lowerEnd ? 0 : nextBarLine(Math.max(upperEnd, lowerEnd) - 1, barGridOf(upper))
+  const top = abcParts(upper, { fillToTicks })
+  const bottom = abcParts({ ...lower, meter: upper.meter, ...(upper.pickupTicks ? { pickupTicks: upper.pickupTicks } : {}) }, { fillToTicks })
+  const key = top.header.pop() as string
+  const grid = barGridOf(upper)
+  const restBar = `x${abcLength(grid.barTicks)}`
+  const lineCount = Math.max(top.lines.length, bottom.lines.length)
+  const body: string[] = []
+  for (let line = 0; line < lineCount; line++) {
+    const last = line === lineCount - 1
+    for (const [voice, parts] of [
+      [1, top],
+      [2, bottom]
+    ] as const) {
+      const filling = line >= parts.lines.length
+      const other = (voice === 1 ? bottom : top).lines[line] ?? ''
+      const otherBars = Math.max(1, other.split('|').filter((bar) => bar.trim() !== '').length)
+      const written = parts.lines[line] ?? Array.from({ length: otherBars }, () => restBar).join(' | ')
+      // A voice's own last line (and a filling line) ends without its bar line: here it is the end of the score, or a bar line before more.
+      const closing = last ? ' |]' : filling || line === parts.lines.length - 1 ? ' |' : ''
+      body.push(`[V:${voice}] ${written}${closing}`)
+    }
+  }
+  return `${[...top.header, 'V:1', 'V:2', key].join('\n')}\n${body.join('\n')}\n`
+}
+
+/** The header lines (X to K), the body's lines of BARS_PER_LINE bars (the last without its final bar line), and each note's first head. */
+function abcParts(melody: Melody, options: { number?: number; fillToTicks?: number }): { header: string[]; lines: string[]; firstHead: number[] } {
   checkMelodyLimits(melody)
   const { numerator, denominator } = melody.meter
   const keyName = `${melody.key.tonic}${MODE_SUFFIX[melody.key.mode]}`
@@ -140,7 +194,7 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
   const lines: string[] = []
   const firstHead: number[] = melody.notes.map(() => -1)
   let heads = 0
-  const pieces = barPieces(melody.notes, grid)
+  const pieces = barPieces(melody.notes, grid, options.fillToTicks)
   // Runs of triplet lengths within a bar, written in groups of three, `(3def`, and what is left
   // as `(3::2 d2e` or `(3::1 d` (abcjs reads no group of ten or more: `(3::12` is an error there).
   const tupletRuns = new Map<number, number>()
@@ -152,7 +206,7 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
     i = end
   }
   let inTuplet = 0
-  for (const [index, { note, source, tied, barEnd }] of pieces.entries()) {
+  for (const [index, { note, source, tied, barEnd, unseen }] of pieces.entries()) {
     if (note.pitch !== null) {
       if (source >= 0 && firstHead[source] === -1) firstHead[source] = heads
       heads++
@@ -167,7 +221,7 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
     const end = note.startTicks + note.durationTicks
     const separator = (end - grid.pickupTicks) % beatTicks === 0 || note.pitch === null ? ' ' : ''
     if (note.pitch === null) {
-      line += `z${length}${separator}`
+      line += `${unseen ? 'x' : 'z'}${length}${separator}`
     } else {
       const { letter, alteration, octave } = spell(note.pitch, preferFlats)
       const inForce = bar.get(letter) ?? key.get(letter) ?? 0
@@ -181,7 +235,7 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
     if (barEnd) {
       line = `${line.trimEnd()} | `
       bar = new Map()
-      if (++barsInLine === 4) {
+      if (++barsInLine === BARS_PER_LINE) {
         lines.push(line.trimEnd())
         line = ''
         barsInLine = 0
@@ -189,6 +243,8 @@ export function melodyToAbcWithHeads(melody: Melody, options: { number?: number 
     }
   }
   if (line.trim() !== '') lines.push(line.trimEnd())
-  const body = lines.join('\n').replace(/\|\s*$/, '').trimEnd()
-  return { abc: `${header.join('\n')}\n${body} |]\n`, firstHead }
+  // The final bar line is the caller's to write (`|]` at the end of a tune, of a voice).
+  const last = lines.length - 1
+  if (last >= 0) lines[last] = (lines[last] as string).replace(/\|\s*$/, '').trimEnd()
+  return { header, lines, firstHead }
 }
