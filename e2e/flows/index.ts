@@ -1,11 +1,12 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
-import { corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
+import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
 /** Every flow both the web spec and the desktop spec run, in this order: a new one goes here, and so into both. */
 export const SHARED_FLOWS: readonly StudioFlow[] = [
   trainAndSeeWrongNotesFlow,
+  compareBarByBarFlow,
   openFilesFlow,
   undoAfterOpenFlow,
   typoWarningsFlow,

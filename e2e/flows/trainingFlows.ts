@@ -207,3 +207,44 @@ export const deleteRunFlow: StudioFlow = {
     await expect(page.getByTestId('runs')).toHaveText(/No runs yet/)
   }
 }
+
+export const compareBarByBarFlow: StudioFlow = {
+  title: 'a prediction drawn under the song, bar by bar: the song above, the prediction below with its wrong notes red, each bar over the same bar',
+  timeoutMs: 120_000,
+  async run({ kind, page }) {
+    await trainNabiyaBriefly(page)
+    const songHeads = await page.getByTestId('song score').locator('.abcjs-note').count()
+    const predictionHeads = await page.getByTestId('one-step score').locator('.abcjs-note').count()
+    const wrong = Number(/(\d+) wrong/.exec((await page.getByTestId('one-step-accuracy').textContent()) ?? '')?.[1])
+    await page.getByTestId('compare-with-song').check()
+    const compare = page.getByTestId('one-step compare')
+    await expect(compare).toBeVisible()
+    await expect(page.getByTestId('one-step score')).toHaveCount(0)
+    // Two staves: the song (voice 1) note for note, and the prediction (voice 2) with its red notes.
+    await expect(compare.locator('.abcjs-note.abcjs-v0')).toHaveCount(songHeads)
+    await expect(compare.locator('.abcjs-note.abcjs-v1')).toHaveCount(predictionHeads)
+    await expect(compare.locator('.abcjs-note.abcjs-v1.wrong')).toHaveCount(wrong)
+    await expect(compare.locator('.abcjs-note.abcjs-v0.wrong')).toHaveCount(0)
+    // Bar by bar: every bar line of the song stands over the prediction's bar line of the same bar.
+    const barLines = await compare.evaluate((score) =>
+      [...score.querySelectorAll('.abcjs-bar')].map((bar) => ({
+        place: [...bar.classList].filter((name) => /^abcjs-[lm]\d+$/.test(name)).join(' '),
+        voice: bar.classList.contains('abcjs-v0') ? 0 : 1,
+        x: Math.round(bar.getBoundingClientRect().left),
+        y: Math.round(bar.getBoundingClientRect().top)
+      }))
+    )
+    const songBars = barLines.filter((bar) => bar.voice === 0)
+    expect(songBars.length).toBeGreaterThan(3)
+    for (const bar of songBars) {
+      const under = barLines.find((other) => other.voice === 1 && other.place === bar.place)
+      expect(under, `the prediction's bar line of ${bar.place}`).toBeDefined()
+      expect(Math.abs((under?.x ?? 0) - bar.x)).toBeLessThanOrEqual(1)
+      expect(under?.y ?? 0).toBeGreaterThan(bar.y)
+    }
+    await expect(page.getByTestId('full-song compare')).toBeVisible()
+    await page.screenshot({ path: `test-results/${kind}-compare.png`, fullPage: true })
+    await page.getByTestId('compare-with-song').uncheck()
+    await expect(page.getByTestId('one-step score').locator('.abcjs-note')).toHaveCount(predictionHeads)
+  }
+}
