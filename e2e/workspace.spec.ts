@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { expect, NABIYA_ABC, openStudio, test, trainNabiyaBriefly, useNabiya } from './fixtures'
 
 // The studio as a musician uses it (issue 15): a workspace that keeps Train, the curve and the
@@ -207,4 +208,43 @@ test('axe finds no serious or critical violations, on opening and with results s
   await page.keyboard.press('?')
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
   expect(await seriousViolations(page)).toEqual([])
+})
+
+test('an error is shown beside the button that caused it, in plain words, on screen', async ({ page, studio, dataDir }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openStudio(page, studio.url)
+  /** The error's top is within a few lines under its button, and both are on screen. */
+  const expectBeside = async (button: Locator, error: Locator, what: string) => {
+    const buttonBox = await expectOnScreen(page, button, `${what}: its button`)
+    const errorBox = await expectOnScreen(page, error, `${what}: its error`)
+    const gap = errorBox.y - (buttonBox.y + buttonBox.height)
+    expect({ what, gap: gap >= -buttonBox.height && gap <= 80 }).toEqual({ what, gap: true })
+  }
+  // A damaged MIDI file: the import's error under Open.
+  const broken = test.info().outputPath('broken.mid')
+  writeFileSync(broken, readFileSync(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')).subarray(0, 60))
+  await page.getByTestId('open-file').setInputFiles(broken)
+  await expectBeside(page.getByRole('button', { name: 'Open' }), page.getByTestId('import-problem'), 'opening a damaged file')
+  await expect(page.getByTestId('import-problem')).toHaveText(/damaged or truncated/)
+
+  // A run whose saved model has gone from the disk: continuing it fails, under Continue.
+  await trainNabiyaBriefly(page)
+  const [record] = readdirSync(join(dataDir, 'runs'))
+  rmSync(join(dataDir, 'models', record?.replace(/\.json$/, '') ?? '', 'model.json'))
+  const continueButton = page.getByRole('button', { name: 'Continue', exact: true })
+  await continueButton.scrollIntoViewIfNeeded()
+  await continueButton.click()
+  const problem = page.getByTestId('continue-problem')
+  await expectBeside(continueButton, problem, 'continuing a run without its model')
+  // Plain words that say what to do, not a dump of codes: one short paragraph, details folded.
+  const said = (await problem.evaluate((element) => element.firstChild?.textContent ?? '')).trim()
+  console.log(`continue error as shown: ${said}`)
+  expect(said.length).toBeGreaterThan(10)
+  expect(said.length).toBeLessThanOrEqual(200)
+  expect(said).not.toMatch(/"code"|\bat \w+ \(|\{|\[|ENOENT/)
+  expect(said).toMatch(/trained model is missing or damaged.*train the song again/)
+  // Which file and why are there, folded away.
+  await expect(problem.locator('details')).toContainText('model.json cannot be read (ENOENT)')
+  await page.screenshot({ path: 'test-results/workspace-error-beside.png' })
 })

@@ -4,7 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs'
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import { continueMelody, type Continuation } from '../engine/generate/continueMelody'
 import { notePredictor, predictFullSong, predictOneStep } from '../engine/generate/predict'
-import { loadTrainedModel, type TrainedModelInfo } from '../engine/library/modelFiles'
+import { loadTrainedModel, ModelFileError, type TrainedModelInfo } from '../engine/library/modelFiles'
 import { disposeModel } from '../engine/models/build'
 import type { Melody } from '../engine/notation/melody'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
@@ -15,7 +15,17 @@ import { melodyToAbcWithHeads } from '../engine/notation/abcOut'
 
 /** Loads a saved model, lends it to `use`, and frees it after. */
 async function withSavedModel<T>(folder: string, use: (model: LayersModel, info: TrainedModelInfo) => Promise<T> | T): Promise<T> {
-  const { model, info } = await loadTrainedModel(folder)
+  let loaded: Awaited<ReturnType<typeof loadTrainedModel>>
+  try {
+    loaded = await loadTrainedModel(folder)
+  } catch (error) {
+    // What the person can do about it first; which file and why after (shown folded).
+    if (error instanceof ModelFileError) {
+      throw new ModelFileError(`this run's trained model is missing or damaged, so it cannot be used: train the song again to make a new one; ${error.message}`, error.missing)
+    }
+    throw error
+  }
+  const { model, info } = loaded
   try {
     return await use(model, info)
   } finally {
