@@ -25,6 +25,9 @@ export const openFilesFlow: StudioFlow = {
     await page.getByRole('button', { name: 'Use it' }).click()
     await expect(page.getByLabel('Melody in ABC')).toHaveValue(/^X:1\nT:/)
     await expect(page.getByTestId('song-status')).toHaveText(/^171 notes/)
+    // The ABC the import wrote reads back without a warning about itself.
+    await expect(page.getByTestId('problem-mark')).toHaveCount(0)
+    await expect(page.getByTestId('song-problems').locator('li')).toHaveCount(0)
     const broken = test.info().outputPath('broken.mid')
     writeFileSync(broken, readFileSync(join(process.cwd(), '../shared/corpus/nottingham/midi/jigs1.mid')).subarray(0, 60))
     await page.getByTestId('open-file').setInputFiles(broken)

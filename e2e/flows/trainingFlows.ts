@@ -1,4 +1,5 @@
 import { expect } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { abcToMelodies } from '../../src/engine/notation/abcIn'
@@ -90,6 +91,13 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
     const predicted = abcToMelodies(shownAbc).tunes[0]?.melody?.notes ?? []
     expect(fromMidi.filter((n) => n.pitch !== null)).toEqual(predicted.filter((n) => n.pitch !== null))
     expect(fromMidi.filter((n) => n.pitch !== null)).toHaveLength(54)
+    // Its tracks are named after the song, as python3-mido reads them (MIDI text is bytes: UTF-8 here).
+    const trackNames = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import mido, sys, json; print(json.dumps([m.name.encode("latin1").decode("utf8") for t in mido.MidiFile(sys.argv[1]).tracks for m in t if m.type == "track_name"]))', file.path],
+      { encoding: 'utf8' }
+    )
+    expect(JSON.parse(trackNames)).toEqual(['나비야 (Butterfly)', '나비야 (Butterfly)'])
     // Its score as SVG carries the wrong notes in red, as many as the page marks.
     const wrongShown = await page.getByTestId('full-song score').locator('.abcjs-note.wrong').count()
     const svg = await download(() => page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'SVG' }).click())
