@@ -57,9 +57,23 @@ export function explainBackendFailure(name: BackendName, error: unknown): string
   return `${name}: ${firstLine || 'failed to load'}`
 }
 
+/** What tfjs-core warns when a package registers a kernel a package loaded before it already has. */
+const KERNEL_AGAIN = /^The kernel '[^']+' for backend '[^']+' is already registered$/
+
 async function importOptional(specifier: string): Promise<void> {
-  // A variable specifier keeps bundlers from resolving a package that may not be installed.
-  await import(/* @vite-ignore */ specifier)
+  // tfjs-node and tfjs-node-gpu register the same kernels: after one that failed half-way (its
+  // kernels registered, its libtensorflow missing), the other would print one warning per kernel,
+  // some 150 lines on every command. Those warnings alone are kept quiet, only while importing.
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => {
+    if (!(args.length === 1 && typeof args[0] === 'string' && KERNEL_AGAIN.test(args[0]))) warn(...args)
+  }
+  try {
+    // A variable specifier keeps bundlers from resolving a package that may not be installed.
+    await import(/* @vite-ignore */ specifier)
+  } finally {
+    console.warn = warn
+  }
 }
 
 async function activate(tfBackend: string): Promise<string> {
