@@ -46,6 +46,13 @@ export const koreanFlow: StudioFlow = {
     await page.reload()
     await expect(page.getByRole('heading', { name: '모델' })).toBeVisible()
     await page.screenshot({ path: `test-results/${kind}-korean.png`, fullPage: true })
+    // The engine's warnings and errors are said in Korean too, by their codes.
+    const song = await page.getByLabel('ABC 악보').inputValue()
+    await page.getByLabel('ABC 악보').fill('X:1\nT:Typos\nM:4/4\nL:1/8\nK:C\nCDEF G[ABc|cBAG FExC|\n')
+    await expect(page.getByTestId('song-problems').getByRole('listitem')).toHaveText([/화음이 닫히지 않아 그 음표들이 빠집니다/, /보이지 않는 쉼표\(x\) 1개가/])
+    await page.getByLabel('ABC 악보').fill('X:1\nT:Empty\nK:C\n|]\n')
+    await expect(page.getByTestId('song-status')).toHaveText(/곡에 음표가 없습니다/)
+    await page.getByLabel('ABC 악보').fill(song)
     await page.getByTestId('language').selectOption('en')
     await expect(page.getByRole('heading', { name: 'Song', exact: true })).toBeVisible()
     await expect.poll(() => fileText(join(dataDir, 'settings.json')), { timeout: 10_000 }).toBe('{"language":"en"}')

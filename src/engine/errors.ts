@@ -1,10 +1,20 @@
+import { englishOf, type EngineSaying } from '../shared/engineMessages'
+
 /**
  * Errors the engine throws on purpose. Each one is meant to be shown to a person as it is:
  * the message names the problem (and, for text input, the line and the token).
- * They cross process boundaries as `{ name, message }`, so nothing else may carry meaning.
+ * They cross process boundaries as `{ name, message, said }`: the name, the English message, and
+ * for the common ones the message as a code and values (../shared/engineMessages), to translate.
  */
 export class StudioError extends Error {
   override readonly name: string = 'StudioError'
+  /** The message as a code and its values, where it has one: the UI says it in the person's language. */
+  readonly said?: EngineSaying
+
+  constructor(message: string | EngineSaying) {
+    super(typeof message === 'string' ? message : englishOf(message))
+    if (typeof message !== 'string') this.said = message
+  }
 }
 
 /** Bad text in a song: `line` and `column` are 1-based, `token` is the offending text. */

@@ -3,6 +3,7 @@
 // method table in ./studioContract pairs them with the methods, and main and the web server check
 // every message from the UI against them before they act on it.
 import { z } from 'zod'
+import { ENGINE_SAYING_SCHEMA } from './engineMessages'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
 import { EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
@@ -41,7 +42,7 @@ export const MODEL_KIND_SCHEMA = z.enum(MODEL_KINDS)
 export const MONITOR_SCHEMA = z.enum(MONITOR_NAMES)
 export const EXPORT_FORMAT_SCHEMA = z.enum(EXPORT_FORMATS)
 export const RUN_ID_SCHEMA = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
-export const SERIALIZED_ERROR_SCHEMA = z.object({ name: text, message: longText })
+export const SERIALIZED_ERROR_SCHEMA = z.object({ name: text, message: longText, said: ENGINE_SAYING_SCHEMA.optional() })
 
 // ── Songs ───────────────────────────────────────────────────────────────────────────────────
 /** Ticks in the longest song (480 a quarter note, as the engine's melodies count them). */
@@ -76,7 +77,14 @@ export const MELODY_SCHEMA = z.object({
   pickupTicks: z.number().int().min(1).max(SONG_MAX_TICKS).optional()
 })
 
-export const SONG_PROBLEM_SCHEMA = z.object({ severity: z.enum(['error', 'warning']), line: count(Number.MAX_SAFE_INTEGER), column: count(Number.MAX_SAFE_INTEGER), message: longText })
+export const SONG_PROBLEM_SCHEMA = z.object({
+  severity: z.enum(['error', 'warning']),
+  line: count(Number.MAX_SAFE_INTEGER),
+  column: count(Number.MAX_SAFE_INTEGER),
+  message: longText,
+  /** The message as a code and values, where the engine gave it one. */
+  said: ENGINE_SAYING_SCHEMA.optional()
+})
 /** The first tune of ABC text as the engine reads it. */
 export const SONG_REPORT_SCHEMA = z.object({
   /** Sounding notes of the first tune, 0 when it has none. */

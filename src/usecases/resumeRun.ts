@@ -1,6 +1,7 @@
 // Going on from a saved run: its model, checked against what the new run trains on.
 import type { LayersModel } from '@tensorflow/tfjs'
 import { OptionError, SongError } from '../engine/errors'
+import { saying } from '../shared/engineMessages'
 import { disposeModel } from '../engine/models/build'
 import { countSpecParams, type ModelSpec } from '../engine/models/spec'
 import { loadTrainedModel } from '../engine/library/modelFiles'
@@ -29,7 +30,7 @@ export async function loadResumePoint(from: ResumeFrom, vocabulary: Vocabulary, 
     (!spec.stateful || info.spec.batchSize === spec.batchSize)
   if (!same) {
     disposeModel(model)
-    throw new SongError('that run was trained on other notes or with other options (another vocabulary or model): train it more on the same song (or songs) with the same options')
+    throw new SongError(saying('otherVocabulary'))
   }
   return { model, afterEpoch: from.afterEpoch }
 }

@@ -9,6 +9,7 @@ import { disposeModel } from '../engine/models/build'
 import type { Melody } from '../engine/notation/melody'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import { makeInputEncoding, primeIndices } from '../engine/notation/vocabulary'
+import { saying } from '../shared/engineMessages'
 import type { ContinuationView, TrainingResult } from '../shared/studioApi'
 import { codesOfIndices, DEFAULT_HEADER, melodyOfCodes, predictionView, type MelodyHeader } from './predictionViews'
 import { melodyToAbcWithHeads } from '../engine/notation/abcOut'
@@ -21,7 +22,7 @@ async function withSavedModel<T>(folder: string, use: (model: LayersModel, info:
   } catch (error) {
     // What the person can do about it first; which file and why after (shown folded).
     if (error instanceof ModelFileError) {
-      throw new ModelFileError(`this run's trained model is missing or damaged, so it cannot be used: train the song again to make a new one; ${error.message}`, error.missing)
+      throw new ModelFileError(saying('savedModelUnusable', { detail: error.message }), error.missing)
     }
     throw error
   }

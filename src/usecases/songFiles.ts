@@ -5,6 +5,7 @@ import { melodyToAbc } from '../engine/notation/abcOut'
 import { midiToMelody } from '../engine/notation/midi'
 import { importSong, songFormatOf } from '../engine/notation/songFiles'
 import { SongError } from '../engine/errors'
+import { saying } from '../shared/engineMessages'
 import type { ImportedFile, SongReport } from '../shared/studioApi'
 
 /** The first tune of ABC text as the engine reads it: its note count, title and every problem with its line and column. */
@@ -37,11 +38,11 @@ const stem = (fileName: string) => fileName.replace(/\.[^.]+$/, '')
  */
 export function importSongFile(fileName: string, bytes: Uint8Array, pick?: string): ImportedFile {
   const format = songFormatOf(fileName)
-  if (!format) throw new SongError(`${fileName}: unknown song format; open .abc, .mid or .codes`)
+  if (!format) throw new SongError(saying('unknownSongFormat', { file: fileName }))
   if (format === 'abc') {
     const text = new TextDecoder().decode(bytes)
     const tunes = abcToMelodies(text).tunes.filter((tune) => tune.melody)
-    if (tunes.length === 0) throw new SongError(`${fileName}: no tune with notes`)
+    if (tunes.length === 0) throw new SongError(saying('noTuneWithNotes', { file: fileName }))
     const choices = tunes.map((tune) => ({ id: tune.number, label: `X:${tune.number} ${tune.title}`.trim() }))
     const chosen = tunes.length === 1 ? tunes[0] : tunes.find((tune) => tune.number === pick)
     if (!chosen?.melody) return { abc: null, choices, warnings: [] }

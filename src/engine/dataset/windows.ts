@@ -1,3 +1,4 @@
+import { saying } from '../../shared/engineMessages'
 import { OptionError, SongError } from '../errors'
 import type { InputEncoding } from '../notation/vocabulary'
 
@@ -12,9 +13,7 @@ export function windowRows(indices: readonly number[], window: number): number[]
     throw new OptionError(`window must be a whole number of notes ≥ 1, got ${window}`)
   }
   if (indices.length <= window) {
-    throw new SongError(
-      `the song has ${indices.length} note${indices.length === 1 ? '' : 's'}, but a window of ${window} needs at least ${window + 1}`
-    )
+    throw new SongError(saying('songTooShort', { notes: indices.length, window, needed: window + 1 }))
   }
   const rows: number[][] = []
   for (let start = 0; start + window < indices.length; start++) {

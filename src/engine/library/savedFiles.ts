@@ -3,6 +3,7 @@
 // file is one clear error that names it, never an out-of-memory or a TypeError later on.
 import { open } from 'node:fs/promises'
 import type { z } from 'zod'
+import type { EngineSaying } from '../../shared/engineMessages'
 import { LimitError, StudioError } from '../errors'
 
 /** A saved model or run record that is missing, damaged or not one of ours. */
@@ -10,7 +11,7 @@ export class ModelFileError extends StudioError {
   override readonly name = 'ModelFileError'
   /** `missing`: the file is not there at all (a first start, nothing saved yet). */
   constructor(
-    message: string,
+    message: string | EngineSaying,
     readonly missing = false
   ) {
     super(message)

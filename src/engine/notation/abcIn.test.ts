@@ -92,13 +92,13 @@ describe('ABC import', () => {
     // `G[2`: abcjs reads [2 as a second ending, so the 10 notes after it are never played.
     const ending = melodyOf(tune.replace('GABc', 'G[2 Bc'))
     expect(ending.melody.notes).toHaveLength(5)
-    expect(ending.problems).toEqual([{ severity: 'warning', line: 6, column: 9, message: expect.stringMatching(/^10 notes and rests written here are never played: .*ending/) }])
+    expect(ending.problems).toEqual([{ severity: 'warning', line: 6, column: 9, message: expect.stringMatching(/^10 notes and rests written here are never played: .*ending/), said: { code: 'unplayedNotes', values: { count: 10 } } }])
     // An x is an invisible rest: it sounds as a rest, a class the song did not have.
     const invisible = melodyOf(tune.replace('FEDC', 'FExC'))
     expect(invisible.melody.notes.filter((note) => note.pitch === null)).toHaveLength(1)
-    expect(invisible.problems).toEqual([{ severity: 'warning', line: 6, column: 18, message: expect.stringMatching(/^1 invisible rest \(x\) played as silence/) }])
+    expect(invisible.problems).toEqual([{ severity: 'warning', line: 6, column: 18, message: expect.stringMatching(/^1 invisible rest \(x\) played as silence/), said: { code: 'invisibleRests', values: { count: 1 } } }])
     const unclosed = melodyOf(tune.replace('GABc', 'G[ABc'))
-    expect(unclosed.problems).toEqual([{ severity: 'warning', line: 6, column: 11, message: 'a chord opened with [ is not closed: its notes are dropped; close it with ]' }])
+    expect(unclosed.problems).toEqual([{ severity: 'warning', line: 6, column: 11, message: 'a chord opened with [ is not closed: its notes are dropped; close it with ]', said: { code: 'unclosedChord', values: {} } }])
   })
 
   it('expands repeats and first and second endings into playing order', () => {

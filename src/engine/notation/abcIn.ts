@@ -18,6 +18,7 @@ import {
   TUNE_MAX_CHARS,
   TUPLET_MAX_NOTES
 } from '../../shared/limits'
+import { englishOf, saying, type EngineSaying } from '../../shared/engineMessages'
 import { LimitError } from '../errors'
 import { partsInOrder, playingOrder, type AbcElement, type RepeatReading } from './abcRepeats'
 import { checkMelodyLimits } from './melodyLimits'
@@ -37,6 +38,8 @@ export interface AbcProblem {
   readonly line: number
   readonly column: number
   readonly message: string
+  /** The message as a code and values, where it has one (to say it in the person's language). */
+  readonly said?: EngineSaying
 }
 
 export interface AbcTune {
@@ -113,9 +116,7 @@ const DRAWING_ONLY_WARNING = /Duration not representable/
 const COMBINED_REPEAT_WARNING = /Unknown bar (?:symbol|type):.*:\|<span[^>]*>:<\/span>/s
 
 /** abcjs's words for what a typo did, said as what was changed and how to fix it. */
-const PLAIN_WARNINGS: readonly (readonly [RegExp, string])[] = [
-  [/^Expected '\]' to end the chords$/, "a chord opened with [ is not closed: its notes are dropped; close it with ]"]
-]
+const PLAIN_WARNINGS: readonly (readonly [RegExp, EngineSaying])[] = [[/^Expected '\]' to end the chords$/, saying('unclosedChord')]]
 
 /** abcjs warnings read `Music Line:3:1: Unknown parameter: … <span …>…</span>…`. */
 function readWarning(text: string, firstLine: number): AbcProblem {
@@ -124,7 +125,8 @@ function readWarning(text: string, firstLine: number): AbcProblem {
   if (!match) return { severity: 'warning', line: firstLine, column: 0, message: plain }
   const [, line = '1', column = '0', message = ''] = match
   const shortMessage = message.replace(/:\s+[^:]*$/s, '').trim() || message.trim()
-  return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), message: PLAIN_WARNINGS.find(([pattern]) => pattern.test(shortMessage))?.[1] ?? shortMessage }
+  const plainSaying = PLAIN_WARNINGS.find(([pattern]) => pattern.test(shortMessage))?.[1]
+  return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), ...(plainSaying ? said(plainSaying) : { message: shortMessage }) }
 }
 
 /** The line where each tune starts (its `X:` line), as abcjs splits a tune book. */
@@ -182,7 +184,7 @@ function hideUnknownFields(text: string): { text: string; problems: AbcProblem[]
   const lines = text.split('\n').map((line, index) => {
     const field = /^([A-Za-z]):/.exec(line)?.[1]
     if (field === undefined || ABC_FIELDS.has(field)) return line
-    problems.push({ severity: 'warning', line: index + 1, column: 1, message: `'${field}:' is not an ABC field: line ignored` })
+    problems.push({ severity: 'warning', line: index + 1, column: 1, ...said(saying('notAnAbcField', { field })) })
     // Overwrite the letter rather than insert: abcjs's character offsets must stay those of the text.
     return `%${line.slice(1)}`
   })
@@ -494,12 +496,14 @@ function soundElements(order: readonly AbcElement[], reading: RepeatReading): { 
 
 /** Something the reading changed in the music without an error: what, and where it starts (abcjs's character offset). */
 interface SilentChange {
-  readonly message: string
+  readonly said: EngineSaying
   readonly offset: number | undefined
 }
 
+/** A problem's message and its saying, from the saying. */
+const said = (message: EngineSaying): { message: string; said: EngineSaying } => ({ message: englishOf(message), said: message })
+
 const offsetOf = (element: AbcElement): number | undefined => (typeof element['startChar'] === 'number' ? element['startChar'] : undefined)
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
 /**
  * What a typo can do to the training data without abcjs saying so, each named with where it
@@ -514,21 +518,18 @@ function silentChanges(written: readonly AbcElement[], played: readonly AbcEleme
   const changes: SilentChange[] = []
   const [firstUnplayed] = unplayed
   if (firstUnplayed) {
-    changes.push({
-      message: `${plural(unplayed.length, 'note')} and rests written here are never played: they sit in an ending (such as [2 or |2) that no repeat reaches; write :| before it, or remove the ending's number`,
-      offset: offsetOf(firstUnplayed)
-    })
+    changes.push({ said: saying('unplayedNotes', { count: unplayed.length }), offset: offsetOf(firstUnplayed) })
   }
   const [firstInvisible] = invisible
   if (firstInvisible) {
-    changes.push({ message: `${plural(invisible.length, 'invisible rest')} (x) played as silence, as a rest z would be; write z for a rest you mean to hear`, offset: offsetOf(firstInvisible) })
+    changes.push({ said: saying('invisibleRests', { count: invisible.length }), offset: offsetOf(firstInvisible) })
   }
   return changes
 }
 
-function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string; changes: SilentChange[] } {
+function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: RepeatReading): { melody: Melody | null; voices: number; reason?: string | EngineSaying; changes: SilentChange[] } {
   const { elements, voices } = voiceElements(tune, voice)
-  if (voices === 0) return { melody: null, voices, reason: 'no notes could be read from the tune after its K: field', changes: [] }
+  if (voices === 0) return { melody: null, voices, reason: saying('noNotesAfterKey'), changes: [] }
   if (voice >= voices) return { melody: null, voices, reason: `the tune has ${voices} voice${voices === 1 ? '' : 's'}; voice ${voice + 1} does not exist`, changes: [] }
   const parts = partsInOrder(elements, tune.metaText.partOrder)
   const order = parts
@@ -536,7 +537,7 @@ function tuneToMelody(tune: AbcjsTune, source: string, voice: number, repeats: R
     : playingOrder(elements, source, repeats, { voices })
   const { notes, firstBarTicks } = soundElements(order, repeats)
   const changes = silentChanges(elements, order)
-  if (notes.length === 0) return { melody: null, voices, reason: 'the tune has no notes', changes }
+  if (notes.length === 0) return { melody: null, voices, reason: saying('tuneHasNoNotes'), changes }
   const meter = tune.getMeterFraction()
   const tempo = tempoOf(tune)
   if (!(tempo >= TEMPO_MIN_BPM && tempo <= TEMPO_MAX_BPM)) {
@@ -612,8 +613,13 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
       const { graceNotes, graceBars } = stripOrnaments(tune)
       if (graceNotes > 0) {
         const bars = [...new Set(graceBars)]
-        const where = bars.length === 0 ? '' : ` (bar${bars.length === 1 ? '' : 's'} ${bars.slice(0, 10).join(', ')}${bars.length > 10 ? `, and ${bars.length - 10} more` : ''})`
-        problems.push({ severity: 'warning', line: start.line, column: 0, message: `${graceNotes} grace note${graceNotes === 1 ? '' : 's'} dropped${where}` })
+        const barList = `${bars.slice(0, 10).join(', ')}${bars.length > 10 ? ', …' : ''}`
+        problems.push({
+          severity: 'warning',
+          line: start.line,
+          column: 0,
+          ...said(bars.length === 0 ? saying('graceNotesDropped', { count: graceNotes }) : saying('graceNotesDroppedInBars', { count: graceNotes, bars: bars.length, barList }))
+        })
       }
       result = tuneToMelody(tune, cleaned.text, options.voice ?? 0, options.repeats ?? 'standard')
     } catch (error) {
@@ -625,10 +631,10 @@ export function abcToMelodies(text: string, options: AbcImportOptions = {}): Abc
       result = { melody: null, voices: 0, reason: `abcjs could not sequence the tune: ${error instanceof Error ? error.message : String(error)}`, changes: [] }
     }
     for (const change of result.changes) {
-      problems.push({ severity: 'warning', ...(change.offset !== undefined ? place(change.offset) : { line: start.line, column: 0 }), message: change.message })
+      problems.push({ severity: 'warning', ...(change.offset !== undefined ? place(change.offset) : { line: start.line, column: 0 }), ...said(change.said) })
     }
-    if (result.reason) problems.push({ severity: 'error', line: start.line, column: 0, message: result.reason })
+    if (result.reason) problems.push({ severity: 'error', line: start.line, column: 0, ...(typeof result.reason === 'string' ? { message: result.reason } : said(result.reason)) })
     return { index, number: start.number, title: tune.metaText.title ?? '', melody: result.melody, voices: result.voices, problems }
   })
-  return { tunes, problems: tunes.length === 0 ? [{ severity: 'error', line: 0, column: 0, message: 'the text holds no ABC tune' }] : [] }
+  return { tunes, problems: tunes.length === 0 ? [{ severity: 'error', line: 0, column: 0, ...said(saying('noAbcTune')) }] : [] }
 }

@@ -12,6 +12,7 @@ import {
   TEMPO_MAX_BPM,
   TEMPO_MIN_BPM
 } from '../../shared/limits'
+import { saying } from '../../shared/engineMessages'
 import { LimitError, StudioError } from '../errors'
 import { checkMelodyLimits, SONG_MAX_TICKS } from './melodyLimits'
 import { CLEAR_GRID_MARGIN, inferBarGrid, type InferredGrid } from './barGrid'
@@ -418,13 +419,13 @@ export function midiToMelody(
     throw new MidiImportError('this is not a MIDI file: it does not start with a MIDI header (MThd)')
   }
   const damage = chunkDamage(bytes) ?? eventDamage(bytes)
-  if (damage) throw new MidiImportError(`the MIDI file is damaged or truncated: ${damage}`)
+  if (damage) throw new MidiImportError(saying('midiDamaged', { detail: damage }))
   let midi: InstanceType<typeof toneMidi.Midi>
   try {
     midi = new toneMidi.Midi(bytes)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new MidiImportError(`the MIDI file is damaged or truncated: ${reason}`)
+    throw new MidiImportError(saying('midiDamaged', { detail: reason }))
   }
   const tracks = midi.tracks.map(summarize)
   const chosen = options.track !== undefined ? tracks[options.track] : mostMelodic(tracks)

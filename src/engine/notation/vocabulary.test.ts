@@ -1,3 +1,4 @@
+import { englishOf } from '../../shared/engineMessages'
 import { describe, expect, it } from 'vitest'
 import { SongError } from '../errors'
 import { nabiyaNotes } from '../testing/seedSong'
@@ -93,10 +94,10 @@ describe('vocabulary', () => {
     expect(outside).toEqual(['f4', 'g2-', 'g8', 'a4', 'b4', "c'4", "d'4", "e'4"])
     expect(nameSomeCodes(outside)).toBe('f4, g2-, g8, a4, b4 and 3 more')
     expect(nameSomeCodes(['f4', 'g8'])).toBe('f4 and g8')
-    const message = unknownNotesMessage(outside)
+    const message = englishOf(unknownNotesMessage(outside))
     expect(message).toBe("8 of the song's notes are not among the notes the model knows: f4, g2-, g8, a4, b4 and 3 more; change them or train on songs that have them")
     expect(message).not.toContain('e8')
-    expect(unknownNotesMessage(['f4'])).toBe("the song's note f4 is not among the notes the model knows; change it or train on songs that have it")
+    expect(englishOf(unknownNotesMessage(['f4']))).toBe("the song's note f4 is not among the notes the model knows; change it or train on songs that have it")
     expect(codesOutside(parseNoteCodes('c4 e8 r8'), vocabulary)).toEqual([])
   })
 

@@ -1,3 +1,4 @@
+import { saying, type EngineSaying } from '../../shared/engineMessages'
 import { SongError } from '../errors'
 import { TICKS_PER_WHOLE, type Melody } from './melody'
 import { melodyToNoteCodes, melodyToWholeNoteCodes, noteCodeMidiPitch, noteCodeToString, readNoteCode, type NoteCode, type PlacedNoteCode } from './noteCodes'
@@ -94,13 +95,8 @@ export function chooseVocabulary(notes: readonly PlacedNoteCode[], choice: Vocab
  * them) the model does not know, the first few by name and the rest counted; never the
  * vocabulary itself, which runs to a hundred codes or more.
  */
-export function unknownNotesMessage(outside: readonly string[]): string {
-  const them = outside.length === 1 ? 'it' : 'them'
-  const which =
-    outside.length === 1
-      ? `the song's note ${outside[0]} is not among the notes the model knows`
-      : `${outside.length} of the song's notes are not among the notes the model knows: ${nameSomeCodes(outside)}`
-  return `${which}; change ${them} or train on songs that have ${them}`
+export function unknownNotesMessage(outside: readonly string[]): EngineSaying {
+  return outside.length === 1 ? saying('noteNotKnown', { note: outside[0] ?? '' }) : saying('notesNotKnown', { count: outside.length, notes: nameSomeCodes(outside) })
 }
 
 /**

@@ -1,4 +1,6 @@
 // The UI's words in English and Korean (./i18n/). The choice is kept in localStorage.
+import { fillTemplate, type EngineSaying } from '../../shared/engineMessages'
+import { sayingOf } from '../../shared/studioErrors'
 import { EN, type MessageKey } from './i18n/en'
 import { KO } from './i18n/ko'
 
@@ -25,10 +27,20 @@ export function setLanguage(language: Language): void {
   document.documentElement.lang = language
 }
 
-/** The message in the current language, `{name}` filled from `values`. */
+/** The message in the current language, `{name}` filled from `values` (`{n:one|other}` picks a word by n). */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  const text: string = MESSAGES[locale.language][key]
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`))
+  return fillTemplate(MESSAGES[locale.language][key], values)
+}
+
+/** What the engine said, in the current language where it gave its message a code; else its English. */
+export function engineSaid(message: { readonly message: string; readonly said?: EngineSaying }): string {
+  return message.said ? t(`engine.${message.said.code}`, message.said.values) : message.message
+}
+
+/** An error's message to show, in the current language where the engine gave it a code. */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return engineSaid({ message: error.message, said: sayingOf(error) })
 }
 
 /** A duration with its unit, in the current language (12.3 s, 12.3초). */

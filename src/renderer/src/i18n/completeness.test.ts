@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { MONITOR_NAMES, STUDIO_MODEL_KINDS } from '../../../shared/studioApi'
+import { ENGINE_MESSAGES } from '../../../shared/engineMessages'
 import { EN } from './en'
 import { KO } from './ko'
 
@@ -25,7 +26,8 @@ const PENDING: readonly string[] = []
 /** The values a template key's `${name}` can take, by the name of the expression. */
 const TEMPLATE_VALUES: Record<string, readonly string[]> = {
   kind: STUDIO_MODEL_KINDS,
-  name: MONITOR_NAMES
+  name: MONITOR_NAMES,
+  code: Object.keys(ENGINE_MESSAGES)
 }
 
 /** Markup attributes whose text a person reads (or hears from a screen reader). */

@@ -1,5 +1,13 @@
-// The UI's words in English: every key the UI uses is defined here first.
+// The UI's words in English: every key the UI uses is defined here first. The engine's messages
+// (engine.<code>) are its own English, from the one table in shared/engineMessages.
+import { ENGINE_MESSAGES, type EngineMessageCode } from '../../../shared/engineMessages'
+
+const ENGINE_EN = Object.fromEntries(Object.entries(ENGINE_MESSAGES).map(([code, text]) => [`engine.${code}`, text])) as {
+  readonly [Code in EngineMessageCode as `engine.${Code}`]: string
+}
+
 export const EN = {
+  ...ENGINE_EN,
   language: 'Language',
   notConnected: 'The engine is not connected: open this page in the desktop app, or through npm run web.',
   song: 'Song',

@@ -2,6 +2,23 @@
 import type { MessageKey } from './en'
 
 export const KO: { readonly [Key in MessageKey]: string } = {
+  'engine.songTooShort': '노래의 음표가 {notes}개뿐입니다. 창이 {window}개이면 적어도 {needed}개가 필요합니다',
+  'engine.tuneHasNoNotes': '곡에 음표가 없습니다',
+  'engine.noNotesAfterKey': 'K: 필드 뒤에서 읽을 수 있는 음표가 없습니다',
+  'engine.noAbcTune': '이 글에는 ABC 곡이 없습니다',
+  'engine.unclosedChord': '[ 로 연 화음이 닫히지 않아 그 음표들이 빠집니다. ] 로 닫으세요',
+  'engine.unplayedNotes': '여기 적힌 음표와 쉼표 {count}개는 연주되지 않습니다: 어떤 반복도 닿지 않는 엔딩([2, |2 같은) 안에 있습니다. 그 앞에 :| 를 쓰거나 엔딩 번호를 지우세요',
+  'engine.invisibleRests': '보이지 않는 쉼표(x) {count}개가 쉼표 z 처럼 침묵으로 연주됩니다. 들리는 쉼표라면 z 로 쓰세요',
+  'engine.graceNotesDropped': '꾸밈음 {count}개를 뺐습니다',
+  'engine.graceNotesDroppedInBars': '꾸밈음 {count}개를 뺐습니다 ({barList} 마디)',
+  'engine.notAnAbcField': "'{field}:' 는 ABC 필드가 아니라서 이 줄은 무시합니다",
+  'engine.midiDamaged': 'MIDI 파일이 손상되었거나 잘렸습니다: {detail}',
+  'engine.unknownSongFormat': '{file}: 알 수 없는 노래 형식입니다. .abc, .mid, .codes 파일을 여세요',
+  'engine.noTuneWithNotes': '{file}: 음표가 있는 곡이 없습니다',
+  'engine.savedModelUnusable': '이 실행의 학습된 모델이 없거나 손상되어 쓸 수 없습니다: 노래를 다시 학습해 새 모델을 만드세요; {detail}',
+  'engine.otherVocabulary': '그 실행은 다른 음표나 다른 설정(다른 어휘나 모델)으로 학습되었습니다: 같은 노래(들)에 같은 설정으로 더 학습하세요',
+  'engine.noteNotKnown': '노래의 음 {note} 은(는) 모델이 아는 음이 아닙니다. 바꾸거나 그 음이 있는 노래로 학습하세요',
+  'engine.notesNotKnown': '노래의 음 {count}개가 모델이 아는 음이 아닙니다: {notes}. 바꾸거나 그 음들이 있는 노래로 학습하세요',
   language: '언어',
   notConnected: '엔진이 연결되지 않았습니다: 데스크톱 앱이나 npm run web 으로 여세요.',
   song: '노래',

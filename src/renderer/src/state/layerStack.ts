@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from '../../../shared/layerSpec'
-import { errorMessage } from '../format'
+import { thrownMessage } from '../format'
 
 /** The model lab's layers as read from the editor: none (keep the preset's), a checked stack (the schema's own output), or why not. */
 export type LayerStackReading = { readonly layers?: z.output<typeof LAYER_STACK_SCHEMA>; readonly problem?: string }
@@ -16,7 +16,7 @@ export function readLayerStack(text: string): LayerStackReading {
   try {
     json = JSON.parse(text)
   } catch (error) {
-    return { problem: errorMessage(error) }
+    return { problem: thrownMessage(error) }
   }
   const parsed = LAYER_STACK_SCHEMA.safeParse(json)
   if (parsed.success) return { layers: parsed.data }

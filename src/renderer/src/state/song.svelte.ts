@@ -1,6 +1,6 @@
 import type { MelodyValue, SongReport, StudioApi } from '../../../shared/studioApi'
 import { NABIYA_ABC } from '../exampleSongs'
-import { errorMessage } from '../format'
+import { errorMessage } from '../i18n.svelte'
 import { createAutosave, type Autosave } from './autosave'
 
 /** The song in the editor: its text, how the engine reads it, and its autosave. */

@@ -1,7 +1,7 @@
 import { getContext, setContext } from 'svelte'
 import type { RunRecord, StudioApi } from '../../../shared/studioApi'
 import { NABIYA_ABC } from '../exampleSongs'
-import { errorMessage } from '../format'
+import { errorMessage } from '../i18n.svelte'
 import { setLanguage } from '../i18n.svelte'
 import { LibraryState } from './library.svelte'
 import { ModelSettings } from './modelSettings.svelte'

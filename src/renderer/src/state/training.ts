@@ -1,6 +1,5 @@
 import type { CorpusRequest, RunRecord, RunRequest } from '../../../shared/studioApi'
-import { errorMessage } from '../format'
-import { t } from '../i18n.svelte'
+import { engineSaid, errorMessage, t } from '../i18n.svelte'
 import type { StudioState } from './studio.svelte'
 
 /** The request as a record keeps it, for a run whose start this page did not see (it was already running). */
@@ -27,7 +26,7 @@ export function followTraining(state: StudioState): void {
   api.onTrainingError((f) => {
     if (f.runId !== run.runId) return
     const cancelled = f.error.name === 'TrainingCancelledError'
-    run.failure = t(cancelled ? 'stopped' : 'failed', { message: f.error.message })
+    run.failure = t(cancelled ? 'stopped' : 'failed', { message: engineSaid(f.error) })
     if (!cancelled && run.history.length > 0) {
       // The library keeps it as a failed run with its curve; show it now as a reload would.
       library.failedRuns = [...library.failedRuns, { runId: f.runId, savedAt: new Date().toISOString(), status: 'failed', request: currentRequest(state), history: run.history, error: f.error }]
