@@ -24,6 +24,7 @@ import type {
   MELODY_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
+  OPENED_PROJECT_SCHEMA,
   PREDICTION_VIEW_SCHEMA,
   RUN_RECORD_SCHEMA,
   RUN_REQUEST_SCHEMA,
@@ -74,6 +75,7 @@ export type ImportChoice = z.infer<typeof IMPORT_CHOICE_SCHEMA>
 export type ImportedFile = z.infer<typeof IMPORTED_FILE_SCHEMA>
 export type ExportedFile = z.infer<typeof EXPORTED_FILE_SCHEMA>
 export type ExportOptions = z.infer<typeof EXPORT_OPTIONS_SCHEMA>
+export type OpenedProject = z.infer<typeof OPENED_PROJECT_SCHEMA>
 
 export type Unsubscribe = () => void
 
