@@ -389,6 +389,13 @@ export const BASE64_SCHEMA = z
   .refine((text) => text.length % 4 === 0, 'not base64 (its length is not a multiple of 4)')
 
 export const PROJECT_FORMAT = 'melody-studio-project'
+/** A project file's extension: Open reads a file of it as a project instead of a song. */
+export const PROJECT_EXTENSION = 'mstudio'
+
+/** Whether a file name is a project's (`.mstudio`). */
+export function isProjectFileName(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith(`.${PROJECT_EXTENSION}`)
+}
 
 /**
  * A project file (`.mstudio`, JSON): a song as its text and the runs trained on it, each its

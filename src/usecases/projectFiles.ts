@@ -5,12 +5,12 @@ import { z } from 'zod'
 import { LimitError, StudioError } from '../engine/errors'
 import { ModelFileError } from '../engine/library/savedFiles'
 import { PROJECT_MAX_BYTES, PROJECT_MAX_RUNS } from '../shared/limits'
-import { MODEL_FILE_NAME_SCHEMA, PROJECT_FILE_SCHEMA, PROJECT_FORMAT } from '../shared/studioSchemas'
+import { MODEL_FILE_NAME_SCHEMA, PROJECT_EXTENSION, PROJECT_FILE_SCHEMA, PROJECT_FORMAT } from '../shared/studioSchemas'
 import type { ExportedFile, RunRecord } from '../shared/studioApi'
 import { fileStem } from './exportSong'
 import { runRecordFromJson } from './runRecords'
 
-export const PROJECT_EXTENSION = 'mstudio'
+export { isProjectFileName } from '../shared/studioSchemas'
 export const PROJECT_MIME_TYPE = 'application/json'
 
 /** A project file that cannot be opened: not a project, a newer version, or damaged (naming the field). */
@@ -28,11 +28,6 @@ export interface ProjectRun {
 export interface OpenedProjectFile {
   readonly song: string
   readonly runs: readonly ProjectRun[]
-}
-
-/** Whether a file name is a project's (`.mstudio`), which Open reads as a project instead of a song. */
-export function isProjectFileName(fileName: string): boolean {
-  return fileName.toLowerCase().endsWith(`.${PROJECT_EXTENSION}`)
 }
 
 /**
