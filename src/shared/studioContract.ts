@@ -14,6 +14,7 @@ import {
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
   MELODY_SCHEMA,
+  MENU_COMMAND_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_KIND_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
@@ -97,7 +98,9 @@ export const STUDIO_METHOD_NAMES = Object.keys(STUDIO_METHODS) as StudioMethod[]
 export const STUDIO_EVENTS = {
   trainingProgress: { channel: 'studio:training-progress', subscriber: 'onTrainingProgress', payload: TRAINING_PROGRESS_SCHEMA },
   trainingDone: { channel: 'studio:training-done', subscriber: 'onTrainingDone', payload: TRAINING_RESULT_SCHEMA },
-  trainingError: { channel: 'studio:training-error', subscriber: 'onTrainingError', payload: TRAINING_FAILURE_SCHEMA }
+  trainingError: { channel: 'studio:training-error', subscriber: 'onTrainingError', payload: TRAINING_FAILURE_SCHEMA },
+  /** The desktop app's File menu (Open…, Save project, Open recent); web mode never sends it. */
+  menuCommand: { channel: 'studio:menu-command', subscriber: 'onMenuCommand', payload: MENU_COMMAND_SCHEMA }
 } as const
 
 export type StudioEvent = keyof typeof STUDIO_EVENTS

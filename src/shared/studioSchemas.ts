@@ -420,3 +420,13 @@ export const PROJECT_FILE_SCHEMA = z.object({
 
 /** A project opened: the song's text for the editor and the project's runs, now in the library. */
 export const OPENED_PROJECT_SCHEMA = z.object({ song: songText, runs: z.array(RUN_RECORD_SCHEMA).max(PROJECT_MAX_RUNS) })
+
+/**
+ * The desktop app's File menu, told to the page: run a command as its shortcut does (Open…, Save
+ * project), or read a file the menu opened (Open recent) as the page's Open reads one.
+ */
+export const MENU_COMMAND_SCHEMA = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('open') }),
+  z.object({ command: z.literal('save') }),
+  z.object({ command: z.literal('openFile'), fileName, base64: BASE64_SCHEMA })
+])
