@@ -155,7 +155,7 @@ test('keyboard only: type, Tab around, Ctrl+Enter trains, the end is announced, 
   await expect(page.getByTestId('song score')).toHaveAttribute('data-playing', 'false')
 })
 
-test('Ctrl+O opens a file, Ctrl+S saves the song as ABC, Ctrl+E moves to the export buttons', async ({ page, studio }) => {
+test('Ctrl+O opens a file, Ctrl+S saves the song and its runs as a project, Ctrl+E moves to the export buttons', async ({ page, studio }) => {
   await openStudio(page, studio.url)
   await useNabiya(page)
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
@@ -165,8 +165,8 @@ test('Ctrl+O opens a file, Ctrl+S saves the song as ABC, Ctrl+E moves to the exp
   const download = page.waitForEvent('download')
   await page.keyboard.press('ControlOrMeta+S')
   const file = await download
-  expect(file.suggestedFilename()).toMatch(/\.abc$/)
-  expect(readFileSync(await file.path(), 'utf8')).toContain('K:')
+  expect(file.suggestedFilename()).toMatch(/\.mstudio$/)
+  expect(JSON.parse(readFileSync(await file.path(), 'utf8'))).toMatchObject({ format: 'melody-studio-project', song: { abc: expect.stringContaining('K:') } })
   await page.keyboard.press('ControlOrMeta+E')
   await expect(page.getByRole('group', { name: 'export song' }).getByRole('button').first()).toBeFocused()
 })
@@ -180,7 +180,7 @@ test('the ? sheet lists every shortcut, opens with ? or its button, and closes w
   for (const keys of ['Space', /^(Ctrl\+|⌘)Enter$/, 'Esc', /^(Ctrl\+|⌘)O$/, /^(Ctrl\+|⌘)S$/, /^(Ctrl\+|⌘)E$/, '?']) {
     await expect(sheet.locator('kbd').filter({ hasText: keys }).first()).toBeVisible()
   }
-  await expect(sheet).toContainText('Save the song as an ABC file')
+  await expect(sheet).toContainText('Save the song and its runs as a project file')
   await page.keyboard.press('Escape')
   await expect(sheet).toBeHidden()
   // Typing ? in the editor is a question mark.

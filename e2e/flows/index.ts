@@ -1,7 +1,7 @@
 import { corpusFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
-import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
+import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, projectFileFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
 /** Every flow both the web spec and the desktop spec run, in this order: a new one goes here, and so into both. */
 export const SHARED_FLOWS: readonly StudioFlow[] = [
@@ -14,6 +14,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   koreanFlow,
   corruptRunFileFlow,
   deleteRunFlow,
+  projectFileFlow,
   malformedAbcFlow,
   stopAndTrainOnFlow,
   modelLabFlow,

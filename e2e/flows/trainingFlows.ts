@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { abcToMelodies } from '../../src/engine/notation/abcIn'
 import { midiToMelody } from '../../src/engine/notation/midi'
-import { fileText, reopenStudio, trainNabiyaBriefly, useNabiya, type StudioFlow } from './studioUnderTest'
+import { fileText, NABIYA_ABC, reopenStudio, trainNabiyaBriefly, useNabiya, type StudioFlow } from './studioUnderTest'
 
 export const trainAndSeeWrongNotesFlow: StudioFlow = {
   title: 'type 나비야 in ABC, see its score, train the stateful model, see red notes where it is wrong',
@@ -254,5 +254,48 @@ export const compareBarByBarFlow: StudioFlow = {
     await page.screenshot({ path: `test-results/${kind}-compare.png`, fullPage: true })
     await page.getByTestId('compare-with-song').uncheck()
     await expect(page.getByTestId('one-step score').locator('.abcjs-note')).toHaveCount(predictionHeads)
+  }
+}
+
+export const projectFileFlow: StudioFlow = {
+  title: 'a song and its run saved as a project file open again: the song in the editor, the run in the list, its result shown, its model usable',
+  timeoutMs: 150_000,
+  async run({ page, dataDir, download }) {
+    await trainNabiyaBriefly(page)
+    const runs = page.getByTestId('runs').getByRole('button', { name: /epochs:/ })
+    await expect(runs).toHaveCount(1)
+    const saved = await download(() => page.getByTestId('save-project').click())
+    expect(saved.name).toMatch(/\.mstudio$/)
+    // The file is plain JSON: the song as typed, the run's record and its model's files.
+    const project = JSON.parse(readFileSync(saved.path, 'utf8'))
+    expect(project).toMatchObject({ format: 'melody-studio-project', version: 1, song: { abc: NABIYA_ABC } })
+    expect(project.runs).toHaveLength(1)
+    const { record, model } = project.runs[0]
+    expect(record).toMatchObject({ request: { abc: NABIYA_ABC }, result: { epochs: 3 } })
+    expect(Object.keys(model)).toEqual(expect.arrayContaining(['model.json', 'weights.bin']))
+
+    // The studio empties: its run deleted (the model with it) and another song typed.
+    await page.getByTestId('delete-run').click()
+    await page.getByTestId('delete-run-yes').click()
+    await expect(runs).toHaveCount(0)
+    expect(existsSync(join(dataDir, 'models', record.runId))).toBe(false)
+    const editor = page.getByLabel('Melody in ABC')
+    await editor.fill('X:1\nT:Something else\nK:C\nCDEF|\n')
+    await expect(page.getByTestId('results')).toBeHidden()
+
+    // Opened through the same Open as a song file: song, run and result back, the model on disk again.
+    await page.getByTestId('open-file').setInputFiles({ name: saved.name, mimeType: 'application/json', buffer: readFileSync(saved.path) })
+    await expect(editor).toHaveValue(NABIYA_ABC)
+    await expect(runs).toHaveCount(1)
+    await expect(page.getByTestId('results')).toContainText('3 epochs')
+    expect(existsSync(join(dataDir, 'models', record.runId, 'weights.bin'))).toBe(true)
+    // The model came back whole: it predicts again.
+    await page.getByRole('button', { name: 'predict again' }).click()
+    await expect(page.getByTestId('results')).toContainText('0 epochs', { timeout: 30_000 })
+    await expect(page.getByTestId('training-error')).toBeHidden()
+
+    // A file that is not a project is refused beside the button, in words.
+    await page.getByTestId('open-file').setInputFiles({ name: 'broken.mstudio', mimeType: 'application/json', buffer: Buffer.from('{"format":"something"}') })
+    await expect(page.getByTestId('import-problem')).toContainText('this is not a Melody Studio project')
   }
 }

@@ -65,6 +65,7 @@ export const TYPED_ERROR_NAMES = new Set([
   'LimitError',
   'MidiImportError',
   'ModelFileError',
+  'ProjectFileError',
   'InvalidMessageError'
 ])
 

@@ -441,6 +441,35 @@ const melodyArb = fc.record(
   { requiredKeys: ['title', 'tempo', 'meter', 'key', 'notes'] }
 )
 
+/**
+ * Project files (openProject's), mostly near the format: the envelope with bent fields, run
+ * records that are not records or repeat an id, model files named as paths or not base64.
+ */
+const projectFileArb: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .record(
+      {
+        format: fc.constantFrom('melody-studio-project', 'melody-studio-run', ''),
+        version: fc.constantFrom(1, 2, 0, '1'),
+        savedAt: fc.string({ maxLength: 30 }),
+        song: fc.oneof(fc.record({ abc: abcText() }), fc.constant(null)),
+        runs: fc.array(
+          fc.record({
+            record: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ runId: runIdArb, savedAt: fc.constant(''), request: fc.constant({}), history: fc.constant([]) })),
+            model: fc.dictionary(
+              fc.oneof(fc.constantFrom('model.json', 'weights.bin', '../x', '..', '/etc/passwd', 'a/b', '__proto__', ''), fc.string({ maxLength: 12 })),
+              fc.oneof(fc.base64String({ maxLength: 40 }), fc.string({ maxLength: 12 }))
+            )
+          }),
+          { maxLength: 3 }
+        )
+      },
+      { requiredKeys: ['format'] }
+    )
+    .map((project) => JSON.stringify(project)),
+  fc.string({ maxLength: 40 })
+)
+
 /** Arguments close to what each method's schema takes (startTraining: small models, 1–2 epochs). */
 function argsFor(method: string): fc.Arbitrary<unknown> {
   const kind = fc.constantFrom(...STUDIO_MODEL_KINDS)
@@ -491,6 +520,10 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
       return fc.tuple(file, fc.oneof(midiArbitrary.map((bytes) => Buffer.from(bytes).toString('base64')), abcArbitrary.map((text) => Buffer.from(text).toString('base64')), fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 20 })), fc.option(fc.constantFrom('0', '1', '2', '99', '-1', 'x'), { nil: undefined }))
     case 'saveSettings':
       return fc.tuple(fc.record({ language: fc.constantFrom('en', 'ko', 'fr') }, { requiredKeys: [] }))
+    case 'saveProject':
+      return fc.tuple(abcText())
+    case 'openProject':
+      return fc.tuple(fc.constantFrom('song.mstudio', 'x', '../../etc/passwd.mstudio'), projectFileArb.map((text) => Buffer.from(text).toString('base64')))
     default:
       return fc.constant([])
   }

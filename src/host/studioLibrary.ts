@@ -1,10 +1,10 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../engine/library/atomicWrite'
-import { checkSaved, ModelFileError, readSavedJson } from '../engine/library/savedFiles'
-import { SAVED_JSON_MAX_BYTES, SONG_TEXT_MAX_CHARS } from '../shared/limits'
-import { FAILED_RUN_SCHEMA } from '../shared/studioSchemas'
+import { checkSaved, ModelFileError, readSavedBytes, readSavedJson } from '../engine/library/savedFiles'
+import { PROJECT_MAX_BYTES, PROJECT_MAX_MODEL_FILES, SAVED_JSON_MAX_BYTES, SONG_TEXT_MAX_CHARS } from '../shared/limits'
+import { FAILED_RUN_SCHEMA, MODEL_FILE_NAME_SCHEMA } from '../shared/studioSchemas'
 import { InvalidMessageError } from '../shared/studioErrors'
 import { runRecordFromJson } from '../usecases/runRecords'
 import type { EpochPoint, FailedRunRecord, LibraryView, RunRecord, RunRequest, SerializedError, StudioSettings } from '../shared/studioApi'
@@ -123,6 +123,59 @@ export class StudioLibrary {
     // The model first: a record left without its model still lists, a model without a record would not.
     await rm(join(this.modelsFolder, runId), { recursive: true, force: true })
     if (onDisk) await rm(record, { force: true })
+  }
+
+  /** Whether the library has a run of this id, finished or failed, saved or held unsaved. */
+  async hasRun(runId: string): Promise<boolean> {
+    if (this.unsaved.has(runId)) return true
+    return stat(join(this.runsFolder, `${runId}.json`)).then(
+      () => true,
+      () => false
+    )
+  }
+
+  /**
+   * A run's saved model as its files' bytes, by name (empty where it has none: its model could
+   * not be saved). Each file is size-capped; a name a project could not carry is left out.
+   */
+  async readModelFiles(runId: string): Promise<Map<string, Uint8Array>> {
+    const folder = this.modelFolder(runId)
+    let names: string[]
+    try {
+      names = await readdir(folder)
+    } catch {
+      return new Map()
+    }
+    const files = new Map<string, Uint8Array>()
+    for (const name of names.sort()) {
+      if (!MODEL_FILE_NAME_SCHEMA.safeParse(name).success || files.size >= PROJECT_MAX_MODEL_FILES) continue
+      if (!(await stat(join(folder, name))).isFile()) continue
+      files.set(name, new Uint8Array(await readSavedBytes(join(folder, name), PROJECT_MAX_BYTES, 'PROJECT_MAX_BYTES')))
+    }
+    return files
+  }
+
+  /**
+   * Adds a run brought from elsewhere (a project file): its model's files first, then its record,
+   * so a record never lists without the model it names.
+   * @throws InvalidMessageError for a model file name that is not a plain file name (it could reach outside the run's folder)
+   */
+  async addRun(record: RunRecord, modelFiles: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const folder = this.modelFolder(record.runId)
+    for (const name of modelFiles.keys()) {
+      const inside = relative(folder, resolve(folder, name))
+      if (!MODEL_FILE_NAME_SCHEMA.safeParse(name).success || inside === '' || inside.startsWith('..') || inside.includes(sep)) {
+        throw new InvalidMessageError(`${JSON.stringify(name.slice(0, 100))} is not a model file name`)
+      }
+    }
+    if (modelFiles.size > 0) await mkdir(folder, { recursive: true })
+    for (const [name, bytes] of modelFiles) await writeFileAtomic(join(folder, name), bytes)
+    await this.saveRecord(record)
+  }
+
+  /** A run's saved model's folder; the id is the schema's (`run-` and letters, digits, dashes), never a path. */
+  private modelFolder(runId: string): string {
+    return join(this.modelsFolder, runId)
   }
 
   /** Tries again to save the records that could not be saved; those that still cannot stay in memory. Never throws. */

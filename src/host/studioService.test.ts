@@ -27,6 +27,7 @@ import {
 } from '../shared/studioApi'
 import { STUDIO_METHOD_NAMES, type StudioMethod } from '../shared/studioContract'
 import { InvalidMessageError } from '../shared/studioErrors'
+import { buildProjectFile } from '../usecases/projectFiles'
 import { readSongReport } from '../usecases/songFiles'
 import { StudioLibrary } from './studioLibrary'
 import { runRequest, StudioService } from './studioService'
@@ -349,6 +350,32 @@ const ROUTES: {
       expect(training.calls).toEqual([])
     }
   },
+  saveProject: {
+    args: [NABIYA_ABC],
+    before: async ({ data }) => {
+      await new StudioLibrary(data).saveRun(recordOf('run-abc', 2))
+      mkdirSync(join(data, 'models', 'run-abc'), { recursive: true })
+      writeFileSync(join(data, 'models', 'run-abc', 'model.json'), '{"weights":"here"}')
+    },
+    check: (answer, { training }) => {
+      // Answered here, from the library: the song, its run and the run's model, as JSON.
+      const file = answer as { fileName: string; mimeType: string; base64: string }
+      expect(file.fileName).toBe('나비야 (Butterfly).mstudio')
+      const project = JSON.parse(Buffer.from(file.base64, 'base64').toString('utf8'))
+      expect(project).toMatchObject({ format: 'melody-studio-project', version: 1, song: { abc: NABIYA_ABC }, runs: [{ record: { runId: 'run-abc' } }] })
+      expect(Buffer.from(project.runs[0].model['model.json'], 'base64').toString()).toBe('{"weights":"here"}')
+      expect(training.calls).toEqual([])
+    }
+  },
+  openProject: {
+    args: ['nabiya.mstudio', buildProjectFile({ abc: NABIYA_ABC, title: '나비야' }, [{ record: recordOf('run-abc', 2), model: new Map([['weights.bin', new Uint8Array([1, 2, 3])]]) }]).base64],
+    check: async (answer, { data, training }) => {
+      expect(answer).toMatchObject({ song: NABIYA_ABC, runs: [{ runId: 'run-abc' }] })
+      expect((await new StudioLibrary(data).load()).runs.map((run) => run.runId)).toEqual(['run-abc'])
+      expect([...readFileSync(join(data, 'models', 'run-abc', 'weights.bin'))]).toEqual([1, 2, 3])
+      expect(training.calls).toEqual([])
+    }
+  },
   saveSettings: {
     args: [{ language: 'ko' }],
     check: async (answer, { data, training }) => {
@@ -405,7 +432,9 @@ describe('the studio service refuses arguments that do not fit the method’s sc
     ['loadLibrary', 'arguments that are not a list', 'all of it', /^loadLibrary: arguments /],
     ['saveSong', 'a song that is not text', [null], /^saveSong: 0 /],
     ['saveSettings', 'a language it does not have', [{ language: 'fr' }], /^saveSettings: 0\.language /],
-    ['deleteRun', 'a run id that is a path', ['runs/../../home'], /^deleteRun: 0 /]
+    ['deleteRun', 'a run id that is a path', ['runs/../../home'], /^deleteRun: 0 /],
+    ['saveProject', 'a song that is not text', [{ abc: 'X:1' }], /^saveProject: 0 /],
+    ['openProject', 'a file that is not text', ['song.mstudio', 42], /^openProject: 1 /]
   ]
   for (const [method, what, args, message] of cases) {
     it(`refuses ${method} with ${what}, naming the method and the field`, async () => {
@@ -555,5 +584,61 @@ describe('startTraining', () => {
     const { failedRuns } = await new StudioLibrary(data).load()
     expect(failedRuns?.[0]?.request.corpus).toStrictEqual({ validationShare: 0.1, transpose: 0, fileNames: ['song-0.abc', 'song-1.abc'] })
     cleanUp()
+  })
+})
+
+describe('a project file through the service', () => {
+  it('saves a song with its runs and their models, and opens them in an empty library, once', async () => {
+    const from = recordingStudio()
+    const into = recordingStudio()
+    try {
+      const library = new StudioLibrary(from.data)
+      await library.saveRun(recordOf('run-mine', 2))
+      // Another song's run and a corpus run stay out of the project.
+      await library.saveRun({ ...recordOf('run-other', 1), request: runRequest({ ...REQUEST, abc: 'X:1\nT:Other\nK:C\nC|\n', melody: melodyOf('X:1\nT:Other\nK:C\nC|\n') }) })
+      const { abc: _abc, melody: _melody, ...noSong } = REQUEST
+      await library.saveRun({ ...recordOf('run-corpus', 1), request: runRequest({ ...noSong, corpus: { files: [{ name: 'a.abc', base64: 'QQ==' }], validationShare: 0.1, transpose: 0 } }) })
+      mkdirSync(join(from.data, 'models', 'run-mine'), { recursive: true })
+      writeFileSync(join(from.data, 'models', 'run-mine', 'model.json'), '{"format":"melody-studio-model"}')
+      writeFileSync(join(from.data, 'models', 'run-mine', 'weights.bin'), Buffer.from([0, 1, 2, 255]))
+      const file = (await from.service.invoke('saveProject', [NABIYA_ABC])) as { fileName: string; base64: string }
+      expect(JSON.parse(Buffer.from(file.base64, 'base64').toString()).runs.map((run: { record: RunRecord }) => run.record.runId)).toEqual(['run-mine'])
+
+      const opened = (await into.service.invoke('openProject', [file.fileName, file.base64])) as { song: string; runs: RunRecord[] }
+      expect(opened.song).toBe(NABIYA_ABC)
+      expect(opened.runs.map((run) => run.runId)).toEqual(['run-mine'])
+      expect([...readFileSync(join(into.data, 'models', 'run-mine', 'weights.bin'))]).toEqual([0, 1, 2, 255])
+      expect(readFileSync(join(into.data, 'models', 'run-mine', 'model.json'), 'utf8')).toBe('{"format":"melody-studio-model"}')
+      // Opened again: the run is there already and is not added twice.
+      await into.service.invoke('openProject', [file.fileName, file.base64])
+      expect((await new StudioLibrary(into.data).load()).runs.map((run) => run.runId)).toEqual(['run-mine'])
+    } finally {
+      from.cleanUp()
+      into.cleanUp()
+    }
+  })
+
+  it('refuses a file that is not a project, writing nothing', async () => {
+    const { data, service, cleanUp } = recordingStudio()
+    try {
+      await expect(service.invoke('openProject', ['song.mstudio', base64('X:1\nK:C\nC|\n')])).rejects.toThrow('this is not a Melody Studio project')
+      await expect(service.invoke('openProject', ['song.mstudio', base64('{"format":"something-else"}')])).rejects.toThrow('this is not a Melody Studio project')
+      expect(readdirSync(data)).toEqual([])
+    } finally {
+      cleanUp()
+    }
+  })
+
+  it('never writes a model file outside its run’s folder', async () => {
+    const { data, cleanUp } = recordingStudio()
+    try {
+      const library = new StudioLibrary(data)
+      for (const name of ['../x', '..', '/etc/passwd', 'a/b', '.hidden']) {
+        await expect(library.addRun(recordOf('run-a', 1), new Map([[name, new Uint8Array([1])]]))).rejects.toThrow(/is not a model file name/)
+      }
+      expect(readdirSync(data)).toEqual([])
+    } finally {
+      cleanUp()
+    }
   })
 })

@@ -5,6 +5,8 @@ import {
   corpusBytes,
   type AppInfo,
   type EpochPoint,
+  type ExportedFile,
+  type OpenedProject,
   type RunRequest,
   type StudioAnswer,
   type StudioEvent,
@@ -13,6 +15,7 @@ import {
   type TrainingRequest
 } from '../shared/studioApi'
 import { STUDIO_METHODS } from '../shared/studioContract'
+import { buildProjectFile, isRunOfSong, readProjectFile, type ProjectRun } from '../usecases/projectFiles'
 import { runRequest } from '../usecases/runRecords'
 import { importSongFile, readSongReport } from '../usecases/songFiles'
 
@@ -21,6 +24,15 @@ import { StudioLibrary } from './studioLibrary'
 import { TrainingHost } from './trainingHost'
 
 export { InvalidMessageError }
+
+/** A song's title as the engine reads it, or '' where the text has none (or does not read). */
+function songTitle(abc: string): string {
+  try {
+    return readSongReport(abc).title
+  } catch {
+    return ''
+  }
+}
 
 /** Where the service's events go: the transport sends each on its event's channel (STUDIO_EVENTS). */
 export type StudioEventSink = <E extends StudioEvent>(event: E, payload: StudioPayload<E>) => void
@@ -92,7 +104,27 @@ export class StudioService {
     deleteRun: (runId) => {
       if (this.running.has(runId)) throw new InvalidMessageError(`run ${runId} is still training: stop it first`)
       return this.library.deleteRun(runId)
+    },
+    saveProject: (abc) => this.saveProject(abc),
+    openProject: (_fileName, base64) => this.openProject(base64)
+  }
+
+  /** The song and its runs (with their saved models) as one project file. */
+  private async saveProject(abc: string): Promise<ExportedFile> {
+    const song = { abc, title: songTitle(abc) }
+    const { runs } = await this.library.load()
+    const projectRuns: ProjectRun[] = []
+    for (const record of runs.filter((run) => isRunOfSong(run, song))) projectRuns.push({ record, model: await this.library.readModelFiles(record.runId) })
+    return buildProjectFile(song, projectRuns)
+  }
+
+  /** A project file read, its runs added to the library (those it has already are kept as they are), its song and runs returned. */
+  private async openProject(base64: string): Promise<OpenedProject> {
+    const project = readProjectFile(new Uint8Array(Buffer.from(base64, 'base64')))
+    for (const { record, model } of project.runs) {
+      if (!(await this.library.hasRun(record.runId))) await this.library.addRun(record, model)
     }
+    return { song: project.song, runs: project.runs.map((run) => run.record) }
   }
 
   private async startTraining(request: TrainingRequest): Promise<{ runId: string }> {

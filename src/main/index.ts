@@ -2,6 +2,7 @@ import { app, BrowserWindow, session, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { LibraryView } from '../shared/studioApi'
+import { installAppMenu } from './appMenu'
 import { registerStudioHandlers } from './ipc'
 import { isAppUrl, isPermissionAllowed, permissionSettingsOf, type PermissionSettings } from './permissions'
 
@@ -69,7 +70,10 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionCheckHandler((contents, permission) => allows(contents, permission))
   session.defaultSession.setDevicePermissionHandler(() => false)
   let settingsSaved = false
-  const service = registerStudioHandlers(createWindow(), {
+  const window = createWindow()
+  // File › Open…, Save project, Open recent; the page's own buttons and shortcuts work without it.
+  void installAppMenu(window).catch(() => undefined)
+  const service = registerStudioHandlers(window, {
     appPage,
     onSettingsSaved: (settings) => {
       settingsSaved = true

@@ -81,8 +81,18 @@ export const SAVED_VOCABULARY_MAX_CODES = 10_000
 /** A saved model's batch size (the UI's schema allows 1–4096): a stateful model holds state for each row. */
 export const SAVED_BATCH_MAX_SIZE = 4096
 
+// ── Project files ───────────────────────────────────────────────────────────────────────────
+/** A project file (a song, its runs and their saved models, as JSON with the models in base64).
+ * A song's model is tens of kilobytes; the web API's request body (REQUEST_BODY_MAX_BYTES) takes
+ * this much in base64. */
+export const PROJECT_MAX_BYTES = 32 * 1024 * 1024
+/** Runs in one project file (a song trained a few dozen times has a few dozen). */
+export const PROJECT_MAX_RUNS = 500
+/** Files of one run's saved model in a project (model.json and weights.bin today). */
+export const PROJECT_MAX_MODEL_FILES = 8
+
 // ── Web mode ────────────────────────────────────────────────────────────────────────────────
-/** A request's body: a corpus's files in base64, with room for the JSON around them. */
-export const REQUEST_BODY_MAX_BYTES = Math.ceil(CORPUS_MAX_BYTES / 3) * 4 + 1024 * 1024
+/** A request's body: a corpus's files or a project file in base64, with room for the JSON around them. */
+export const REQUEST_BODY_MAX_BYTES = Math.ceil(Math.max(CORPUS_MAX_BYTES, PROJECT_MAX_BYTES) / 3) * 4 + 1024 * 1024
 /** A request's URL (path and query). */
 export const URL_MAX_CHARS = 4096

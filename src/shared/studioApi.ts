@@ -22,8 +22,10 @@ import type {
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
   MELODY_SCHEMA,
+  MENU_COMMAND_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
+  OPENED_PROJECT_SCHEMA,
   PREDICTION_VIEW_SCHEMA,
   RUN_RECORD_SCHEMA,
   RUN_REQUEST_SCHEMA,
@@ -74,6 +76,8 @@ export type ImportChoice = z.infer<typeof IMPORT_CHOICE_SCHEMA>
 export type ImportedFile = z.infer<typeof IMPORTED_FILE_SCHEMA>
 export type ExportedFile = z.infer<typeof EXPORTED_FILE_SCHEMA>
 export type ExportOptions = z.infer<typeof EXPORT_OPTIONS_SCHEMA>
+export type OpenedProject = z.infer<typeof OPENED_PROJECT_SCHEMA>
+export type MenuCommand = z.infer<typeof MENU_COMMAND_SCHEMA>
 
 export type Unsubscribe = () => void
 

@@ -14,9 +14,11 @@ import {
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
   MELODY_SCHEMA,
+  MENU_COMMAND_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_KIND_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
+  OPENED_PROJECT_SCHEMA,
   RUN_ID_SCHEMA,
   SONG_REPORT_SCHEMA,
   STUDIO_SETTINGS_SCHEMA,
@@ -25,10 +27,13 @@ import {
   TRAINING_REQUEST_SCHEMA,
   TRAINING_RESULT_SCHEMA
 } from './studioSchemas'
-import { IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS } from './limits'
+import { IMPORT_MAX_BYTES, PROJECT_MAX_BYTES, SONG_TEXT_MAX_CHARS } from './limits'
 
 const songText = z.string().max(SONG_TEXT_MAX_CHARS)
 const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
+// Its contents are checked by the use case, which names what is wrong (too large, not a project):
+// the margin lets a file a little over the limit hear so in those words (the UI checks larger ones).
+const projectBase64 = z.string().max(Math.ceil(PROJECT_MAX_BYTES / 3) * 4 + 512 * 1024)
 const nothing = z.void()
 
 /** A method of the contract: what it is for, its channel, its arguments in order and its answer. */
@@ -79,7 +84,11 @@ export const STUDIO_METHODS = {
   saveSong: method('studio:save-song', z.tuple([songText]), nothing),
   saveSettings: method('studio:save-settings', z.tuple([STUDIO_SETTINGS_SCHEMA]), nothing),
   /** Deletes a finished or failed run from the library: its record and its saved model. A run still training is refused. */
-  deleteRun: method('studio:delete-run', z.tuple([RUN_ID_SCHEMA]), nothing)
+  deleteRun: method('studio:delete-run', z.tuple([RUN_ID_SCHEMA]), nothing),
+  /** The song and the library's runs of it (same text, or same title), their saved models with them, as one project file (`.mstudio`) to save. */
+  saveProject: method('studio:save-project', z.tuple([songText]), EXPORTED_FILE_SCHEMA),
+  /** Reads a project file: its song for the editor and its runs, which are added to the library with their models (a run already there is kept as it is). */
+  openProject: method('studio:open-project', z.tuple([z.string().min(1).max(255), projectBase64]), OPENED_PROJECT_SCHEMA)
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_METHODS
@@ -89,7 +98,9 @@ export const STUDIO_METHOD_NAMES = Object.keys(STUDIO_METHODS) as StudioMethod[]
 export const STUDIO_EVENTS = {
   trainingProgress: { channel: 'studio:training-progress', subscriber: 'onTrainingProgress', payload: TRAINING_PROGRESS_SCHEMA },
   trainingDone: { channel: 'studio:training-done', subscriber: 'onTrainingDone', payload: TRAINING_RESULT_SCHEMA },
-  trainingError: { channel: 'studio:training-error', subscriber: 'onTrainingError', payload: TRAINING_FAILURE_SCHEMA }
+  trainingError: { channel: 'studio:training-error', subscriber: 'onTrainingError', payload: TRAINING_FAILURE_SCHEMA },
+  /** The desktop app's File menu (Open…, Save project, Open recent); web mode never sends it. */
+  menuCommand: { channel: 'studio:menu-command', subscriber: 'onMenuCommand', payload: MENU_COMMAND_SCHEMA }
 } as const
 
 export type StudioEvent = keyof typeof STUDIO_EVENTS

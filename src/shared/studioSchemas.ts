@@ -19,6 +19,9 @@ import {
   METER_MAX_NUMERATOR,
   MODEL_MAX_LAYERS,
   MODEL_MAX_PARAMS,
+  PROJECT_MAX_BYTES,
+  PROJECT_MAX_MODEL_FILES,
+  PROJECT_MAX_RUNS,
   SONG_MAX_NOTES,
   SONG_MAX_QUARTERS,
   SONG_TEXT_MAX_CHARS,
@@ -379,3 +382,64 @@ export const LIBRARY_VIEW_SCHEMA = z.object({
   /** Files that could not be read and were skipped. */
   problems: z.array(longText)
 })
+
+// ── Project files ───────────────────────────────────────────────────────────────────────────
+/**
+ * A file of a run's saved model, as a project names it: letters, digits, dots, dashes and
+ * underscores, never a path (no slash, no `..`), so a crafted project cannot write outside the
+ * run's models folder.
+ */
+export const MODEL_FILE_NAME_SCHEMA = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'not a model file name (letters, digits, dots, dashes)')
+  .refine((name) => !name.includes('..'), 'not a model file name (two dots)')
+
+/** Bytes in base64 (the padded alphabet only: Node's decoder would skip anything else silently). */
+export const BASE64_SCHEMA = z
+  .string()
+  .max(Math.ceil(PROJECT_MAX_BYTES / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+  .refine((text) => text.length % 4 === 0, 'not base64 (its length is not a multiple of 4)')
+
+export const PROJECT_FORMAT = 'melody-studio-project'
+/** A project file's extension: Open reads a file of it as a project instead of a song. */
+export const PROJECT_EXTENSION = 'mstudio'
+
+/** Whether a file name is a project's (`.mstudio`). */
+export function isProjectFileName(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith(`.${PROJECT_EXTENSION}`)
+}
+
+/**
+ * A project file (`.mstudio`, JSON): a song as its text and the runs trained on it, each its
+ * record as the library keeps it and its saved model's files in base64 by file name. A record is
+ * checked by runRecordFromJson (usecases/runRecords), which reads every version and migrates old
+ * ones; here it is any value, so an old record is not refused before it can be migrated.
+ */
+export const PROJECT_FILE_SCHEMA = z.object({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.literal(1),
+  savedAt: z.string().max(64),
+  song: z.object({ abc: songText }),
+  runs: z
+    .array(
+      z.object({
+        record: z.unknown(),
+        model: z.record(MODEL_FILE_NAME_SCHEMA, BASE64_SCHEMA).refine((files) => Object.keys(files).length <= PROJECT_MAX_MODEL_FILES, `at most ${PROJECT_MAX_MODEL_FILES} files`)
+      })
+    )
+    .max(PROJECT_MAX_RUNS)
+})
+
+/** A project opened: the song's text for the editor and the project's runs, now in the library. */
+export const OPENED_PROJECT_SCHEMA = z.object({ song: songText, runs: z.array(RUN_RECORD_SCHEMA).max(PROJECT_MAX_RUNS) })
+
+/**
+ * The desktop app's File menu, told to the page: run a command as its shortcut does (Open…, Save
+ * project), or read a file the menu opened (Open recent) as the page's Open reads one.
+ */
+export const MENU_COMMAND_SCHEMA = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('open') }),
+  z.object({ command: z.literal('save') }),
+  z.object({ command: z.literal('openFile'), fileName, base64: BASE64_SCHEMA })
+])

@@ -1,9 +1,10 @@
 import { getContext, setContext } from 'svelte'
-import type { RunRecord, StudioApi } from '../../../shared/studioApi'
+import type { OpenedProject, RunRecord, StudioApi } from '../../../shared/studioApi'
 import { NABIYA_ABC } from '../exampleSongs'
 import { errorMessage } from '../i18n.svelte'
 import { setLanguage } from '../i18n.svelte'
 import { LibraryState } from './library.svelte'
+import { newestRun, withRunsAdded } from './projectRuns'
 import { ModelSettings } from './modelSettings.svelte'
 import { RunState } from './run.svelte'
 import { SongState } from './song.svelte'
@@ -97,4 +98,15 @@ export async function deleteRun({ api, library, run }: StudioState, runId: strin
   } catch (error) {
     run.failure = errorMessage(error)
   }
+}
+
+/**
+ * Shows a project the engine opened (and added to the library): its song in the editor, undoably,
+ * its runs in the library's list, and the newest of them with its result and curve.
+ */
+export function showProject(state: StudioState, project: OpenedProject, fileName: string): void {
+  state.song.replace(project.song, fileName)
+  state.library.runs = withRunsAdded(state.library.runs, project.runs)
+  const newest = newestRun(project.runs)
+  if (newest) showRun(state, newest)
 }
