@@ -29,6 +29,10 @@ export const ENGINE_MESSAGES = {
   savedModelUnusable: "this run's trained model is missing or damaged, so it cannot be used: train the song again to make a new one; {detail}",
   otherVocabulary:
     'that run was trained on other notes or with other options (another vocabulary or model): train it more on the same song (or songs) with the same options',
+  notAProjectJson: 'this is not a Melody Studio project (it is not JSON)',
+  notAProject: 'this is not a Melody Studio project',
+  projectFromNewerStudio: 'this project was saved by a newer Melody Studio (project version {version}); update the studio to open it',
+  projectDamaged: 'the project is damaged: {detail}',
   noteNotKnown: "the song's note {note} is not among the notes the model knows; change it or train on songs that have it",
   notesNotKnown: "{count} of the song's notes are not among the notes the model knows: {notes}; change them or train on songs that have them"
 } as const

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { LimitError, StudioError } from '../engine/errors'
 import { ModelFileError } from '../engine/library/savedFiles'
+import { saying } from '../shared/engineMessages'
 import { PROJECT_MAX_BYTES, PROJECT_MAX_RUNS } from '../shared/limits'
 import { MODEL_FILE_NAME_SCHEMA, PROJECT_EXTENSION, PROJECT_FILE_SCHEMA, PROJECT_FORMAT } from '../shared/studioSchemas'
 import type { ExportedFile, RunRecord } from '../shared/studioApi'
@@ -84,18 +85,18 @@ export function readProjectFile(bytes: Uint8Array): OpenedProjectFile {
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'))
   } catch {
-    throw new ProjectFileError('this is not a Melody Studio project (it is not JSON)')
+    throw new ProjectFileError(saying('notAProjectJson'))
   }
   const envelope = json as { format?: unknown; version?: unknown } | null
-  if (typeof envelope !== 'object' || envelope === null || envelope.format !== PROJECT_FORMAT) throw new ProjectFileError('this is not a Melody Studio project')
+  if (typeof envelope !== 'object' || envelope === null || envelope.format !== PROJECT_FORMAT) throw new ProjectFileError(saying('notAProject'))
   if (typeof envelope.version === 'number' && envelope.version > 1) {
-    throw new ProjectFileError(`this project was saved by a newer Melody Studio (project version ${envelope.version}); update the studio to open it`)
+    throw new ProjectFileError(saying('projectFromNewerStudio', { version: String(envelope.version) }))
   }
   const parsed = PROJECT_FILE_SCHEMA.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : ''
-    throw new ProjectFileError(`the project is damaged: ${field}${issue?.message ?? 'not as expected'}`)
+    throw new ProjectFileError(saying('projectDamaged', { detail: `${field}${issue?.message ?? 'not as expected'}` }))
   }
   const seen = new Set<string>()
   const runs = parsed.data.runs.map(({ record: json, model }, index): ProjectRun => {
