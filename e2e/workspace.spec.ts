@@ -248,3 +248,38 @@ test('an error is shown beside the button that caused it, in plain words, on scr
   await expect(problem.locator('details')).toContainText('model.json cannot be read (ENOENT)')
   await page.screenshot({ path: 'test-results/workspace-error-beside.png' })
 })
+
+test('the chart: ticks on whole epochs, each axis in its curves’ colour with a legend, runs overlaid by name', async ({ page, studio }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await openStudio(page, studio.url)
+  const chart = page.getByTestId('loss-chart')
+  await trainNabiyaBriefly(page, 3)
+  await expect(chart).toHaveAttribute('data-epoch-ticks', '1 2 3')
+  // A second run of another model, then the first overlaid: both named in the legend.
+  await page.getByTestId('model').selectOption('stateful-lstm')
+  await page.getByTestId('epochs').fill('7')
+  await page.getByLabel('stop at 100 %').uncheck()
+  await page.getByRole('button', { name: 'Train' }).click()
+  await expect(chart).toHaveAttribute('data-points', '7', { timeout: 60_000 })
+  await expect(page.getByTestId('training-finished')).toBeVisible({ timeout: 60_000 })
+  const ticks = ((await chart.getAttribute('data-epoch-ticks')) ?? '').split(' ')
+  expect(ticks.length).toBeGreaterThan(1)
+  for (const tick of ticks) expect(tick).toMatch(/^[1-7]$/)
+  await page.getByTestId('runs').getByRole('listitem').filter({ hasText: '3 epochs' }).getByRole('checkbox').check()
+  const legend = chart.locator('.u-legend .u-series')
+  // epoch, then loss and accuracy for the overlaid run and for the one shown.
+  await expect(legend).toHaveCount(5)
+  const entries = await legend.evaluateAll((rows) =>
+    rows.map((row) => ({ label: row.querySelector('.u-label')?.textContent ?? '', colour: getComputedStyle(row.querySelector('.u-marker') ?? row).borderColor }))
+  )
+  expect(entries.slice(1).map((entry) => entry.label)).toEqual([
+    expect.stringMatching(/^loss \(나비야 \(Butterfly\) · stateful-lstm-2f · 3 epochs\)/),
+    expect.stringMatching(/^accuracy \(나비야 \(Butterfly\) · stateful-lstm-2f · 3 epochs\)/),
+    expect.stringMatching(/^loss \(.*stateful-lstm\b.*7 epochs\)/),
+    expect.stringMatching(/^accuracy \(.*stateful-lstm\b.*7 epochs\)/)
+  ])
+  // Loss in blue, accuracy in orange, as their axes (the overlaid run lighter).
+  expect(entries.slice(1).map((entry) => entry.colour)).toEqual(['rgba(31, 111, 235, 0.55)', 'rgba(212, 112, 10, 0.55)', 'rgb(31, 111, 235)', 'rgb(212, 112, 10)'])
+  await chart.screenshot({ path: 'test-results/workspace-chart-overlay.png' })
+})
