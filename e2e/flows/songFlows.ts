@@ -129,6 +129,10 @@ export const typoWarningsFlow: StudioFlow = {
     await expect(problems).toHaveText([/^line 6, column 11\s+a chord opened with \[ is not closed/, /^line 6, column 19\s+1 invisible rest \(x\) played as silence/])
     // abcjs notices the open chord at the bar line after it: the squiggle starts there.
     await expect(page.getByTestId('problem-mark')).toHaveText([/^\|/, 'xC'])
+    // A decoration ABC does not know is left out, and says so, where it is written.
+    await editor.fill(song.replace('GABc', '!foo!GABc'))
+    await expect(problems).toHaveText([/^line 6, column 6\s+the decoration !foo! is not one ABC knows: it is left out/])
+    await expect(page.getByTestId('song-status')).toHaveText(/^16 notes · 1 warning/)
     await page.getByTestId('song-problems').screenshot({ path: `test-results/${kind}-typo-warnings.png` })
     await page.getByLabel('Melody in ABC').screenshot({ path: `test-results/${kind}-typo-squiggles.png` })
   }

@@ -20,6 +20,8 @@ export const ENGINE_MESSAGES = {
   unplayedNotes:
     "{count} {count:note|notes} and rests written here are never played: they sit in an ending (such as [2 or |2) that no repeat reaches; write :| before it, or remove the ending's number",
   invisibleRests: '{count} invisible {count:rest|rests} (x) played as silence, as a rest z would be; write z for a rest you mean to hear',
+  unknownDecoration: 'the decoration !{name}! is not one ABC knows: it is left out, and the note is played as written',
+  unknownCharacter: 'this character is not ABC: it is left out',
   graceNotesDropped: '{count} grace {count:note|notes} dropped',
   graceNotesDroppedInBars: '{count} grace {count:note|notes} dropped ({bars:bar|bars} {barList})',
   notAnAbcField: "'{field}:' is not an ABC field: line ignored",

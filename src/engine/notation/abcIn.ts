@@ -116,7 +116,11 @@ const DRAWING_ONLY_WARNING = /Duration not representable/
 const COMBINED_REPEAT_WARNING = /Unknown bar (?:symbol|type):.*:\|<span[^>]*>:<\/span>/s
 
 /** abcjs's words for what a typo did, said as what was changed and how to fix it. */
-const PLAIN_WARNINGS: readonly (readonly [RegExp, EngineSaying])[] = [[/^Expected '\]' to end the chords$/, saying('unclosedChord')]]
+const PLAIN_WARNINGS: readonly (readonly [RegExp, (match: RegExpExecArray) => EngineSaying])[] = [
+  [/^Expected '\]' to end the chords$/, () => saying('unclosedChord')],
+  [/^Unknown decoration: (.{1,40})$/, (match) => saying('unknownDecoration', { name: match[1] ?? '' })],
+  [/^Unknown character ignored$/, () => saying('unknownCharacter')]
+]
 
 /** abcjs warnings read `Music Line:3:1: Unknown parameter: … <span …>…</span>…`. */
 function readWarning(text: string, firstLine: number): AbcProblem {
@@ -125,7 +129,10 @@ function readWarning(text: string, firstLine: number): AbcProblem {
   if (!match) return { severity: 'warning', line: firstLine, column: 0, message: plain }
   const [, line = '1', column = '0', message = ''] = match
   const shortMessage = message.replace(/:\s+[^:]*$/s, '').trim() || message.trim()
-  const plainSaying = PLAIN_WARNINGS.find(([pattern]) => pattern.test(shortMessage))?.[1]
+  const plainSaying = PLAIN_WARNINGS.flatMap(([pattern, say]) => {
+    const found = pattern.exec(shortMessage)
+    return found ? [say(found)] : []
+  })[0]
   return { severity: 'warning', line: firstLine + Number(line) - 1, column: Number(column), ...(plainSaying ? said(plainSaying) : { message: shortMessage }) }
 }
 

@@ -9,6 +9,8 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   'engine.unclosedChord': '[ 로 연 화음이 닫히지 않아 그 음표들이 빠집니다. ] 로 닫으세요',
   'engine.unplayedNotes': '여기 적힌 음표와 쉼표 {count}개는 연주되지 않습니다: 어떤 반복도 닿지 않는 엔딩([2, |2 같은) 안에 있습니다. 그 앞에 :| 를 쓰거나 엔딩 번호를 지우세요',
   'engine.invisibleRests': '보이지 않는 쉼표(x) {count}개가 쉼표 z 처럼 침묵으로 연주됩니다. 들리는 쉼표라면 z 로 쓰세요',
+  'engine.unknownDecoration': '꾸밈 기호 !{name}! 는 ABC 가 모르는 것이라 빼고, 음표는 적힌 대로 연주합니다',
+  'engine.unknownCharacter': '이 문자는 ABC 가 아니라서 뺍니다',
   'engine.graceNotesDropped': '꾸밈음 {count}개를 뺐습니다',
   'engine.graceNotesDroppedInBars': '꾸밈음 {count}개를 뺐습니다 ({barList} 마디)',
   'engine.notAnAbcField': "'{field}:' 는 ABC 필드가 아니라서 이 줄은 무시합니다",
