@@ -208,6 +208,12 @@ test('axe finds no serious or critical violations, on opening and with results s
   await page.keyboard.press('?')
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
   expect(await seriousViolations(page)).toEqual([])
+  await page.keyboard.press('Escape')
+  // And in Korean: the page's language, labels and names change, not what axe finds.
+  await page.getByTestId('language').selectOption('ko')
+  await expect(page.getByRole('heading', { name: '노래', exact: true })).toBeVisible()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ko')
+  expect(await seriousViolations(page)).toEqual([])
 })
 
 test('an error is shown beside the button that caused it, in plain words, on screen', async ({ page, studio, dataDir }) => {
