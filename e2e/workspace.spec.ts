@@ -289,3 +289,24 @@ test('the chart: ticks on whole epochs, each axis in its curves’ colour with a
   expect(entries.slice(1).map((entry) => entry.colour)).toEqual(['rgba(31, 111, 235, 0.55)', 'rgba(212, 112, 10, 0.55)', 'rgb(31, 111, 235)', 'rgb(212, 112, 10)'])
   await chart.screenshot({ path: 'test-results/workspace-chart-overlay.png' })
 })
+
+test('Train right after a keystroke trains the text as typed, and a text with errors not at all', async ({ page, studio, dataDir }) => {
+  test.setTimeout(120_000)
+  await openStudio(page, studio.url)
+  await useNabiya(page)
+  await page.getByTestId('epochs').fill('2')
+  // A new title, and Train pressed before the editor's reading of it (150 ms after the last key) is back.
+  const editor = page.getByLabel('Melody in ABC')
+  await editor.fill(NABIYA_ABC.replace(/^T:.*$/m, 'T:Typed just now'))
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+  const [record] = readdirSync(join(dataDir, 'runs'))
+  const saved = JSON.parse(readFileSync(join(dataDir, 'runs', record ?? ''), 'utf8')) as { request: { abc: string; melody: { title: string } } }
+  expect(saved.request.melody.title).toBe('Typed just now')
+  expect(saved.request.abc).toContain('T:Typed just now')
+  // Broken text: nothing trains, and the reason is said beside Train.
+  await editor.fill('X:1\nT:Broken\nK:C\n|]\n')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('training-error')).toHaveText(/^The song in the editor has errors \(listed under it\): fix them, then train/)
+  expect(readdirSync(join(dataDir, 'runs'))).toHaveLength(1)
+})

@@ -122,6 +122,7 @@ export const EN = {
   trainMore: '+{n} epochs',
   trainMoreHint: 'go on training this run for {n} more epochs (the Epochs field), from where it ended',
   addFilesAgain: 'To train this run more, add its song files again: {names}',
+  songHasErrors: 'The song in the editor has errors (listed under it): fix them, then train',
   noSongYet: 'The song has not been read yet, or has no notes: fix it in the editor first',
   songReplaced: 'Replaced by {source}: Ctrl+Z in the editor brings back what was there.',
   undoReplace: 'undo',

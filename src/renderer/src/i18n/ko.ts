@@ -139,6 +139,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   trainMore: '+{n} 에포크',
   trainMoreHint: '이 실행이 끝난 곳에서 {n} 에포크 더 학습 (에포크 칸)',
   addFilesAgain: '이 실행을 더 학습하려면 노래 파일을 다시 추가하세요: {names}',
+  songHasErrors: '편집기의 노래에 오류가 있습니다 (아래 목록): 고친 다음 학습하세요',
   noSongYet: '노래를 아직 읽지 못했거나 음표가 없습니다: 먼저 편집기에서 고치세요',
   songReplaced: '{source}(으)로 바뀌었습니다: 편집기에서 Ctrl+Z를 누르면 이전 내용이 돌아옵니다.',
   undoReplace: '되돌리기',

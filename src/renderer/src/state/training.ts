@@ -46,6 +46,21 @@ export async function train({ api, song, model, training, run }: StudioState): P
   run.continuations = []
   const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose } : undefined
   const callbacks = training.callbacks
+  if (!corpus && song.abc !== song.goodAbc) {
+    // Typed a moment ago (Train, or Ctrl+Enter, right after a keystroke): read the text as it is
+    // now rather than train the version before it; a text with errors is not trained at all.
+    const text = song.abc
+    try {
+      song.checked(text, await api.checkSong(text))
+    } catch (error) {
+      run.failure = errorMessage(error)
+      return
+    }
+    if (song.abc !== song.goodAbc) {
+      run.failure = t(song.abc === text ? 'songHasErrors' : 'noSongYet')
+      return
+    }
+  }
   if (!corpus && !song.goodMelody) {
     run.failure = t('noSongYet')
     return
