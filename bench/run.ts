@@ -20,9 +20,10 @@ import {
 import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
 import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer } from './peer'
+import { measureStartup } from './startup'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs', 'startup'] as const
 
 const { values } = parseArgs({
   options: {
@@ -166,6 +167,21 @@ if (groups.has('jigs')) {
     validationTunes: jigs.validationTunes,
     vocabulary: jigs.vocabulary
   })
+}
+
+if (groups.has('startup')) {
+  console.error('start-up: main bundle before its window, and web mode to a usable studio in Chromium (3 starts)…')
+  try {
+    const { main, web } = await measureStartup()
+    // No peer: these are our own figures, compared across commits (see the issue 16 note).
+    timeCase('startup/main-before-window-kib', 'KiB', main.bytes / 1024, null, { files: main.files, packages: main.packages })
+    timeCase('startup/main-packages-import', 'ms', main.importMs, null, { packages: main.packages })
+    timeCase('startup/web-server-ready', 'ms', web.serverReadyMs, null)
+    timeCase('startup/web-first-paint', 'ms', web.firstPaintMs, null)
+    timeCase('startup/web-library-loaded', 'ms', web.libraryLoadedMs, null)
+  } catch (error) {
+    console.error(`  start-up not measured: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 const fmt = (x: number | null, unit: string) => (x === null ? '—' : `${x} ${unit}`)

@@ -2,8 +2,6 @@ import { app, BrowserWindow, session, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { LibraryView } from '../shared/studioApi'
-import { installAppMenu } from './appMenu'
-import { registerStudioHandlers } from './ipc'
 import { isAppUrl, isPermissionAllowed, permissionSettingsOf, type PermissionSettings } from './permissions'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -21,12 +19,17 @@ const appPage = devServer ?? pathToFileURL(indexFile).href
 /** MIDI input as the person set it; off until the library's settings are read. */
 let permissionSettings: PermissionSettings = { midiInput: false }
 
+/**
+ * The window, shown at once in the page's own background colour (nothing heavy has loaded yet:
+ * the studio's handlers load while it opens); the page is loaded by `loadPage` once they are
+ * registered, so its first call finds them.
+ */
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
     title: 'Melody Studio',
-    show: false,
+    backgroundColor: '#ffffff',
     webPreferences: {
       preload: join(here, '../preload/index.cjs'),
       sandbox: true,
@@ -37,10 +40,12 @@ function createWindow(): BrowserWindow {
       webSecurity: true
     }
   })
-  window.once('ready-to-show', () => window.show())
+  return window
+}
+
+function loadPage(window: BrowserWindow): void {
   if (devServer) void window.loadURL(devServer)
   else void window.loadFile(indexFile)
-  return window
 }
 
 /** A permission is granted only to the app's own page, and only what isPermissionAllowed allows. */
@@ -62,7 +67,7 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault())
 })
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
@@ -71,6 +76,9 @@ void app.whenReady().then(() => {
   session.defaultSession.setDevicePermissionHandler(() => false)
   let settingsSaved = false
   const window = createWindow()
+  // Only now what the studio needs to answer the page (zod, the contract, notation, the library):
+  // loading it before the window would keep the person waiting at a blank desktop.
+  const [{ registerStudioHandlers }, { installAppMenu }] = await Promise.all([import('./ipc'), import('./appMenu')])
   // File › Open…, Save project, Open recent; the page's own buttons and shortcuts work without it.
   void installAppMenu(window).catch(() => undefined)
   const service = registerStudioHandlers(window, {
@@ -88,9 +96,10 @@ void app.whenReady().then(() => {
       if (!settingsSaved) permissionSettings = permissionSettingsOf((library as LibraryView).settings)
     })
     .catch(() => undefined)
+  loadPage(window)
   app.on('will-quit', () => service.dispose())
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    if (BrowserWindow.getAllWindows().length === 0) loadPage(createWindow())
   })
 })
 
