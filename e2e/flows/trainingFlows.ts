@@ -22,6 +22,8 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
     await page.getByTestId('model').selectOption('stateful-lstm-2f')
     await expect(page.getByTestId('model-description')).toHaveText(/68,620 parameters · 12 classes ·\s+50 samples ·\s+stateful, pitch and length ·\s+batch 1/)
     await expect(page.getByTestId('backend')).toHaveText(/Backend: (wasm|tfjs-node|tfjs-node-gpu|cpu)/, { timeout: 30_000 })
+    // Whether the GPU trains and why, whatever this machine has (no package, no driver, another CUDA, in use).
+    await expect(page.getByTestId('gpu')).toHaveText(/^GPU (in use|not used): .{10,}/)
     // The options change the model: one feature instead of two, then back.
     await page.getByText('Options').click()
     await page.getByTestId('two-features').uncheck()

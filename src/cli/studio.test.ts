@@ -54,12 +54,18 @@ describe('studio command line', () => {
       expect(prediction.accuracy).toBeCloseTo(1 - prediction.wrong.length / 50, 10)
     }
     expect(run.stderr).toMatch(/backend: cpu \(forced by --backend\)/)
+    // Forced to the CPU, the GPU was not tried; the summary says so and why the path was taken.
+    expect(last.gpu).toEqual({ used: false, reason: 'the backend is set to cpu' })
+    expect(last.trainingPathReason).toMatch(/^fast CPU path /)
   })
 
   it('train prints what the seed printed: accuracy and both predictions as lists', async () => {
     const run = await studio('train', NABIYA_CODES_PATH, '--model', 'lstm', '--epochs', '2', '--units', '8')
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^acc: \d+\.\d\d%$/m)
+    // Which backend and why: the GPU's verdict on the line after it, whatever this machine has.
+    expect(run.stdout).toMatch(/^backend: [\w-]+.*\n {2}(GPU in use: |GPU not used: ).{10,}$/m)
+    expect(run.stdout).toMatch(/^training path: .{20,}$/m)
     expect(run.stdout).toMatch(/^one step prediction : {2}\['g8', 'e8', 'e4', 'f8', /m)
     expect(run.stdout).toMatch(/^full song prediction : {2}\['g8', 'e8', 'e4', 'f8', /m)
   })

@@ -155,6 +155,8 @@ async function trainCommand(args: string[]): Promise<void> {
   const onInterrupt = () => abort.abort()
   process.once('SIGINT', onInterrupt)
   const progress = terminalProgress(json, log)
+  /** Whether the GPU trained and why not, for --json's summary (the log's backend line says it too). */
+  let gpu: { used: boolean; reason: string } | undefined
   const run = await trainSong(
     {
       runId: runIdFromName(values.save ? basename(values.save) : song.header.title || 'run'),
@@ -171,6 +173,7 @@ async function trainCommand(args: string[]): Promise<void> {
       signal: abort.signal,
       onStart: (start) => {
         log(describeBackendChoice(start.backend))
+        gpu = { used: start.backend.gpu.used, reason: start.backend.gpu.reason }
         log(`model: ${kind} — ${MODEL_PRESETS[kind].title}; ${start.samples} samples, ${start.spec.classes} classes`)
       },
       onEpochEnd: progress.epochEnded
@@ -185,7 +188,9 @@ async function trainCommand(args: string[]): Promise<void> {
   const summary = {
     model: kind,
     backend: result.backend,
+    gpu: gpu ?? null,
     trainingPath: outcome.path.name,
+    trainingPathReason: outcome.path.reason,
     params: result.params,
     epochs: outcome.epochsRun,
     perfectAtEpoch: outcome.perfectAtEpoch ?? null,

@@ -34,7 +34,7 @@ function onMessage(listener: (message: ToTrainingProcess) => void): void {
 async function backendView(): Promise<BackendView> {
   try {
     const choice = await chooseBackend({ env: process.env })
-    return { name: choice.name, skipped: choice.skipped }
+    return { name: choice.name, skipped: choice.skipped, gpu: choice.gpu }
   } catch (error) {
     return { name: 'none', skipped: [{ name: 'all', reason: String(error) }] }
   }

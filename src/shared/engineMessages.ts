@@ -36,7 +36,21 @@ export const ENGINE_MESSAGES = {
   projectFromNewerStudio: 'this project was saved by a newer Melody Studio (project version {version}); update the studio to open it',
   projectDamaged: 'the project is damaged: {detail}',
   noteNotKnown: "the song's note {note} is not among the notes the model knows; change it or train on songs that have it",
-  notesNotKnown: "{count} of the song's notes are not among the notes the model knows: {notes}; change them or train on songs that have them"
+  notesNotKnown: "{count} of the song's notes are not among the notes the model knows: {notes}; change them or train on songs that have them",
+  // Whether the GPU trains, and why not (engine/backend/gpuProbe). {needed} and {cudnn} are the
+  // versions tfjs-node-gpu's TensorFlow was built for; {found}, {driver} and {gpu} are the machine's.
+  gpuInUse: 'GPU in use: {gpu} (CUDA {cuda})',
+  gpuPackageMissing: 'tfjs-node-gpu not installed',
+  gpuLoadFailed: 'tfjs-node-gpu did not load: {detail}',
+  gpuLibraryMissing: '{library} not found: this TensorFlow needs CUDA {needed} and cuDNN {cudnn}; training on the CPU',
+  gpuNoDriver: 'loaded, but TensorFlow sees no CUDA device (no NVIDIA driver found); training on the CPU',
+  gpuDriverTooOld: 'NVIDIA driver {driver} runs CUDA up to {driverCuda}, this TensorFlow needs CUDA {needed} (driver {minDriver} or newer); training on the CPU',
+  gpuNoCudaRuntime: 'NVIDIA driver {driver} found, but no CUDA runtime library that the loader can see; this TensorFlow needs CUDA {needed} and cuDNN {cudnn}; training on the CPU',
+  gpuCudaMismatch: 'CUDA {found} found, this TensorFlow needs {needed} and cuDNN {cudnn}; training on the CPU',
+  gpuNoCudnn: 'CUDA {found} found but no cuDNN, this TensorFlow needs cuDNN {cudnn}; training on the CPU',
+  gpuCudnnMismatch: 'cuDNN {found} found, this TensorFlow needs cuDNN {cudnn} with CUDA {needed}; training on the CPU',
+  gpuNotSeen: 'loaded, but TensorFlow sees no CUDA device although driver {driver}, CUDA {found} and cuDNN are there (its own log says why); training on the CPU',
+  gpuNotTried: 'the backend is set to {backend}'
 } as const
 
 export type EngineMessageCode = keyof typeof ENGINE_MESSAGES

@@ -204,7 +204,12 @@ export const MODEL_DESCRIPTION_SCHEMA = z.object({
   layers: z.array(z.object({ name: text, outputShape: z.array(z.number().nullable()), params: count(MODEL_MAX_PARAMS) })).max(MODEL_MAX_LAYERS + 4)
 })
 
-export const BACKEND_VIEW_SCHEMA = z.object({ name: text, skipped: z.array(z.object({ name: text, reason: longText })) })
+export const BACKEND_VIEW_SCHEMA = z.object({
+  name: text,
+  skipped: z.array(z.object({ name: text, reason: longText })),
+  /** Whether the GPU trains and why (or why not); absent when no backend could be asked. */
+  gpu: z.object({ used: z.boolean(), reason: longText, said: ENGINE_SAYING_SCHEMA }).optional()
+})
 
 /** How to continue the song with a trained model. */
 export const CONTINUATION_REQUEST_SCHEMA = z.strictObject({

@@ -5,8 +5,10 @@ import {
   chooseBackend,
   describeBackendChoice,
   explainBackendFailure,
+  gpuBackendLoader,
   type BackendLoaders
 } from './chooseBackend'
+import type { CudaProbe } from './gpuProbe'
 
 const fails = (message: string) => async (): Promise<string> => {
   throw new Error(message)
@@ -39,7 +41,12 @@ describe('backend choice', () => {
           'tfjs-node: not installed — @tensorflow/tfjs-node downloads libtensorflow when it installs, which needs internet; run npm install on a machine online'
       }
     ])
-    expect(describeBackendChoice(choice)).toMatch(/^backend: wasm\n {2}skipped tfjs-node-gpu: libcudart/)
+    expect(choice.gpu).toMatchObject({ used: false, said: { code: 'gpuLibraryMissing', values: { library: 'libcudart.so.11.0' } } })
+    // The GPU's line stands for tfjs-node-gpu's skip; the other skips follow.
+    expect(describeBackendChoice(choice)).toBe(
+      'backend: wasm\n  GPU not used: libcudart.so.11.0 not found: this TensorFlow needs CUDA 11.2 and cuDNN 8.1; training on the CPU\n' +
+        '  skipped tfjs-node: not installed — @tensorflow/tfjs-node downloads libtensorflow when it installs, which needs internet; run npm install on a machine online'
+    )
   })
 
   it('prefers the GPU when it loads and sees a device', async () => {
@@ -120,5 +127,69 @@ describe('backend choice', () => {
     expect(choice.skipped.map((s) => s.name)).toEqual(order.slice(0, order.indexOf(choice.name)))
     for (const skipped of choice.skipped) expect(skipped.reason).toMatch(new RegExp(`^${skipped.name}: .{10,}`))
     console.log(describeBackendChoice(choice))
+  })
+
+  describe('the GPU loader, which succeeds only when TensorFlow uses a GPU device', () => {
+    const H200: CudaProbe = {
+      driver: '550.54.14',
+      driverCuda: '12.4',
+      gpus: ['NVIDIA H200'],
+      cudaRuntimes: [{ major: 11, version: '11.2', path: '/usr/local/cuda-11.2/lib64/libcudart.so.11.0' }],
+      cudnns: [{ major: 8, version: '8.1.0', path: '/usr/lib/x86_64-linux-gnu/libcudnn.so.8.1.0' }]
+    }
+    const CUDA12: CudaProbe = { ...H200, cudaRuntimes: [{ major: 12, version: '12.4', path: '/usr/local/cuda-12.4/lib64/libcudart.so.12' }], cudnns: [] }
+    const NO_NVIDIA: CudaProbe = { gpus: [], cudaRuntimes: [], cudnns: [] }
+    /** tfjs-node-gpu loading with TensorFlow answering `usingGpu`, on a machine seen as `probe`. */
+    const gpuOn = (probe: CudaProbe, usingGpu: boolean) => gpuBackendLoader({ load: () => Promise.resolve({ tfBackend: 'tensorflow', usingGpu }), probe: () => probe })
+    const choose = (gpu: BackendLoaders['tfjs-node-gpu']) => chooseBackend({ loaders: loaders({ 'tfjs-node-gpu': gpu, 'tfjs-node': works('tensorflow') }) })
+
+    it('uses the GPU and names it when TensorFlow sees a device', async () => {
+      const choice = await choose(gpuOn(H200, true))
+      expect(choice).toMatchObject({ name: 'tfjs-node-gpu', tfBackend: 'tensorflow', skipped: [], gpu: { used: true } })
+      expect(describeBackendChoice(choice)).toBe('backend: tfjs-node-gpu\n  GPU in use: NVIDIA H200 (CUDA 11.2)')
+    })
+
+    it('trains on the CPU, saying CUDA 12 is not the 11.2 it needs, when it loads on a CUDA 12 machine', async () => {
+      const choice = await choose(gpuOn(CUDA12, false))
+      expect(choice.name).toBe('tfjs-node')
+      expect(choice.gpu).toMatchObject({ used: false, said: { code: 'gpuCudaMismatch' } })
+      expect(choice.skipped).toEqual([{ name: 'tfjs-node-gpu', reason: 'tfjs-node-gpu: CUDA 12.4 found, this TensorFlow needs 11.2 and cuDNN 8.1; training on the CPU' }])
+      expect(describeBackendChoice(choice)).toBe('backend: tfjs-node\n  GPU not used: CUDA 12.4 found, this TensorFlow needs 11.2 and cuDNN 8.1; training on the CPU')
+    })
+
+    it('says it loaded but sees no device when the machine has no NVIDIA driver', async () => {
+      const choice = await choose(gpuOn(NO_NVIDIA, false))
+      expect(choice.gpu.reason).toBe('loaded, but TensorFlow sees no CUDA device (no NVIDIA driver found); training on the CPU')
+      expect(choice.name).toBe('tfjs-node')
+    })
+
+    it('says it is not installed, without looking at the machine', async () => {
+      let probed = false
+      const missing = gpuBackendLoader({
+        load: () => Promise.reject(new Error("Cannot find package '@tensorflow/tfjs-node-gpu' imported from /x")),
+        probe: () => {
+          probed = true
+          return H200
+        }
+      })
+      const choice = await choose(missing)
+      expect(choice.gpu).toMatchObject({ used: false, reason: 'tfjs-node-gpu not installed' })
+      // The skip keeps the loader's own advice: how the package gets its libtensorflow.
+      expect(choice.skipped[0]?.reason).toMatch(/^tfjs-node-gpu: not installed — @tensorflow\/tfjs-node-gpu downloads libtensorflow/)
+      expect(probed).toBe(false)
+    })
+
+    it('says a missing CUDA library as the CUDA the machine has', async () => {
+      const failing = gpuBackendLoader({ load: () => Promise.reject(new Error('libcudart.so.11.0: cannot open shared object file')), probe: () => CUDA12 })
+      expect((await choose(failing)).gpu.said.code).toBe('gpuCudaMismatch')
+    })
+
+    it('refuses a forced GPU that is not used, with the reason, and says the GPU was not tried when another is forced', async () => {
+      await expect(chooseBackend({ loaders: loaders({ 'tfjs-node-gpu': gpuOn(CUDA12, false) }), force: 'tfjs-node-gpu' })).rejects.toThrow(
+        'backend tfjs-node-gpu: CUDA 12.4 found, this TensorFlow needs 11.2 and cuDNN 8.1; training on the CPU'
+      )
+      const forced = await chooseBackend({ loaders: loaders(), force: 'wasm' })
+      expect(forced.gpu).toMatchObject({ used: false, said: { code: 'gpuNotTried', values: { backend: 'wasm' } } })
+    })
   })
 })

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
+import { saying } from '../../shared/engineMessages'
+import { gpuVerdict, isNotInstalled, TFJS_GPU_NEEDS, judgeGpuLoadFailure, judgeLoadedGpu, probeCuda, type CudaProbe, type GpuVerdict } from './gpuProbe'
 import { registerMissingWasmKernels } from './wasmMissingKernels'
 
 /**
@@ -26,13 +28,58 @@ export interface BackendChoice {
   readonly skipped: SkippedBackend[]
   /** Set when the choice was forced rather than found. */
   readonly forcedBy?: 'option' | 'environment'
+  /** Whether the GPU trains and why (or why not): said to people beside the backend. */
+  readonly gpu: GpuVerdict
+}
+
+/** A loader's answer: the TensorFlow.js backend's name, and for the GPU what it found. */
+export interface LoadedBackend {
+  readonly tfBackend: string
+  readonly gpu?: GpuVerdict
 }
 
 /**
  * Makes one backend ready, or throws an Error whose message says why it cannot be.
- * Returns the name TensorFlow.js registered it under.
+ * Returns the name TensorFlow.js registered it under (or that name with what the GPU loader found).
  */
-export type BackendLoader = () => Promise<string>
+export type BackendLoader = () => Promise<string | LoadedBackend>
+
+/** tfjs-node-gpu did not give a GPU: loaded on the CPU only, or not loaded; `verdict` says why. */
+export class GpuNotUsedError extends Error {
+  override readonly name = 'GpuNotUsedError'
+  constructor(
+    readonly verdict: GpuVerdict,
+    options?: { cause: unknown }
+  ) {
+    super(verdict.reason, options)
+  }
+}
+
+/** What the GPU loader is made of, so that every machine can be played in a test. */
+export interface GpuLoaderParts {
+  /** Imports tfjs-node-gpu, makes its backend current and asks TensorFlow whether it uses a GPU device. */
+  readonly load: () => Promise<{ tfBackend: string; usingGpu: boolean }>
+  /** Looks at the driver, CUDA runtime and cuDNN (only once the package is there). */
+  readonly probe: () => CudaProbe
+}
+
+/**
+ * The tfjs-node-gpu loader: it succeeds only when TensorFlow says it uses a GPU device, and
+ * otherwise throws a GpuNotUsedError saying why, from what the machine has.
+ */
+export function gpuBackendLoader(parts: GpuLoaderParts): BackendLoader {
+  return async () => {
+    let loaded: { tfBackend: string; usingGpu: boolean }
+    try {
+      loaded = await parts.load()
+    } catch (error) {
+      throw new GpuNotUsedError(judgeGpuLoadFailure(error, parts.probe), { cause: error })
+    }
+    const verdict = judgeLoadedGpu(loaded.usingGpu, parts.probe())
+    if (!verdict.used) throw new GpuNotUsedError(verdict)
+    return { tfBackend: loaded.tfBackend, gpu: verdict }
+  }
+}
 
 export type BackendLoaders = Record<BackendName, BackendLoader>
 
@@ -40,12 +87,17 @@ export function isBackendName(text: string): text is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(text)
 }
 
+/** The GPU verdicts that come from looking at the machine rather than from the loader's error. */
+const PROBED_CODES: ReadonlySet<string> = new Set(['gpuNoDriver', 'gpuDriverTooOld', 'gpuNoCudaRuntime', 'gpuCudaMismatch', 'gpuNoCudnn', 'gpuCudnnMismatch', 'gpuNotSeen'])
+
 /** Turns a loader's failure into a sentence a person can act on. */
 export function explainBackendFailure(name: BackendName, error: unknown): string {
+  // What the machine has (another CUDA, no driver) says more than the loader's own error.
+  if (error instanceof GpuNotUsedError) return error.cause === undefined || PROBED_CODES.has(error.verdict.said.code) ? `${name}: ${error.verdict.reason}` : explainBackendFailure(name, error.cause)
   const message = error instanceof Error ? error.message : String(error)
   const firstLine = message.split('\n')[0]?.trim() ?? ''
   const missingLibrary = /(lib[\w.+-]+\.so(?:\.[\d.]+)?)/.exec(message)?.[1]
-  if (/Cannot find (module|package)/i.test(message) || /ERR_MODULE_NOT_FOUND/.test(message)) {
+  if (isNotInstalled(message)) {
     return name === 'wasm'
       ? `${name}: @tensorflow/tfjs-backend-wasm is not installed — run npm install`
       : `${name}: not installed — @tensorflow/${name} downloads libtensorflow when it installs, which needs internet; run npm install on a machine online`
@@ -82,15 +134,27 @@ async function activate(tfBackend: string): Promise<string> {
   return tfBackend
 }
 
+/**
+ * TensorFlow's own answer, read by tfjs-node's backend from libtensorflow when it starts
+ * (`NodeJSKernelBackend.isUsingGpuDevice`): true only when it found a CUDA device it can use.
+ */
+export function backendUsesGpu(): boolean {
+  return (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true
+}
+
+let machineSeen: CudaProbe | undefined
+
 /** The real loaders. Tests inject their own. */
 export const defaultBackendLoaders: BackendLoaders = {
-  'tfjs-node-gpu': async () => {
-    await importOptional('@tensorflow/tfjs-node-gpu')
-    const tfBackend = await activate('tensorflow')
-    const usesGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true
-    if (!usesGpu) throw new Error('loaded, but TensorFlow sees no CUDA device (is the NVIDIA driver installed and a GPU visible?)')
-    return tfBackend
-  },
+  'tfjs-node-gpu': gpuBackendLoader({
+    load: async () => {
+      await importOptional('@tensorflow/tfjs-node-gpu')
+      const tfBackend = await activate('tensorflow')
+      return { tfBackend, usingGpu: backendUsesGpu() }
+    },
+    // The machine does not change while the studio runs: it is looked at once.
+    probe: () => (machineSeen ??= probeCuda())
+  }),
   'tfjs-node': async () => {
     // tfjs-node-gpu, once loaded, registers the same `tensorflow` backend: loading a second copy
     // of libtensorflow into the process would clash, and the first one runs on the CPU as well.
@@ -137,24 +201,49 @@ async function chooseBackendNow(options: ChooseBackendOptions): Promise<BackendC
       throw new OptionError(`unknown backend '${forced}': choose one of ${BACKEND_NAMES.join(', ')}`)
     }
     try {
-      return { name: forced, tfBackend: await loaders[forced](), skipped: [], forcedBy }
+      const loaded = loadedBackend(forced, await loaders[forced]())
+      const gpu = loaded.gpu ?? gpuVerdict(false, saying('gpuNotTried', { backend: forced }))
+      return { name: forced, tfBackend: loaded.tfBackend, skipped: [], gpu, ...(forcedBy ? { forcedBy } : {}) }
     } catch (error) {
       throw new OptionError(`backend ${explainBackendFailure(forced, error)}`)
     }
   }
   const skipped: SkippedBackend[] = []
+  let gpu: GpuVerdict | undefined
   for (const name of BACKEND_NAMES) {
     try {
-      return { name, tfBackend: await loaders[name](), skipped }
+      const loaded = loadedBackend(name, await loaders[name]())
+      gpu ??= loaded.gpu
+      if (!gpu) throw new Error('the GPU loader answered without its verdict')
+      return { name, tfBackend: loaded.tfBackend, skipped, gpu }
     } catch (error) {
+      if (name === 'tfjs-node-gpu') gpu = error instanceof GpuNotUsedError ? error.verdict : judgeGpuLoadFailure(error)
       skipped.push({ name, reason: explainBackendFailure(name, error) })
     }
   }
   throw new OptionError(`no TensorFlow.js backend could start: ${skipped.map((s) => s.reason).join('; ')}`)
 }
 
+/**
+ * A loader's answer as name and GPU verdict. A GPU loader that answers with a bare name (tests'
+ * stand-ins) is taken at its word that TensorFlow uses the GPU.
+ */
+function loadedBackend(name: BackendName, answer: string | LoadedBackend): LoadedBackend {
+  const loaded = typeof answer === 'string' ? { tfBackend: answer } : answer
+  if (name !== 'tfjs-node-gpu' || loaded.gpu) return loaded
+  return { ...loaded, gpu: gpuVerdict(true, saying('gpuInUse', { gpu: 'GPU:0', cuda: TFJS_GPU_NEEDS.cuda })) }
+}
+
+/**
+ * The backend, whether the GPU trains and why, then every backend passed over and why. The GPU's
+ * line stands for tfjs-node-gpu's own skip, which would say the same.
+ */
 export function describeBackendChoice(choice: BackendChoice): string {
   const how = choice.forcedBy ? ` (forced by ${choice.forcedBy === 'option' ? '--backend' : BACKEND_ENV_VAR})` : ''
-  const passedOver = choice.skipped.map((s) => `\n  skipped ${s.reason}`).join('')
-  return `backend: ${choice.name}${how}${passedOver}`
+  const gpuLine = choice.gpu.said.code === 'gpuNotTried' ? '' : `\n  ${choice.gpu.used ? '' : 'GPU not used: '}${choice.gpu.reason}`
+  const passedOver = choice.skipped
+    .filter((s) => s.name !== 'tfjs-node-gpu')
+    .map((s) => `\n  skipped ${s.reason}`)
+    .join('')
+  return `backend: ${choice.name}${how}${gpuLine}${passedOver}`
 }

@@ -13,7 +13,7 @@ import { disposeModel } from '../models/build'
 import { prepareSongTraining, trainOnSong } from '../songTraining'
 import { nabiyaNotes } from '../testing/seedSong'
 import { seededRandom } from '../training/random'
-import { chooseTrainingPath, resolveFastPathSetting } from './choosePath'
+import { chooseTrainingPath, GPU_MIN_PARAMS, resolveFastPathSetting } from './choosePath'
 import { FastNetwork, planFastNetwork } from './fastNetwork'
 
 beforeAll(async () => {
@@ -244,6 +244,35 @@ describe('fast path choice', () => {
     expect(resolveFastPathSetting('on', { MELODY_STUDIO_FAST_PATH: 'off' })).toBe('on')
     expect(() => resolveFastPathSetting('fast')).toThrow('fast path must be one of auto, on, off, got fast')
     model.dispose()
+  })
+
+  it('with a GPU in use, keeps a small model on the fast path and gives a large one to the GPU', () => {
+    const gpu = { tfBackend: 'tensorflow', usesGpu: true }
+    const small = CASES[1]!.build()
+    expect(small.countParams()).toBeLessThan(GPU_MIN_PARAMS)
+    const smallPath = chooseTrainingPath(small, 'auto', gpu)
+    expect(smallPath.path.name).toBe('fast-cpu')
+    expect(smallPath.plan).toBeDefined()
+    expect(smallPath.path.reason).toMatch(/^fast CPU path .*though a GPU is in use: [\d,]+ parameters, under the 1,000,000 from which the GPU is used/)
+    // The same model on tfjs-node without a GPU keeps tfjs's path, as before.
+    expect(chooseTrainingPath(small, 'auto', { tfBackend: 'tensorflow', usesGpu: false }).path.name).toBe('tfjs')
+    // 4 × 512 × (512 + 1 + 1) LSTM weights alone pass the threshold; zeros keep building it cheap.
+    const large = tf.sequential({
+      layers: [
+        tf.layers.lstm({ units: 512, inputShape: [3, 1], kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }),
+        tf.layers.dense({ units: 3, activation: 'softmax' })
+      ]
+    })
+    expect(large.countParams()).toBeGreaterThanOrEqual(GPU_MIN_PARAMS)
+    expect(planFastNetwork(large).ok).toBe(true)
+    expect(chooseTrainingPath(large, 'auto', gpu)).toEqual({
+      path: { name: 'tfjs', reason: `tfjs on the GPU: ${large.countParams().toLocaleString('en-US')} parameters, at least the 1,000,000 from which the GPU is used` }
+    })
+    // Asked for, the fast path runs a large model too; without a GPU, the wasm backend keeps it.
+    expect(chooseTrainingPath(large, 'on', gpu).path.name).toBe('fast-cpu')
+    expect(chooseTrainingPath(large, 'auto', 'wasm').path.name).toBe('fast-cpu')
+    small.dispose()
+    large.dispose()
   })
 })
 

@@ -40,6 +40,7 @@ export const EN = {
   oneFeature: 'one feature',
   backend: 'Backend: {name}',
   skipped: 'skipped {reason}',
+  gpuNotUsed: 'GPU not used: {reason}',
   train: 'Train',
   stop: 'Stop',
   training: 'Training',
