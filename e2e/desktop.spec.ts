@@ -1,8 +1,8 @@
 import { _electron as electron, expect, test as base, type ElectronApplication } from '@playwright/test'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ELECTRON_INSTALL_COMMAND, installedElectronBinary } from '../scripts/electronBinary.mjs'
 import { SHARED_FLOWS } from './flows'
 import { studioApiKeys } from './flows/studioApiKeys'
 import { expectStudioOpen, type StudioUnderTest } from './flows/studioUnderTest'
@@ -10,18 +10,8 @@ import { expectStudioOpen, type StudioUnderTest } from './flows/studioUnderTest'
 // The desktop app in Electron: the same flows as the web spec (./flows), and what only the
 // desktop has (the sandboxed window with its preload). Skipped, saying why, without Electron.
 
-const require = createRequire(import.meta.url)
-
-function electronBinary(): string | undefined {
-  try {
-    const path = require('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : undefined
-  } catch {
-    return undefined
-  }
-}
-
-const SKIP_REASON = 'the Electron binary is not installed (its download needs internet), so the desktop app cannot start here'
+// installedElectronBinary, not require('electron'): from Electron 42 that starts a download.
+const SKIP_REASON = `the Electron binary is not installed (its download needs internet: \`${ELECTRON_INSTALL_COMMAND}\`), so the desktop app cannot start here`
 let skipPrinted = false
 
 /** What a download saved, as the main process saw it (globalThis.studioDownloads there). */
@@ -54,7 +44,7 @@ const downloadsSoFar = (app: ElectronApplication) =>
 const test = base.extend<{ desktop: StudioUnderTest }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from this pattern
   desktop: async ({}, use) => {
-    const binary = electronBinary()
+    const binary = installedElectronBinary()
     if (!binary) {
       if (!skipPrinted) console.log(`skipped: ${SKIP_REASON}`)
       skipPrinted = true

@@ -1,25 +1,18 @@
-// Electron's own install script is denied in package.json ("allowScripts") because it downloads
-// the Electron binary, which fails on machines that reach only the npm registry. We run it here
-// instead and turn a failed download into one clear sentence, so `npm install` stays green.
-import { existsSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { createRequire } from 'node:module'
+// `postinstall`: fetch the Electron binary now when we can, so `npm start` and the desktop tests
+// work straight after `npm install` on a machine online. Electron 42+ no longer downloads it at
+// install time (its package has no install script); a failed download here is one sentence, never
+// a failed install: machines that reach only the npm registry still get the engine, CLI and tests.
+import { downloadElectronBinary, ELECTRON_INSTALL_COMMAND, electronPackageDir, installedElectronBinary } from './electronBinary.mjs'
 
-const require = createRequire(import.meta.url)
-let installScript
-try {
-  installScript = require.resolve('electron/install.js')
-} catch {
-  process.exit(0) // electron is a dev dependency: absent in a production install
-}
-const result = spawnSync(process.execPath, [installScript], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 })
-const pathFile = join(dirname(installScript), 'path.txt')
-if (result.status === 0 && existsSync(pathFile)) {
-  console.log('melody-studio: Electron binary installed; `npm start` opens the desktop app.')
-} else {
-  console.log(
-    'melody-studio: the Electron binary could not be downloaded (no internet?); the engine, the `studio` command line ' +
-      'and the tests work without it. Run `node node_modules/electron/install.js` once online to get the desktop app.'
-  )
+// electron is a dev dependency: absent in a production install, where there is nothing to fetch.
+if (electronPackageDir() && !installedElectronBinary()) {
+  const failure = downloadElectronBinary()
+  if (failure === undefined) {
+    console.log('melody-studio: Electron binary installed; `npm start` opens the desktop app.')
+  } else {
+    console.log(
+      `melody-studio: the Electron binary could not be downloaded (${failure}); the engine, the \`studio\` command line ` +
+        `and the tests work without it. Run \`${ELECTRON_INSTALL_COMMAND}\` once online to get the desktop app.`
+    )
+  }
 }
