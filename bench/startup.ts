@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { CHROMIUM_PATH } from '../playwright.config'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const MAIN_ENTRY = join(ROOT, 'out/main/index.js')
@@ -76,7 +77,7 @@ export async function webStartup(): Promise<WebStartup> {
       server.once('exit', (code) => fail(new Error(`the web server exited (${code}) before printing its URL`)))
     })
     const serverReadyMs = performance.now() - started
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' })
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH })
     try {
       const page = await browser.newPage()
       await page.goto(url)
