@@ -96,3 +96,7 @@ export const PROJECT_MAX_MODEL_FILES = 8
 export const REQUEST_BODY_MAX_BYTES = Math.ceil(Math.max(CORPUS_MAX_BYTES, PROJECT_MAX_BYTES) / 3) * 4 + 1024 * 1024
 /** A request's URL (path and query). */
 export const URL_MAX_CHARS = 4096
+
+// ── Audio ───────────────────────────────────────────────────────────────────────────────────
+/** The sound font shipped in resources/soundfont (the app's download and install size). */
+export const SOUND_FONT_MAX_BYTES = 30 * 1024 * 1024
