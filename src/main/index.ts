@@ -6,9 +6,14 @@ import { isAppUrl, isPermissionAllowed, permissionSettingsOf, type PermissionSet
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
-/** The page may load only what it ships; no remote content, no eval. */
+/**
+ * The page may load only what it ships; no remote content, no eval. 'wasm-unsafe-eval' lets it
+ * compile WebAssembly (and nothing else: JavaScript eval stays refused): the player's synthesiser,
+ * spessasynth, compiles its bundled SF3 decoder as it loads and waits on it before it plays, in
+ * the page and in its AudioWorklet (js-synthesizer, FluidSynth in WebAssembly, would need it too).
+ */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "media-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /** The dev server electron-vite started (development only), else the packaged page. */

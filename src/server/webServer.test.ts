@@ -75,6 +75,9 @@ function call(method: string, headers: Record<string, string>, body = '{"args":[
 function expectSecurityHeaders(answer: Answer): void {
   expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'")
   expect(answer.headers['content-security-policy']).toContain("default-src 'self'")
+  // WebAssembly may compile (the player's synthesiser), JavaScript may not be eval'd.
+  expect(answer.headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval';")
+  expect(answer.headers['content-security-policy']).not.toContain("'unsafe-eval'")
   expect(answer.headers['x-content-type-options']).toBe('nosniff')
   expect(answer.headers['referrer-policy']).toBe('no-referrer')
   expect(answer.headers['x-frame-options']).toBe('DENY')

@@ -17,11 +17,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
-  '.json': 'application/json'
+  '.json': 'application/json',
+  // The player's sound font (out/renderer/assets): fetched as bytes, streamed like any file, no size limit.
+  '.sf2': 'application/octet-stream'
 }
 
+/** The desktop app's policy (src/main/index.ts says why 'wasm-unsafe-eval': the player's synthesiser). */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 /** Sent with every response, the page, its files, the API's JSON and every error alike. */
