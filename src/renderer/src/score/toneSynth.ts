@@ -1,6 +1,6 @@
 /**
- * A small synthesiser on the Web Audio API: a soft triangle wave per note. Playback needs no
- * sound font and fetches nothing, so it works offline and under the strict CSP.
+ * The fallback synthesiser (where AudioWorklet is missing or the sound font does not load): a soft
+ * triangle wave per note on the Web Audio API. It needs no sound font and fetches nothing.
  */
 export class ToneSynth {
   private context: AudioContext | undefined
