@@ -1,5 +1,5 @@
-// electron-vite's `?asset` import: the file is copied into the build, the import is its path.
-declare module '*?asset' {
-  const path: string
-  export default path
+// Vite's `?inline` import of a picture: the file's bytes as a data URL, in the bundle itself.
+declare module '*?inline' {
+  const dataUrl: string
+  export default dataUrl
 }

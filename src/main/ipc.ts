@@ -10,8 +10,8 @@ import type { StudioSettings } from '../shared/studioApi'
 import { STUDIO_EVENTS, STUDIO_METHOD_NAMES, STUDIO_METHODS } from '../shared/studioContract'
 import { errorReply, InvalidMessageError, type StudioReply } from '../shared/studioErrors'
 import { isAppUrl } from './permissions'
-// electron-vite copies the picture into out/ and gives its path (packaged with the app).
-import midiDragIcon from '../../resources/midi-drag.png?asset'
+// Inlined in the bundle as a data URL: the packaged app carries only out/, not resources/.
+import midiDragIcon from '../../resources/midi-drag.png?inline'
 
 /** Only our own page may call: the top frame showing the packaged file, or the dev server's page. */
 function isTrustedFrame(frame: WebFrameMain | null, appPage: string): boolean {
@@ -48,7 +48,7 @@ function desktopFileShell(window: BrowserWindow): DesktopFileShell {
     tempFolder: join(app.getPath('temp'), 'melody-studio-midi'),
     startFileDrag: (file) => {
       // macOS refuses a drag without a picture: the small MIDI chip.
-      if (!window.isDestroyed()) window.webContents.startDrag({ file, icon: nativeImage.createFromPath(midiDragIcon) })
+      if (!window.isDestroyed()) window.webContents.startDrag({ file, icon: nativeImage.createFromDataURL(midiDragIcon) })
     },
     copyFileToClipboard: async (file) => {
       const formats = clipboardFileFormats(process.platform, file)

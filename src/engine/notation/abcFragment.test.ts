@@ -1,6 +1,7 @@
+// The keyboard's ABC (shared/abcFragment, which the renderer uses) tested here, beside the ABC reader it must satisfy.
 import { describe, expect, it } from 'vitest'
-import { abcToMelodies } from '../engine/notation/abcIn'
-import { abcLengthIn, notesToAbcFragment, quantizeTake, unitTicksOf, type PlayedNote } from './abcFragment'
+import { abcToMelodies } from './abcIn'
+import { abcLengthIn, notesToAbcFragment, quantizeTake, unitTicksOf, type PlayedNote } from '../../shared/abcFragment'
 
 const EIGHTH = 240
 const QUARTER = 480
