@@ -21,9 +21,10 @@ import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
 import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer } from './peer'
 import { measureStartup } from './startup'
+import { measureAudio } from './audio'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs', 'startup'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs', 'startup', 'audio'] as const
 
 const { values } = parseArgs({
   options: {
@@ -184,6 +185,16 @@ if (groups.has('startup')) {
   }
 }
 
+if (groups.has('audio')) {
+  console.error('audio: 나비야 rendered offline by each instrument with the shipped sound font, then encoded (best of 3, CPU time)…')
+  // No peer: our own figures, compared across commits. Above 1 is faster than real time.
+  for (const figure of await measureAudio()) {
+    rateCase(`audio/render-${figure.instrument}-audio-s-per-cpu-s`, 'x', figure.renderAudioPerCpuSecond, null, { audioSeconds: round(figure.audioSeconds, 2) })
+    rateCase(`audio/wav-encode-${figure.instrument}-audio-s-per-cpu-s`, 'x', figure.wavAudioPerCpuSecond, null)
+    rateCase(`audio/mp3-encode-${figure.instrument}-audio-s-per-cpu-s`, 'x', figure.mp3AudioPerCpuSecond, null)
+  }
+}
+
 const fmt = (x: number | null, unit: string) => (x === null ? '—' : `${x} ${unit}`)
 console.log(`\n${machine.cpu}, ${machine.cores} cores; backend ${machine.backend}; fast path ${machine.fastPath}; peer ${machine.peer}`)
 console.log(['case', 'engine', 'peer', 'ratio (engine/peer; < 1 = engine ahead)', 'notes'].join('\t'))
@@ -192,6 +203,7 @@ function notes(c: BenchCase): string {
   if (c['epochs'] !== undefined) return `${String(c['epochs'])} epochs (peer ${String(c['peerEpochs'] ?? '—')})`
   if (c['startMiB'] !== undefined) return `${String(c['startMiB'])} → ${String(c['endMiB'])} MiB, tensors ${String(c['tensorsStart'])} → ${String(c['tensorsEnd'])}`
   if (c['tfjsPathMs'] !== undefined) return `tfjs path ${String(c['tfjsPathMs'])} ms`
+  if (c['audioSeconds'] !== undefined) return `${String(c['audioSeconds'])} s of audio`
   if (c['engineMsPerBatch'] !== undefined) return `${String(c['engineMsPerBatch'])} vs ${String(c['peerMsPerBatch'] ?? '—')} ms per batch of ${CORPUS.batch}`
   return ''
 }

@@ -20,6 +20,8 @@ import {
 } from '../engine'
 import { runIdFromName } from '../usecases/runRecords'
 import { exportFormatOf, melodyToFileBytes } from '../usecases/exportSong'
+import { melodyToAudioFile } from '../usecases/exportAudio'
+import { DEFAULT_INSTRUMENT, INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId } from '../shared/instruments'
 import { trainSong } from '../usecases/trainSong'
 import { formatDuration, terminalProgress } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
@@ -57,8 +59,10 @@ commands:
       continues a melody with a model saved by train --save: greedy at temperature 0, sampled
       above; notes never cross a bar line and the result ends on one
 
-  convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf)> [--tune X] [--track N]
-      converts a song between formats, or draws it as SVG or PDF sheet music
+  convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf|wav|mp3)> [--tune X] [--track N]
+        [--instrument ${INSTRUMENT_IDS.join('|')}] [--tempo N]
+      converts a song between formats, draws it as SVG or PDF sheet music, or plays it as WAV or
+      MP3 audio with the shipped sound font (piano, at the song's own tempo unless --tempo)
   inspect <file> [--json]
       the tunes of an ABC file (or the tracks of a MIDI file): notes, key, meter, tempo, warnings
 
@@ -225,16 +229,35 @@ async function convertCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { tune: { type: 'string' }, track: { type: 'string' } }
+    options: { tune: { type: 'string' }, track: { type: 'string' }, instrument: { type: 'string' }, tempo: { type: 'string' } }
   })
   const [input, output] = positionals
-  if (!output) throw new OptionError('convert needs an input and an output file: convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg)>')
+  if (!output) throw new OptionError('convert needs an input and an output file: convert <in.(abc|mid|codes)> <out.(abc|mid|codes|svg|pdf|wav|mp3)>')
   const format = exportFormatOf(output)
-  if (!format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg or .pdf`)
+  if (!format) throw new OptionError(`${output}: unknown output format; use .abc, .mid, .codes, .svg, .pdf, .wav or .mp3`)
+  const instrument = values.instrument
+  if (instrument !== undefined && !isInstrumentId(instrument)) throw new OptionError(`--instrument must be one of ${INSTRUMENT_IDS.join(', ')}, got '${instrument}'`)
+  const tempo = numberOption('tempo', values.tempo)
+  if (format !== 'wav' && format !== 'mp3' && (instrument !== undefined || tempo !== undefined)) {
+    throw new OptionError(`--instrument and --tempo are for audio (.wav, .mp3), not .${format}`)
+  }
   const melody = await readMelody(input, values)
+  const notes = `${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`
+  if (format === 'wav' || format === 'mp3') {
+    const file = await melodyToAudioFile(melody, format, { ...(instrument ? { instrument } : {}), ...(tempo !== undefined ? { tempo } : {}) })
+    await writeFile(output, file.bytes)
+    const seconds = file.audio.left.length / file.audio.sampleRate
+    const played = INSTRUMENTS[instrument ?? DEFAULT_INSTRUMENT].englishName
+    console.log(
+      `wrote ${output}: ${notes}, ${played} at ♩=${file.audio.tempo}, ${seconds.toFixed(2)} s of audio ` +
+        `(${file.audio.songSeconds.toFixed(2)} s of song), ${file.audio.sampleRate} Hz stereo, ${(file.bytes.length / 1e6).toFixed(2)} MB; ` +
+        `rendered at ${(seconds / file.cpuSeconds).toFixed(1)} s of audio per CPU second`
+    )
+    return
+  }
   const bytes = await melodyToFileBytes(melody, format)
   await writeFile(output, bytes)
-  console.log(`wrote ${output}: ${melody.notes.filter((n) => n.pitch !== null).length} notes${melody.title ? ` of "${melody.title}"` : ''}`)
+  console.log(`wrote ${output}: ${notes}`)
 }
 
 async function inspectCommand(args: string[]): Promise<void> {

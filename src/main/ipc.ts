@@ -1,14 +1,17 @@
-import { app, ipcMain, utilityProcess, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron'
+import { app, clipboard, ClipboardItem, ipcMain, nativeImage, utilityProcess, type BrowserWindow, type IpcMainInvokeEvent, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { clipboardFileFormats, systemClipboardKey } from '../host/midiFiles'
 import { StudioLibrary } from '../host/studioLibrary'
-import { StudioService, type StudioEventSink } from '../host/studioService'
+import { StudioService, type DesktopFileShell, type StudioEventSink } from '../host/studioService'
 import type { FromTrainingProcess } from '../host/trainingMessages'
 import { TrainingHost, type StartTrainingProcess } from '../host/trainingHost'
 import type { StudioSettings } from '../shared/studioApi'
 import { STUDIO_EVENTS, STUDIO_METHOD_NAMES, STUDIO_METHODS } from '../shared/studioContract'
 import { errorReply, InvalidMessageError, type StudioReply } from '../shared/studioErrors'
 import { isAppUrl } from './permissions'
+// Inlined in the bundle as a data URL: the packaged app carries only out/, not resources/.
+import midiDragIcon from '../../resources/midi-drag.png?inline'
 
 /** Only our own page may call: the top frame showing the packaged file, or the dev server's page. */
 function isTrustedFrame(frame: WebFrameMain | null, appPage: string): boolean {
@@ -39,6 +42,24 @@ const startUtilityProcess: StartTrainingProcess = (entry, onMessage, onExit) => 
   }
 }
 
+/** The window's drag and clipboard, for files the studio writes (a melody's MIDI). */
+function desktopFileShell(window: BrowserWindow): DesktopFileShell {
+  return {
+    tempFolder: join(app.getPath('temp'), 'melody-studio-midi'),
+    startFileDrag: (file) => {
+      // macOS refuses a drag without a picture: the small MIDI chip.
+      if (!window.isDestroyed()) window.webContents.startDrag({ file, icon: nativeImage.createFromDataURL(midiDragIcon) })
+    },
+    copyFileToClipboard: async (file) => {
+      const formats = clipboardFileFormats(process.platform, file)
+      if (formats.length === 0) throw new Error(`files cannot be put on the clipboard on ${process.platform}`)
+      // One item, all its formats at once: a write replaces the clipboard's contents.
+      const item = Object.fromEntries(formats.map(({ format, bytes }) => [systemClipboardKey(format), new Blob([new Uint8Array(bytes)])]))
+      await clipboard.write([new ClipboardItem(item)])
+    }
+  }
+}
+
 /**
  * Serves the StudioApi to one window: requests over ipcMain.handle, events over webContents.send.
  * Every call is checked: its frame is the app's page, its arguments fit the method's schema (in
@@ -62,7 +83,8 @@ export function registerStudioHandlers(
     { name: app.getName(), version: app.getVersion(), electron: process.versions.electron ?? null },
     emit,
     library,
-    new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'), startUtilityProcess)
+    new TrainingHost(library.modelsFolder, join(here, 'trainingProcess.js'), startUtilityProcess),
+    desktopFileShell(window)
   )
   for (const method of STUDIO_METHOD_NAMES) {
     ipcMain.handle(STUDIO_METHODS[method].channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<StudioReply<unknown>> => {

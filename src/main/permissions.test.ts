@@ -19,6 +19,16 @@ describe('isPermissionAllowed', () => {
     expect(isPermissionAllowed('midi ', { midiInput: true })).toBe(false)
   })
 
+  it('opens input and output with the one setting, and follows it when turned off again', () => {
+    // requestMIDIAccess({ sysex: false }) asks 'midi' for the whole access (inputs and outputs);
+    // with { sysex: true } Chromium asks 'midiSysex', which stays refused.
+    let settings = permissionSettingsOf({ midiInput: true })
+    expect(isPermissionAllowed('midi', settings)).toBe(true)
+    expect(isPermissionAllowed('midiSysex', settings)).toBe(false)
+    settings = permissionSettingsOf({ language: 'ko', midiInput: false })
+    expect(isPermissionAllowed('midi', settings)).toBe(false)
+  })
+
   it('reads the setting as on only when it is exactly true', () => {
     expect(permissionSettingsOf({ midiInput: true })).toEqual({ midiInput: true })
     for (const settings of [{}, { midiInput: false }, { midiInput: 'true' }, { midiInput: 1 }, null, undefined, 'midiInput', [true]]) {

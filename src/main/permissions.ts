@@ -2,12 +2,17 @@
 
 /** The person's settings that open a permission. */
 export interface PermissionSettings {
+  /**
+   * MIDI devices on (the saved setting keeps its first name, `midiInput`): Chromium asks one
+   * permission, 'midi', for both a keyboard's input and the outputs the score plays to.
+   */
   readonly midiInput: boolean
 }
 
 /**
- * Every permission the page asks for or checks is refused, except Web MIDI input ('midi', never
- * 'midiSysex') while the person has turned MIDI input on in the settings.
+ * Every permission the page asks for or checks is refused, except Web MIDI ('midi': inputs and
+ * outputs, never 'midiSysex', which lets a page rewrite a device's firmware and settings) while
+ * the person has turned MIDI devices on in the settings.
  */
 export function isPermissionAllowed(permission: string, settings: PermissionSettings): boolean {
   return permission === 'midi' && settings.midiInput === true

@@ -100,3 +100,10 @@ export const URL_MAX_CHARS = 4096
 // ── Audio ───────────────────────────────────────────────────────────────────────────────────
 /** The sound font shipped in resources/soundfont (the app's download and install size). */
 export const SOUND_FONT_MAX_BYTES = 30 * 1024 * 1024
+/** Audio rendered from one song (WAV, MP3), in seconds, the instrument's last ring included.
+ * Stereo float samples at 44.1 kHz are 353 KB a second while rendering and a WAV is half that:
+ * ten minutes is a 106 MB WAV, far past any melody here, and still one file the UI can save. */
+export const AUDIO_MAX_SECONDS = 10 * 60
+/** Sample rates audio may be rendered at (8 kHz telephone to 96 kHz studio). */
+export const AUDIO_MIN_SAMPLE_RATE = 8_000
+export const AUDIO_MAX_SAMPLE_RATE = 96_000

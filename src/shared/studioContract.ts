@@ -35,6 +35,8 @@ const base64File = z.string().max(Math.ceil(IMPORT_MAX_BYTES / 3) * 4)
 // the margin lets a file a little over the limit hear so in those words (the UI checks larger ones).
 const projectBase64 = z.string().max(Math.ceil(PROJECT_MAX_BYTES / 3) * 4 + 512 * 1024)
 const nothing = z.void()
+/** A file's name without extension, as an export takes it (made safe by the host's fileStem). */
+const exportName = EXPORT_OPTIONS_SCHEMA.shape.name.unwrap()
 
 /** A method of the contract: what it is for, its channel, its arguments in order and its answer. */
 interface MethodEntry {
@@ -88,7 +90,15 @@ export const STUDIO_METHODS = {
   /** The song and the library's runs of it (same text, or same title), their saved models with them, as one project file (`.mstudio`) to save. */
   saveProject: method('studio:save-project', z.tuple([songText]), EXPORTED_FILE_SCHEMA),
   /** Reads a project file: its song for the editor and its runs, which are added to the library with their models (a run already there is kept as it is). */
-  openProject: method('studio:open-project', z.tuple([z.string().min(1).max(255), projectBase64]), OPENED_PROJECT_SCHEMA)
+  openProject: method('studio:open-project', z.tuple([z.string().min(1).max(255), projectBase64]), OPENED_PROJECT_SCHEMA),
+  /**
+   * Desktop only: writes the melody's MIDI to a temporary `<name>.mid` and starts the system's drag
+   * of that file from the window (to a DAW, a folder); called from the page's dragstart. Web mode
+   * refuses it (the page drags a download link there).
+   */
+  startMidiDrag: method('studio:start-midi-drag', z.tuple([MELODY_SCHEMA, exportName]), nothing),
+  /** Desktop only: writes the melody's MIDI to a temporary `<name>.mid` and puts that file on the clipboard, where the system has a way (see host/midiFiles). */
+  copyMidiFile: method('studio:copy-midi-file', z.tuple([MELODY_SCHEMA, exportName]), nothing)
 } as const
 
 export type StudioMethod = keyof typeof STUDIO_METHODS

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ENGINE_SAYING_SCHEMA } from './engineMessages'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
+import { INSTRUMENT_IDS } from './instruments'
 import { EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
   ABC_FIELD_MAX_CHARS,
@@ -111,7 +112,11 @@ export const IMPORTED_FILE_SCHEMA = z.object({
 /** How a melody is saved: the file's name (without extension), and the note heads drawn red in a score. */
 export const EXPORT_OPTIONS_SCHEMA = z.strictObject({
   name: z.string().min(1).max(200).optional(),
-  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional()
+  wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional(),
+  /** WAV and MP3: the instrument that plays the melody (piano when absent). */
+  instrument: z.enum(INSTRUMENT_IDS).optional(),
+  /** WAV and MP3: quarter notes a minute, instead of the song's own tempo. */
+  tempo: z.number().min(TEMPO_MIN_BPM).max(TEMPO_MAX_BPM).optional()
 })
 
 export const EXPORTED_FILE_SCHEMA = z.object({

@@ -4,16 +4,19 @@ import { exportSong } from '../engine/notation/songFiles'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import type { Melody } from '../engine/notation/melody'
 import type { ExportedFile, ExportFormat, ExportOptions } from '../shared/studioApi'
+import { melodyToAudioFile } from './exportAudio'
 
 export const EXPORT_TYPES: Record<ExportFormat, { extension: string; mimeType: string }> = {
   midi: { extension: 'mid', mimeType: 'audio/midi' },
   abc: { extension: 'abc', mimeType: 'text/vnd.abc' },
   svg: { extension: 'svg', mimeType: 'image/svg+xml' },
   pdf: { extension: 'pdf', mimeType: 'application/pdf' },
-  codes: { extension: 'codes', mimeType: 'text/plain' }
+  codes: { extension: 'codes', mimeType: 'text/plain' },
+  wav: { extension: 'wav', mimeType: 'audio/wav' },
+  mp3: { extension: 'mp3', mimeType: 'audio/mpeg' }
 }
 
-/** The format a file name asks for by its extension (.mid, .abc, .svg, .pdf, .codes). */
+/** The format a file name asks for by its extension (.mid, .abc, .svg, .pdf, .codes, .wav, .mp3). */
 export function exportFormatOf(fileName: string): ExportFormat | undefined {
   const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase()
   if (extension === 'midi') return 'midi'
@@ -21,11 +24,13 @@ export function exportFormatOf(fileName: string): ExportFormat | undefined {
 }
 
 /**
- * A melody as a file's bytes: MIDI, ABC or note codes, or sheet music as SVG or PDF (jsdom,
- * abcjs and pdfkit are loaded on the first drawing only: they take a second and are not needed
- * to train).
+ * A melody as a file's bytes: MIDI, ABC or note codes, sheet music as SVG or PDF (jsdom, abcjs
+ * and pdfkit are loaded on the first drawing only: they take a second and are not needed to
+ * train), or audio as WAV or MP3 played by `options.instrument` (piano) at `options.tempo` (the
+ * song's own).
  */
-export async function melodyToFileBytes(melody: Melody, format: ExportFormat, options: Pick<ExportOptions, 'wrong'> = {}): Promise<Uint8Array> {
+export async function melodyToFileBytes(melody: Melody, format: ExportFormat, options: Omit<ExportOptions, 'name'> = {}): Promise<Uint8Array> {
+  if (format === 'wav' || format === 'mp3') return (await melodyToAudioFile(melody, format, options)).bytes
   if (format !== 'svg' && format !== 'pdf') return exportSong(melody, format)
   const drawing = await import('../render/sheetMusic')
   const marks = options.wrong ? { wrong: options.wrong } : {}

@@ -11,4 +11,6 @@ export class LibraryState {
   loaded = $state(false)
   /** Earlier runs drawn under the current curve, as the seed's summary figure compares its models. */
   overlaid = $state<string[]>([])
+  /** MIDI devices turned on (the saved setting `midiInput`): off until the person turns them on. */
+  midiDevices = $state(false)
 }

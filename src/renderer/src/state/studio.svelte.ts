@@ -48,6 +48,7 @@ export function openLibrary({ api, song, library }: StudioState): void {
       // Text typed before the library arrived is kept: it is newer than the saved song.
       if (saved.song !== null && song.abc === NABIYA_ABC) song.abc = saved.song
       if (saved.settings.language) setLanguage(saved.settings.language)
+      library.midiDevices = saved.settings.midiInput === true
       library.runs = saved.runs
       library.failedRuns = saved.failedRuns ?? []
       library.problems = saved.problems
