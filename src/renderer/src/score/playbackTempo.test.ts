@@ -1,6 +1,6 @@
 import abcjs from 'abcjs'
 import { describe, expect, it } from 'vitest'
-import { abcjsBeatsPerMinute, clampTempo, DEFAULT_QUARTER_TEMPO, quarterTempoOf, wholeNoteMilliseconds } from './playbackTempo'
+import { abcjsBeatsPerMinute, clampTempo, DEFAULT_QUARTER_TEMPO, isDownbeat, quarterTempoOf, wholeNoteMilliseconds } from './playbackTempo'
 
 /** The tempo as abcjs parses the song's Q: (what the score reads), then in quarter notes a minute. */
 const tempoOfAbc = (header: string) => quarterTempoOf(abcjs.parseOnly(`X:1\n${header}\nK:C\nCDEF|\n`)[0]?.metaText.tempo)
@@ -46,5 +46,25 @@ describe('clampTempo and wholeNoteMilliseconds', () => {
   it('turns a bar length into a whole note length', () => {
     expect(wholeNoteMilliseconds(1500, { num: 3, den: 4 })).toBe(2000)
     expect(wholeNoteMilliseconds(2000, undefined)).toBe(2000)
+  })
+})
+
+describe('isDownbeat', () => {
+  const downbeats = (beatsPerMeasure: number, pickupBeats: number) => [0, 1, 2, 3, 4, 5, 6, 7, 8].filter((beat) => isDownbeat(beat, beatsPerMeasure, pickupBeats))
+
+  it('clicks loud on the first beat of each bar', () => {
+    expect(downbeats(4, 0)).toEqual([0, 4, 8])
+    expect(downbeats(3, 0)).toEqual([0, 3, 6])
+  })
+
+  it('counts bars from the bar line after a pickup', () => {
+    // 4/4 with a one-beat pickup (as 나비야 would start on its upbeat): the bars begin on beats 1, 5.
+    expect(downbeats(4, 1)).toEqual([1, 5])
+    const pickup = abcjs.parseOnly('X:1\nM:3/4\nL:1/4\nK:C\nC D | E F G | A B c |\n')[0]!
+    expect(downbeats(pickup.getBeatsPerMeasure(), pickup.getPickupLength() / pickup.getBeatLength())).toEqual([2, 5, 8])
+  })
+
+  it('calls no beat the first of a bar when the pickup is part of a beat', () => {
+    expect(downbeats(4, 0.5)).toEqual([])
   })
 })

@@ -43,3 +43,14 @@ export function wholeNoteMilliseconds(millisecondsPerMeasure: number, meter: { n
   const measureInWholes = meter?.num && meter.den ? meter.num / meter.den : 1
   return millisecondsPerMeasure / measureInWholes
 }
+
+/**
+ * Whether abcjs's beat `beatNumber` (counted from the first note, 0-based) begins a bar: after a
+ * pickup of `pickupBeats` beats the first bar line falls on that beat, not on beat 0. A pickup of
+ * a part of a beat leaves abcjs's beats off the meter's: then none is called the first of a bar.
+ */
+export function isDownbeat(beatNumber: number, beatsPerMeasure: number, pickupBeats: number): boolean {
+  const perBar = Math.max(1, Math.round(beatsPerMeasure))
+  if (Math.abs(pickupBeats - Math.round(pickupBeats)) > 1e-6) return false
+  return (((beatNumber - Math.round(pickupBeats)) % perBar) + perBar) % perBar === 0
+}
