@@ -107,14 +107,15 @@ test('the song plays through the sound font the studio serves, with nothing fetc
 
 const NABIYA_AT_80 = 'X:1\nT:나비야 at 80\nM:2/4\nL:1/8\nQ:1/4=80\nK:C\nG E E2 | F D D2 | C D E F | G G G2 |\n'
 
-test('the song exported as WAV from the UI is the song at its tempo, read back by Python’s wave', async ({ page, studio }) => {
+test('the song exported as WAV from the UI, by the instrument chosen for playback, is the song at its tempo, read back by Python’s wave', async ({ page, studio }) => {
   test.setTimeout(120_000)
   await openStudio(page, studio.url)
   await useNabiya(page)
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }),
-    page.getByRole('group', { name: 'export song' }).getByRole('button', { name: 'WAV', exact: true }).click()
-  ])
+  // The file is played by the instrument chosen for playback, as its button says.
+  await page.getByTestId('song score instrument').selectOption('guitar')
+  const wav = page.getByRole('group', { name: 'export song' }).getByRole('button', { name: 'WAV', exact: true })
+  await expect(wav).toHaveAttribute('title', /played by the nylon-string guitar/)
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), wav.click()])
   const path = test.info().outputPath(download.suggestedFilename())
   await download.saveAs(path)
   expect(download.suggestedFilename()).toMatch(/\.wav$/)
@@ -128,7 +129,7 @@ test('the song exported as WAV from the UI is the song at its tempo, read back b
     .split(' ')
     .map(Number)
   expect([channels, rate]).toEqual([2, 44100])
-  // 나비야: 32 quarter notes' worth at ♩=100 is 19.2 s, then the piano's release.
+  // 나비야: 32 quarter notes' worth at ♩=100 is 19.2 s, then the instrument's release.
   expect(seconds).toBeGreaterThan(19.2)
   expect(seconds).toBeLessThan(19.2 + 3)
 })
