@@ -2,6 +2,7 @@
 // (the renderer records, these write): the same spelling as the engine's melodyToAbc (sharps in
 // sharp keys and C, flats in flat keys, accidentals only where the key or an earlier accidental
 // would give another pitch), in the song's own unit length (L:) rather than melodyToAbc's fixed 1/8.
+import { keyAlterations, spellPitch, writePitch } from './pitchSpelling'
 
 /** Ticks per quarter note, as the engine's melodies count them (engine/notation/melody). */
 export const FRAGMENT_TICKS_PER_QUARTER = 480
@@ -24,37 +25,11 @@ export interface FragmentKey {
   readonly fifths: number
 }
 
-const SHARP_ORDER = ['F', 'C', 'G', 'D', 'A', 'E', 'B']
-const FLAT_ORDER = ['B', 'E', 'A', 'D', 'G', 'C', 'F']
-const LETTERS = ['C', 'D', 'E', 'F', 'G', 'A', 'B']
-const LETTER_SEMITONES = [0, 2, 4, 5, 7, 9, 11]
 const ACCIDENTALS = new Map([
   [-1, '_'],
   [0, '='],
   [1, '^']
 ])
-
-function keyAlterations(key: FragmentKey): Map<string, number> {
-  const alterations = new Map<string, number>()
-  const count = Math.min(7, Math.abs(key.fifths))
-  const order = key.fifths >= 0 ? SHARP_ORDER : FLAT_ORDER
-  for (const letter of order.slice(0, count)) alterations.set(letter, key.fifths >= 0 ? 1 : -1)
-  return alterations
-}
-
-function spell(pitch: number, preferFlats: boolean): { letter: string; alteration: number; octave: number } {
-  const pitchClass = ((pitch % 12) + 12) % 12
-  const octave = Math.floor(pitch / 12) - 1
-  const natural = LETTER_SEMITONES.indexOf(pitchClass)
-  if (natural >= 0) return { letter: LETTERS[natural] as string, alteration: 0, octave }
-  if (preferFlats) return { letter: LETTERS[LETTER_SEMITONES.indexOf(pitchClass + 1)] as string, alteration: -1, octave }
-  return { letter: LETTERS[LETTER_SEMITONES.indexOf(pitchClass - 1)] as string, alteration: 1, octave }
-}
-
-function writePitch(letter: string, octave: number): string {
-  if (octave >= 5) return letter.toLowerCase() + "'".repeat(octave - 5)
-  return letter + ','.repeat(Math.max(0, 4 - octave))
-}
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b)
@@ -106,7 +81,7 @@ export function notesToAbcFragment(notes: readonly PlayedNote[], key: FragmentKe
       continue
     }
     if (!Number.isInteger(note.pitch) || note.pitch < MIDI_PITCH_MIN || note.pitch > MIDI_PITCH_MAX) throw new RangeError(`a pitch must be a MIDI note number (0–127), not ${note.pitch}`)
-    const { letter, alteration, octave } = spell(note.pitch, preferFlats)
+    const { letter, alteration, octave } = spellPitch(note.pitch, preferFlats)
     const place = `${letter}${octave}`
     const heard = inForce.get(place) ?? inKey.get(letter) ?? 0
     const accidental = alteration === heard ? '' : (ACCIDENTALS.get(alteration) ?? '')

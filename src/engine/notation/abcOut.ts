@@ -1,3 +1,5 @@
+import { abcLengthIn } from '../../shared/abcFragment'
+import { keyAlterations, spellPitch, writePitch } from '../../shared/pitchSpelling'
 import { checkMelodyLimits } from './melodyLimits'
 import { barGridOf, nextBarLine, TICKS_PER_WHOLE, type BarGrid, type KeySignature, type Melody, type MelodyNote } from './melody'
 
@@ -9,10 +11,6 @@ import { barGridOf, nextBarLine, TICKS_PER_WHOLE, type BarGrid, type KeySignatur
  * give another pitch.
  */
 const UNIT_TICKS = TICKS_PER_WHOLE / 8
-const SHARP_ORDER = ['F', 'C', 'G', 'D', 'A', 'E', 'B']
-const FLAT_ORDER = ['B', 'E', 'A', 'D', 'G', 'C', 'F']
-const LETTERS = ['C', 'D', 'E', 'F', 'G', 'A', 'B']
-const LETTER_SEMITONES = [0, 2, 4, 5, 7, 9, 11]
 const MODE_SUFFIX: Record<KeySignature['mode'], string> = {
   major: '',
   minor: 'm',
@@ -21,14 +19,6 @@ const MODE_SUFFIX: Record<KeySignature['mode'], string> = {
   lydian: 'Lyd',
   mixolydian: 'Mix',
   locrian: 'Loc'
-}
-
-function keyAlterations(key: KeySignature): Map<string, number> {
-  const alterations = new Map<string, number>()
-  const count = Math.min(7, Math.abs(key.fifths))
-  const order = key.fifths >= 0 ? SHARP_ORDER : FLAT_ORDER
-  for (const letter of order.slice(0, count)) alterations.set(letter, key.fifths >= 0 ? 1 : -1)
-  return alterations
 }
 
 function gcd(a: number, b: number): number {
@@ -51,27 +41,9 @@ function isTripletLength(ticks: number): boolean {
   return !isPowerOfTwoLength(ticks) && isPowerOfTwoLength((ticks * 3) / 2)
 }
 
+/** A length in ticks as this writer's `L:1/8` units: '' (an eighth), `2`, `/2`, `3/2`. */
 export function abcLength(ticks: number): string {
-  const divisor = gcd(ticks, UNIT_TICKS)
-  const numerator = ticks / divisor
-  const denominator = UNIT_TICKS / divisor
-  if (denominator === 1) return numerator === 1 ? '' : String(numerator)
-  return `${numerator === 1 ? '' : numerator}/${denominator}`
-}
-
-/** Letter and alteration for a pitch: sharps in sharp keys (and C), flats in flat keys. */
-function spell(pitch: number, preferFlats: boolean): { letter: string; alteration: number; octave: number } {
-  const pitchClass = ((pitch % 12) + 12) % 12
-  const octave = Math.floor(pitch / 12) - 1
-  const natural = LETTER_SEMITONES.indexOf(pitchClass)
-  if (natural >= 0) return { letter: LETTERS[natural] as string, alteration: 0, octave }
-  if (preferFlats) return { letter: LETTERS[LETTER_SEMITONES.indexOf(pitchClass + 1)] as string, alteration: -1, octave }
-  return { letter: LETTERS[LETTER_SEMITONES.indexOf(pitchClass - 1)] as string, alteration: 1, octave }
-}
-
-function writePitch(letter: string, octave: number): string {
-  if (octave >= 5) return letter.toLowerCase() + "'".repeat(octave - 5)
-  return letter + ','.repeat(Math.max(0, 4 - octave))
+  return abcLengthIn(ticks, UNIT_TICKS)
 }
 
 /**
@@ -223,7 +195,7 @@ function abcParts(melody: Melody, options: { number?: number; fillToTicks?: numb
     if (note.pitch === null) {
       line += `${unseen ? 'x' : 'z'}${length}${separator}`
     } else {
-      const { letter, alteration, octave } = spell(note.pitch, preferFlats)
+      const { letter, alteration, octave } = spellPitch(note.pitch, preferFlats)
       const inForce = bar.get(letter) ?? key.get(letter) ?? 0
       let accidental = ''
       if (alteration !== inForce) {
