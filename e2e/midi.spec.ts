@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process'
 import type { Page } from '@playwright/test'
+import { readWithMido } from '../src/engine/testing/mido'
 import { expect, openStudio, test } from './fixtures'
 
 // Issue 17 in web mode, in Chromium: the MIDI chip's file, and a MIDI keyboard and output through
@@ -8,21 +8,6 @@ import { expect, openStudio, test } from './fixtures'
 const SONG = 'X:1\nT:Chip Test\nM:4/4\nL:1/8\nQ:1/4=120\nK:C\nCDEF G2A2|c4 z4|]\n'
 const BODY_AT = SONG.indexOf('CDEF')
 
-/** Notes of a MIDI file as python3-mido reads them: pitch, start and length in quarters. */
-function midoNotes(path: string): number[][] {
-  const script = `
-import json, sys, mido
-f = mido.MidiFile(sys.argv[1])
-notes, on, now = [], {}, 0
-for message in mido.merge_tracks(f.tracks):
-    now += message.time
-    if message.type == 'note_on' and message.velocity > 0: on[message.note] = now
-    elif message.type in ('note_off', 'note_on') and message.note in on:
-        start = on.pop(message.note)
-        notes.append([message.note, start / f.ticks_per_beat, (now - start) / f.ticks_per_beat])
-print(json.dumps(notes))`
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' })) as number[][]
-}
 
 /** Replaces Web MIDI with one keyboard (`Test Keyboard`) and one output (`Test Synth`) the test drives and reads. */
 async function fakeWebMidi(page: Page): Promise<void> {
@@ -102,7 +87,10 @@ test('the MIDI chip downloads the song as a .mid file whose notes mido reads bac
   await chip.click()
   const download = await started
   expect(download.suggestedFilename()).toBe('Chip Test.mid')
-  expect(midoNotes(await download.path())).toEqual([
+  const file = await download.path()
+  const heard = readWithMido([file])[file]
+  // In quarters: pitch, start, length.
+  expect(heard?.notes.map(([pitch, start, length]) => [pitch, start / heard.ticksPerBeat, length / heard.ticksPerBeat])).toEqual([
     [60, 0, 0.5],
     [62, 0.5, 0.5],
     [64, 1, 0.5],

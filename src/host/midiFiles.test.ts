@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Melody } from '../engine/notation/melody'
+import { readWithMido } from '../engine/testing/mido'
 import { clipboardFileFormats, midiFileName, systemClipboardKey, writeMidiFile } from './midiFiles'
 
 const MELODY: Melody = {
@@ -24,20 +24,6 @@ afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
 })
 
-/** Notes of a MIDI file as an independent reader (python3-mido) hears them: pitch, start and length in ticks. */
-function midoNotes(path: string): number[][] {
-  const script = `
-import json, sys, mido
-f = mido.MidiFile(sys.argv[1])
-notes, on, now = [], {}, 0
-for message in mido.merge_tracks(f.tracks):
-    now += message.time
-    if message.type == 'note_on' and message.velocity > 0: on[message.note] = now
-    elif message.type in ('note_off', 'note_on') and message.note in on:
-        notes.append([message.note, on[message.note], now - on.pop(message.note)])
-print(json.dumps(notes))`
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path], { encoding: 'utf8' })) as number[][]
-}
 
 describe('midiFileName', () => {
   it('keeps letters, digits, spaces and ()_- only: no path, no extension of its own', () => {
@@ -56,9 +42,9 @@ describe('writeMidiFile', () => {
     const path = await writeMidiFile(MELODY, '../Scale: one/two', folder)
     expect(path).toBe(join(folder, 'Scale onetwo.mid'))
     expect(readdirSync(folder)).toEqual(['Scale onetwo.mid'])
-    const ticksPerQuarter = Number(execFileSync('/usr/bin/python3', ['-c', 'import sys, mido; print(mido.MidiFile(sys.argv[1]).ticks_per_beat)', path], { encoding: 'utf8' }))
-    const scale = ticksPerQuarter / 480
-    expect(midoNotes(path)).toEqual(MELODY.notes.filter((note) => note.pitch !== null).map((note) => [note.pitch, note.startTicks * scale, note.durationTicks * scale]))
+    const heard = readWithMido([path])[path]
+    const scale = (heard?.ticksPerBeat ?? 480) / 480
+    expect(heard?.notes).toEqual(MELODY.notes.filter((note) => note.pitch !== null).map((note) => [note.pitch, note.startTicks * scale, note.durationTicks * scale]))
   })
 
   it('replaces the file of an earlier drag of the same name', async () => {
@@ -67,7 +53,7 @@ describe('writeMidiFile', () => {
     await writeMidiFile(MELODY, 'Scale', folder)
     const path = await writeMidiFile({ ...MELODY, notes: MELODY.notes.slice(0, 1) }, 'Scale', folder)
     expect(readdirSync(folder)).toEqual(['Scale.mid'])
-    expect(midoNotes(path)).toHaveLength(1)
+    expect(readWithMido([path])[path]?.notes).toHaveLength(1)
   })
 })
 
