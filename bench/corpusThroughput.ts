@@ -16,7 +16,7 @@ import {
   shuffledOrder,
   type FastPathSetting
 } from '../src/engine'
-import { BENCH_DIR, python, SHARED } from './peer'
+import { atBestThreadCount, BENCH_DIR, peerEnv, python, SHARED, type ThreadedFigures } from './peer'
 
 export const CORPUS = { file: 'corpus/nottingham/abc/jigs.abc', window: 32, batch: 64, embedding: 32, units: 256, warmup: 2 } as const
 
@@ -111,19 +111,39 @@ export function runCorpusEngine(measuredBatches: number, fastPath: FastPathSetti
   return { result, data }
 }
 
-export function runCorpusPeer(data: ReturnType<typeof benchBatches>): { tokensPerSecond: number; msPerBatch: number; threads: number } | { failed: string } {
+export interface CorpusPeerFigure {
+  readonly tokensPerSecond: number
+  readonly msPerBatch: number
+}
+
+/** The peer at one thread and at every core, the faster kept; `failed` when no run succeeded. */
+export function runCorpusPeer(data: ReturnType<typeof benchBatches>): ThreadedFigures<CorpusPeerFigure> | { failed: string } {
   const folder = mkdtempSync(join(tmpdir(), 'bench-corpus-'))
+  let failure = 'not run'
   try {
     const file = join(folder, 'batches.json')
     writeFileSync(
       file,
       JSON.stringify({ vocab: data.vocabulary, window: CORPUS.window, batch: CORPUS.batch, warmup: CORPUS.warmup, inputs: data.inputs, labels: data.labels })
     )
-    console.error('running the PyTorch corpus peer bench/torch_corpus.py…')
-    const run = spawnSync(python(), [join(BENCH_DIR, 'torch_corpus.py'), file], { encoding: 'utf8' })
-    if (run.status !== 0) return { failed: run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}` }
-    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>
-    return { tokensPerSecond: Number(line['tokens_per_s']), msPerBatch: Number(line['ms_per_batch']), threads: Number(line['threads']) }
+    const figures = atBestThreadCount<CorpusPeerFigure>(
+      (threads) => {
+        console.error(`running the PyTorch corpus peer bench/torch_corpus.py, ${threads} thread(s)…`)
+        const run = spawnSync(python(), [join(BENCH_DIR, 'torch_corpus.py'), file, '--threads', String(threads)], {
+          encoding: 'utf8',
+          env: peerEnv(threads)
+        })
+        if (run.status !== 0) {
+          failure = run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`
+          return null
+        }
+        const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>
+        console.error(`  ${threads} thread(s): ${Number(line['ms_per_batch']).toFixed(1)} ms per batch`)
+        return { tokensPerSecond: Number(line['tokens_per_s']), msPerBatch: Number(line['ms_per_batch']) }
+      },
+      (a, b) => a.tokensPerSecond > b.tokensPerSecond
+    )
+    return figures ?? { failed: failure }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }

@@ -19,12 +19,13 @@ import {
 } from '../src/engine'
 import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
 import { runJigsNextToken } from './jigsNextToken'
-import { BENCH_DIR, describePeer } from './peer'
+import { BENCH_DIR, describePeer, peerThreadCounts } from './peer'
+import { measureGemm, type MachinePeak } from './gemm'
 import { measureStartup } from './startup'
 import { measureAudio } from './audio'
-import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedRow } from './seedModels'
+import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedPeerRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'memory', 'jigs', 'startup', 'audio'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'startup', 'audio'] as const
 
 const { values } = parseArgs({
   options: {
@@ -57,18 +58,26 @@ interface BenchCase {
   [detail: string]: unknown
 }
 const cases: BenchCase[] = []
+/** The gemm group's own table, printed after the main one. */
+let gemmTable: string | undefined
 const round = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)))
+// A ratio against a peer without an optimised BLAS is no win: such cases say so (peerHandicapped).
+const handicap = (peer: number | null) => (peer !== null && peerInfo.ok && peerInfo.handicapped ? { peerHandicapped: true } : {})
 function timeCase(name: string, unit: string, engine: number | null, peer: number | null, details: Record<string, unknown> = {}) {
-  cases.push({ name, unit, engine: round(engine), peer: round(peer), ratio: engine !== null && peer ? round(engine / peer) : null, ...details })
+  cases.push({ name, unit, engine: round(engine), peer: round(peer), ratio: engine !== null && peer ? round(engine / peer) : null, ...handicap(peer), ...details })
 }
 function rateCase(name: string, unit: string, engine: number | null, peer: number | null, details: Record<string, unknown> = {}) {
-  cases.push({ name, unit, engine: round(engine, 1), peer: round(peer, 1), ratio: engine && peer !== null ? round(peer / engine) : null, ...details })
+  cases.push({ name, unit, engine: round(engine, 1), peer: round(peer, 1), ratio: engine && peer !== null ? round(peer / engine) : null, ...handicap(peer), ...details })
 }
 
 const backend = await chooseBackend({ force: values.backend, env: process.env })
 console.error(describeBackendChoice(backend))
-const peerInfo = values['no-peer'] ? ({ ok: false, reason: 'not run (--no-peer)' } as const) : describePeer()
+const peerInfo: ReturnType<typeof describePeer> = values['no-peer'] ? { ok: false, reason: 'not run (--no-peer)' } : describePeer()
 if (!peerInfo.ok) console.error(`peer: ${peerInfo.reason}`)
+else {
+  console.error(`peer: PyTorch ${peerInfo.torch} multiplies with ${peerInfo.description}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it`)
+  if (peerInfo.handicapped) console.error('peer: WARNING: OpenBLAS is missing, so every ratio against the peer is marked "peer handicapped": it is no win')
+}
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -76,28 +85,35 @@ const machine = {
   node: process.version,
   backend: backend.name,
   fastPath,
-  peer: peerInfo.ok ? `PyTorch ${peerInfo.torch}, ${peerInfo.blas}` : peerInfo.reason
+  peer: peerInfo.ok ? `PyTorch ${peerInfo.torch}, ${peerInfo.description}` : peerInfo.reason,
+  peerHandicapped: peerInfo.ok ? peerInfo.handicapped : null,
+  openblasCore: peerInfo.ok ? peerInfo.openblasCore : null,
+  peerThreadsTried: peerThreadCounts()
 }
 
 if (groups.has('seed')) {
   console.error(`seed models on 나비야 (until 100 % one-step and full-song, checked every ${checkEvery} epochs, at most ${maxEpochs})…`)
   const ours = await trainSeedModels(kinds, maxEpochs, checkEvery, fastPath)
   console.error(`  training path: ${ours.path}`)
-  const peer = peerInfo.ok ? runSeedPeer(kinds, maxEpochs, checkEvery) : { rows: [] as SeedRow[], note: peerInfo.reason }
+  const peer = peerInfo.ok ? runSeedPeer(kinds, maxEpochs, checkEvery) : { rows: [] as SeedPeerRow[], note: peerInfo.reason }
   for (const row of ours.rows) {
     const p = peer.rows.find((r) => r.model === PEER_NAMES[row.model as ModelKind])
     const details = {
       epochs: row.epochsTo100 ?? row.epochsRun,
       peerEpochs: p ? (p.epochsTo100 ?? p.epochsRun) : null,
       oneStep: row.oneStep,
-      fullSong: row.fullSong
+      fullSong: row.fullSong,
+      peerThreads: p?.threads ?? null
     }
     if (row.epochsTo100 !== null || (p && p.epochsTo100 !== null)) {
       timeCase(`time-to-100/${row.model}`, 's', row.epochsTo100 !== null ? row.trainS : null, p && p.epochsTo100 !== null ? p.trainS : null, details)
     } else {
       timeCase(`time-to-limit/${row.model}`, 's', row.trainS, p?.trainS ?? null, details)
     }
-    timeCase(`ms-per-epoch/${row.model}`, 'ms', row.msPerEpoch, p?.msPerEpoch ?? null)
+    timeCase(`ms-per-epoch/${row.model}`, 'ms', row.msPerEpoch, p?.msPerEpoch ?? null, {
+      peerThreads: p?.threads ?? null,
+      peerMsPerEpochByThreads: p?.msPerEpochByThreads ?? null
+    })
   }
   if (ours.generation) {
     timeCase('generate/full-song-50-notes-after-load', 'ms', ours.generation.fastMs, null, { tfjsPathMs: round(ours.generation.tfjsMs) })
@@ -111,12 +127,68 @@ if (groups.has('corpus')) {
   console.error(`  ${result.tokens} tokens, vocabulary ${result.vocabulary}, ${result.windows} windows; ${result.path}`)
   const peer = peerInfo.ok ? runCorpusPeer(data) : { failed: peerInfo.reason }
   if ('failed' in peer) console.error(`  peer: ${peer.failed}`)
-  rateCase('corpus/jigs-lstm2x256-tokens-per-s', 'tokens/s', result.tokensPerSecond, 'failed' in peer ? null : peer.tokensPerSecond, {
+  const best = 'failed' in peer ? null : peer
+  rateCase('corpus/jigs-lstm2x256-tokens-per-s', 'tokens/s', result.tokensPerSecond, best ? best.best.tokensPerSecond : null, {
     engineMsPerBatch: round(result.msPerBatch, 1),
-    peerMsPerBatch: 'failed' in peer ? null : round(peer.msPerBatch, 1),
-    peerThreads: 'failed' in peer ? null : peer.threads,
+    peerMsPerBatch: best ? round(best.best.msPerBatch, 1) : null,
+    peerThreads: best ? best.threads : null,
+    peerTokensPerSecondByThreads: best ? Object.fromEntries(Object.entries(best.byThreads).map(([t, f]) => [t, round(f.tokensPerSecond, 1)])) : null,
     path: result.path
   })
+}
+
+/**
+ * A measured figure above the reckoned peak means the reckoning is wrong, most often the clock
+ * (a VM's cpuinfo shows the base clock, not the boost): say so, with the clock the figure implies.
+ */
+function peakCheck(rows: ReturnType<typeof measureGemm>['rows'], peak: MachinePeak, threads: readonly number[]): string[] {
+  const lines: string[] = []
+  const cores = Math.max(...threads)
+  const perCoreAt = (t: number) => (t >= cores ? peak.perCoreGflops * cores : peak.perCoreGflops * t)
+  let impliedGHz = 0
+  for (const r of rows) {
+    for (const [t, g] of Object.entries(r.openblas)) impliedGHz = Math.max(impliedGHz, (g / perCoreAt(Number(t))) * peak.clockGHz)
+    impliedGHz = Math.max(impliedGHz, (r.engineKernel / peak.wasmSimdCoreGflops) * peak.clockGHz)
+  }
+  if (impliedGHz > peak.clockGHz) {
+    lines.push(
+      `NOTE: a measured figure exceeds the peak reckoned at ${peak.clockGHz.toFixed(2)} GHz: the cores must run at ${impliedGHz.toFixed(2)} GHz or more ` +
+        `(boost), so the peak is at least ${((peak.gflops * impliedGHz) / peak.clockGHz).toFixed(0)} GFLOPS and the percentages above are upper bounds`
+    )
+  }
+  return lines
+}
+
+if (groups.has('gemm')) {
+  console.error('gemm: the matrix multiply alone on the corpus LSTM\'s shapes, engine beside OpenBLAS sgemm and the machine\'s peak…')
+  const { rows, peak, peerNote } = measureGemm(peerInfo.ok)
+  if (peerNote) console.error(`  OpenBLAS: ${peerNote}`)
+  const threads = peerThreadCounts()
+  const pct = (g: number | undefined) => (g === undefined || !Number.isFinite(g) ? '—' : `${g.toFixed(1)} (${((100 * g) / peak.gflops).toFixed(1)} %)`)
+  gemmTable = [
+    `\nmatrix multiply, GFLOPS (% of the machine's peak ${peak.gflops.toFixed(0)} GFLOPS; one core ${peak.perCoreGflops.toFixed(1)}, one core with 128-bit SIMD as WebAssembly has ${peak.wasmSimdCoreGflops.toFixed(1)})`,
+    `peak = ${peak.assumptions}`,
+    ['shape (M×K×N)', `engine kernel (wasm SIMD, 1 thread)`, `tfjs matMul (${backend.name})`, ...threads.map((t) => `OpenBLAS sgemm ${t} thread(s)`)].join('\t'),
+    ...rows.map((r) =>
+      [`${r.shape.name} ${r.shape.m}×${r.shape.k}×${r.shape.n}`, pct(r.engineKernel), pct(r.tfjsMatMul), ...threads.map((t) => pct(r.openblas[String(t)]))].join('\t')
+    ),
+    ...peakCheck(rows, peak, threads)
+  ].join('\n')
+  for (const r of rows) {
+    const peers = Object.entries(r.openblas).filter(([, g]) => Number.isFinite(g))
+    const [bestThreads, bestPeer] = peers.reduce<[string, number] | [null, null]>((a, b) => (a[1] === null || b[1] > a[1] ? b : a), [null, null])
+    rateCase(`gemm/${r.shape.name}-${r.shape.m}x${r.shape.k}x${r.shape.n}-gflops`, 'GFLOPS', r.engineKernel, bestPeer, {
+      peerIs: 'OpenBLAS sgemm through numpy (float32)',
+      peerThreads: bestThreads === null ? null : Number(bestThreads),
+      peerGflopsByThreads: Object.fromEntries(peers.map(([t, g]) => [t, round(g, 1)])),
+      tfjsMatMulGflops: round(r.tfjsMatMul, 1),
+      enginePercentOfPeak: round((100 * r.engineKernel) / peak.gflops, 1),
+      tfjsPercentOfPeak: round((100 * r.tfjsMatMul) / peak.gflops, 1),
+      peerPercentOfPeak: bestPeer === null ? null : round((100 * bestPeer) / peak.gflops, 1),
+      peakGflops: round(peak.gflops, 1),
+      peakAssumptions: peak.assumptions
+    })
+  }
 }
 
 if (groups.has('memory')) {
@@ -204,10 +276,18 @@ function notes(c: BenchCase): string {
   if (c['startMiB'] !== undefined) return `${String(c['startMiB'])} → ${String(c['endMiB'])} MiB, tensors ${String(c['tensorsStart'])} → ${String(c['tensorsEnd'])}`
   if (c['tfjsPathMs'] !== undefined) return `tfjs path ${String(c['tfjsPathMs'])} ms`
   if (c['audioSeconds'] !== undefined) return `${String(c['audioSeconds'])} s of audio`
-  if (c['engineMsPerBatch'] !== undefined) return `${String(c['engineMsPerBatch'])} vs ${String(c['peerMsPerBatch'] ?? '—')} ms per batch of ${CORPUS.batch}`
+  if (c['engineMsPerBatch'] !== undefined) {
+    return `${String(c['engineMsPerBatch'])} vs ${String(c['peerMsPerBatch'] ?? '—')} ms per batch of ${CORPUS.batch}; peer at ${String(c['peerThreads'] ?? '—')} thread(s), tokens/s by threads ${JSON.stringify(c['peerTokensPerSecondByThreads'])}`
+  }
+  if (c['peakGflops'] !== undefined) {
+    return `engine ${String(c['enginePercentOfPeak'])} %, tfjs ${String(c['tfjsMatMulGflops'])} GFLOPS, OpenBLAS ${String(c['peerPercentOfPeak'] ?? '—')} % of peak (${String(c['peerThreads'] ?? '—')} thread(s))`
+  }
+  if (c['peerMsPerEpochByThreads']) return `peer at ${String(c['peerThreads'])} thread(s); ms/epoch by threads ${JSON.stringify(c['peerMsPerEpochByThreads'])}`
   return ''
 }
-for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c.unit), c.ratio === null ? '—' : `${c.ratio}×`, notes(c)].join('\t'))
+const ratioText = (c: BenchCase) => (c.ratio === null ? '—' : `${c.ratio}×${c['peerHandicapped'] ? ' (peer handicapped)' : ''}`)
+for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c.unit), ratioText(c), notes(c)].join('\t'))
+if (gemmTable) console.log(gemmTable)
 mkdirSync(join(values.out ?? '', '..'), { recursive: true })
 writeFileSync(values.out ?? '', `${JSON.stringify({ date: new Date().toISOString(), machine, cases }, null, 2)}\n`)
 console.log(`written to ${values.out}`)
