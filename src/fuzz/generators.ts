@@ -509,7 +509,10 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
           fc.record(
             {
               name: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('../../etc/passwd', 'CON', 'a/b\\c:d*?', '')),
-              wrong: fc.array(fc.integer({ min: -2, max: 60_000 }), { maxLength: 20 })
+              wrong: fc.array(fc.integer({ min: -2, max: 60_000 }), { maxLength: 20 }),
+              // Audio's options: the shared table's instruments and some that are not; tempos in and out of range.
+              instrument: fc.constantFrom('piano', 'guitar', 'flute', 'kazoo', '', '__proto__'),
+              tempo: fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.constantFrom(0, 1e9, Number.MAX_VALUE))
             },
             { requiredKeys: [] }
           ),
@@ -520,6 +523,10 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
       return fc.tuple(file, fc.oneof(midiArbitrary.map((bytes) => Buffer.from(bytes).toString('base64')), abcArbitrary.map((text) => Buffer.from(text).toString('base64')), fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 20 })), fc.option(fc.constantFrom('0', '1', '2', '99', '-1', 'x'), { nil: undefined }))
     case 'saveSettings':
       return fc.tuple(fc.record({ language: fc.constantFrom('en', 'ko', 'fr') }, { requiredKeys: [] }))
+    case 'startMidiDrag':
+    case 'copyMidiFile':
+      // Desktop-only: web mode refuses them after their arguments are checked.
+      return fc.tuple(melodyArb, fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('../../etc/passwd', 'CON', 'a/b\\c:d*?', '')))
     case 'saveProject':
       return fc.tuple(abcText())
     case 'openProject':
