@@ -10,8 +10,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           trainingProcess: resolve(__dirname, 'src/host/trainingProcess.ts')
         },
-        // tfjs and its native bindings load at run time from node_modules, never bundled.
-        external: [/^@tensorflow\//]
+        // tfjs and its native bindings, and the koffi FFI the fast path reaches the system BLAS
+        // through, load at run time from node_modules, never bundled.
+        external: [/^@tensorflow\//, /^koffi(\/|$)/, /^@koromix\//]
       }
     }
   },

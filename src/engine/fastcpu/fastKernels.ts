@@ -1,4 +1,5 @@
 import { FAST_KERNELS_WASM_BASE64 } from './fastKernelsWasm'
+import { BLAS_MIN_MULTIPLY_ADDS, systemBlas, type SystemBlas } from './systemBlas'
 
 /** The exports of kernels.wat. Sizes count float32 elements, addresses count bytes. */
 interface KernelExports {
@@ -76,17 +77,31 @@ export function fastKernelsAvailable(): { ok: true } | { ok: false; reason: stri
 export class KernelArena {
   /** Whether every kernel call's regions are checked (see `kernelChecksEnabled`). */
   readonly boundsChecks: boolean
+  /** The system BLAS that takes the large products, if one was loaded (see systemBlas.ts). */
+  readonly blas: SystemBlas | undefined
   private readonly kernels: KernelExports
   private used = 0
   private view: Float32Array
   /** Every region handed out, in address order (allocation only moves forward). */
   private readonly allocations: Region[] = []
 
-  constructor(options: { readonly boundsChecks?: boolean } = {}) {
+  /** `blas`: null keeps every product on the WebAssembly kernels; by default the loaded system BLAS. */
+  constructor(options: { readonly boundsChecks?: boolean; readonly blas?: SystemBlas | null } = {}) {
     const instance = new WebAssembly.Instance(kernelModule(), {})
     this.kernels = instance.exports as unknown as KernelExports
     this.view = new Float32Array(this.kernels.memory.buffer)
     this.boundsChecks = options.boundsChecks ?? kernelChecksEnabled()
+    this.blas = options.blas === null ? undefined : (options.blas ?? systemBlas())
+  }
+
+  /** The system BLAS, when there is one and the product is large enough to gain from it. */
+  private blasFor(m: number, n: number, k: number): SystemBlas | undefined {
+    return this.blas && m * n * k >= BLAS_MIN_MULTIPLY_ADDS ? this.blas : undefined
+  }
+
+  /** The floats an operand of `rows` runs of `cols`, `stride` apart, spans, as a view for the BLAS. */
+  private span(start: number, rows: number, cols: number, stride: number): Float32Array {
+    return this.view.subarray(start, start + (rows - 1) * stride + cols)
   }
 
   /** Reserves `length` zeroed floats, aligned to 16 bytes for the SIMD loads. */
@@ -171,7 +186,9 @@ export class KernelArena {
         { name: 'C', start: c, rows: m, cols: n, stride: ldc }
       )
     }
-    this.kernels.gemm(m, n, k, a * 4, lda, 1, b * 4, ldb, c * 4, ldc)
+    const blas = this.blasFor(m, n, k)
+    if (blas) blas.sgemm(false, false, m, n, k, this.span(a, m, k, lda), lda, this.span(b, k, n, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else this.kernels.gemm(m, n, k, a * 4, lda, 1, b * 4, ldb, c * 4, ldc)
   }
 
   /** C[m×n] += Aᵀ·B where A is stored k×m (row length `lda`) and B is k×n. */
@@ -187,7 +204,9 @@ export class KernelArena {
         { name: 'C', start: c, rows: m, cols: n, stride: ldc }
       )
     }
-    this.kernels.gemm(m, n, k, a * 4, 1, lda, b * 4, ldb, c * 4, ldc)
+    const blas = this.blasFor(m, n, k)
+    if (blas) blas.sgemm(true, false, m, n, k, this.span(a, k, m, lda), lda, this.span(b, k, n, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else this.kernels.gemm(m, n, k, a * 4, 1, lda, b * 4, ldb, c * 4, ldc)
   }
 
   /** C[m×n] += A·Bᵀ where A is m×k and B is stored n×k. */
@@ -203,7 +222,9 @@ export class KernelArena {
         { name: 'C', start: c, rows: m, cols: n, stride: ldc }
       )
     }
-    this.kernels.gemmTransposedB(m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc)
+    const blas = this.blasFor(m, n, k)
+    if (blas) blas.sgemm(false, true, m, n, k, this.span(a, m, k, lda), lda, this.span(b, n, k, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else this.kernels.gemmTransposedB(m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc)
   }
 
   /** One Adam step over a region of weights with its gradient and moments (the gradient is zeroed). */

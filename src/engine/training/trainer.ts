@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { WindowDataset } from '../dataset/windows'
 import { OptionError, TrainingCancelledError } from '../errors'
 import { chooseTrainingPath, type FastPathSetting, type TrainingPath } from '../fastcpu/choosePath'
+import { loadSystemBlas } from '../fastcpu/systemBlas'
 import { FastNetwork, type NetworkPlan } from '../fastcpu/fastNetwork'
 import { fastPredictor, notePredictor, predictAlongSong, type NotePredictor, type SongPrediction } from '../generate/predict'
 import { inputShape } from '../models/build'
@@ -506,6 +507,13 @@ class TrainingRun implements TrainingContext {
  * (early stopping, learning rate on plateau, best-only checkpoints) may watch.
  * @throws TrainingCancelledError when `signal` is aborted
  */
+/** The fast path's choice with the system BLAS loaded for it (once per process), named in its reason. */
+async function withSystemBlas<T extends { path: TrainingPath; plan?: NetworkPlan }>(chosen: T): Promise<T> {
+  if (!chosen.plan) return chosen
+  const blas = await loadSystemBlas()
+  return { ...chosen, path: { ...chosen.path, reason: `${chosen.path.reason}; ${blas.ok ? `large products through ${blas.blas.description}` : `no system BLAS: ${blas.reason}`}` } }
+}
+
 export async function trainModel(
   model: tf.LayersModel,
   spec: ModelSpec,
@@ -517,7 +525,7 @@ export async function trainModel(
   const firstEpoch = (options.resumeAfterEpoch ?? 0) + 1
   // A resumed run shuffles its epochs as the uninterrupted run would have.
   for (let epoch = 1; epoch < firstEpoch; epoch++) epochBatches(spec, samples, random)
-  const chosen = chooseTrainingPath(model, options.fastPath ?? 'auto')
+  const chosen = await withSystemBlas(chooseTrainingPath(model, options.fastPath ?? 'auto'))
   const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
   const callbacks = [...callbacksFromOptions(options), ...(options.callbacks ?? [])]
   const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd)
