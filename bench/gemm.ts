@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { KernelArena } from '../src/engine/fastcpu/fastKernels'
+import { systemBlas } from '../src/engine/fastcpu/systemBlas'
 import { CORPUS } from './corpusThroughput'
+import wabtInit from 'wabt'
 import { BENCH_DIR, peerEnv, peerThreadCounts, python } from './peer'
 
 /** C[m×n] = A[m×k]·B[k×n]; what each shape is in the corpus LSTM (batch 64, units 256, 4·256 gates). */
@@ -51,9 +53,12 @@ function randomFill(view: Float32Array, start: number, length: number) {
   for (let i = 0; i < length; i++) view[start + i] = Math.random() - 0.5
 }
 
-/** The fastcpu kernel (WebAssembly SIMD, one thread) without bounds checks, as training runs it. */
-export function engineKernelGflops(shape: GemmShape): number {
-  const arena = new KernelArena({ boundsChecks: false })
+/**
+ * The engine's product without bounds checks, as training runs it: on the WebAssembly SIMD kernel
+ * (one thread), or with `throughBlas` through the system BLAS the engine loaded (at its threads).
+ */
+export function engineKernelGflops(shape: GemmShape, throughBlas = false): number {
+  const arena = new KernelArena({ boundsChecks: false, blas: throughBlas ? (systemBlas() ?? null) : null })
   const a = arena.allocate(shape.m * shape.k)
   const b = arena.allocate(shape.k * shape.n)
   const c = arena.allocate(shape.m * shape.n)
@@ -103,8 +108,39 @@ export interface MachinePeak {
   readonly assumptions: string
 }
 
-/** Reads the SIMD width from /proc/cpuinfo's flags and the clock from lscpu's max MHz (else cpuinfo's MHz). */
-export function machinePeak(): MachinePeak {
+/**
+ * The clock the cores really run at, in GHz: a chain of 32 dependent integer adds and xors per
+ * loop turn in WebAssembly, each waiting for the one before, so one a cycle whatever the CPU
+ * (the loop's own counter runs beside them). The best of seven runs: other work only slows it, so
+ * the figure is a lower bound of the clock, boost included, which /proc/cpuinfo does not show.
+ */
+export async function measuredClockGHz(): Promise<number> {
+  const chain = Array.from({ length: 32 }, (_, i) =>
+    i % 2 ? '(local.set $x (i64.xor (local.get $x) (local.get $z)))' : '(local.set $x (i64.add (local.get $x) (local.get $y)))'
+  ).join(' ')
+  const wat = `(module (func (export "chain") (param $n i32) (param $y i64) (param $z i64) (result i64) (local $x i64)
+    (loop $turn ${chain} (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $turn (local.get $n))) (local.get $x)))`
+  const wabt = await wabtInit()
+  const parsed = wabt.parseWat('clock.wat', wat)
+  const { buffer } = parsed.toBinary({})
+  parsed.destroy()
+  const run = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(buffer)), {}).exports['chain'] as (turns: number, y: bigint, z: bigint) => bigint
+  run(1_000_000, 3n, 5n)
+  let best = 0
+  for (let round = 0; round < 7; round++) {
+    const turns = 10_000_000
+    const started = performance.now()
+    run(turns, 3n, 5n)
+    best = Math.max(best, (32 * turns) / ((performance.now() - started) / 1000) / 1e9)
+  }
+  return best
+}
+
+/**
+ * Reads the SIMD width from /proc/cpuinfo's flags; the clock is the measured one (see
+ * measuredClockGHz) where it is above lscpu's max MHz (else cpuinfo's MHz).
+ */
+export async function machinePeak(): Promise<MachinePeak> {
   const cpuinfo = safeRead('/proc/cpuinfo')
   const flags = new Set((/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1] ?? '').trim().split(/\s+/))
   const lanes = flags.has('avx512f') ? 16 : flags.has('avx') ? 8 : 4
@@ -113,8 +149,14 @@ export function machinePeak(): MachinePeak {
   const lscpu = spawnSync('lscpu', { encoding: 'utf8' })
   const maxMHz = Number(/^CPU max MHz:\s*([\d.]+)/m.exec(lscpu.stdout ?? '')?.[1] ?? NaN)
   const cpuinfoMHz = Math.max(...[...cpuinfo.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1])))
-  const mhz = Number.isFinite(maxMHz) ? maxMHz : cpuinfoMHz
-  const clockSource = Number.isFinite(maxMHz) ? "lscpu's CPU max MHz" : "/proc/cpuinfo's cpu MHz (lscpu gives no max; a turbo clock would be higher)"
+  const statedMHz = Number.isFinite(maxMHz) ? maxMHz : cpuinfoMHz
+  const stated = Number.isFinite(maxMHz) ? "lscpu's CPU max MHz" : "/proc/cpuinfo's cpu MHz"
+  const measuredMHz = 1000 * (await measuredClockGHz())
+  const mhz = Math.max(statedMHz, measuredMHz)
+  const clockSource =
+    measuredMHz > statedMHz
+      ? `measured: a chain of dependent adds, one a cycle; ${stated} says ${(statedMHz / 1000).toFixed(2)} GHz`
+      : `${stated}; a chain of dependent adds measured ${(measuredMHz / 1000).toFixed(2)} GHz`
   const cores = cpus().length
   // assumed: two FMA pipes per core, each one fused multiply-add (2 FLOPs) per lane per cycle;
   // without FMA, one add and one multiply pipe, the same 2 FLOPs per lane per cycle
@@ -141,13 +183,16 @@ function safeRead(path: string): string {
 
 export interface GemmRow {
   readonly shape: GemmShape
+  /** Our WebAssembly SIMD kernel, one thread. */
   readonly engineKernel: number
+  /** The engine's product through the system BLAS (koffi), at the threads it was loaded with; null without one. */
+  readonly engineBlas: number | null
   readonly tfjsMatMul: number
   /** OpenBLAS through numpy, by thread count ('1', every core). */
   readonly openblas: Record<string, number>
 }
 
-export function measureGemm(runPeer: boolean): { rows: GemmRow[]; peak: MachinePeak; peerNote: string | null } {
+export async function measureGemm(runPeer: boolean): Promise<{ rows: GemmRow[]; peak: MachinePeak; peerNote: string | null }> {
   const peer = new Map<number, Map<string, number>>()
   let peerNote: string | null = runPeer ? null : 'not run'
   if (runPeer) {
@@ -163,9 +208,10 @@ export function measureGemm(runPeer: boolean): { rows: GemmRow[]; peak: MachineP
     return {
       shape,
       engineKernel: engineKernelGflops(shape),
+      engineBlas: systemBlas() ? engineKernelGflops(shape, true) : null,
       tfjsMatMul: tfjsMatMulGflops(shape),
       openblas: Object.fromEntries([...peer].map(([threads, figures]) => [String(threads), figures.get(shape.name) ?? NaN]))
     }
   })
-  return { rows, peak: machinePeak(), peerNote }
+  return { rows, peak: await machinePeak(), peerNote }
 }

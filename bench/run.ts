@@ -11,6 +11,7 @@ import {
   chooseBackend,
   describeBackendChoice,
   disposeModel,
+  loadSystemBlas,
   MODEL_KINDS,
   prepareSongTraining,
   resolveFastPathSetting,
@@ -70,6 +71,12 @@ function rateCase(name: string, unit: string, engine: number | null, peer: numbe
   cases.push({ name, unit, engine: round(engine, 1), peer: round(peer, 1), ratio: engine && peer !== null ? round(peer / engine) : null, ...handicap(peer), ...details })
 }
 
+// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the engine's own process too (these machines set
+// them for older OpenBLAS builds), so the engine's OpenBLAS runs the kernel the peer's runs.
+delete process.env['OPENBLAS_CORETYPE']
+delete process.env['OPENBLAS_L2_SIZE']
+const engineBlas = await loadSystemBlas()
+console.error(`engine: large products ${engineBlas.ok ? `through ${engineBlas.blas.description}` : `on the WebAssembly kernels (${engineBlas.reason})`}`)
 const backend = await chooseBackend({ force: values.backend, env: process.env })
 console.error(describeBackendChoice(backend))
 const peerInfo: ReturnType<typeof describePeer> = values['no-peer'] ? { ok: false, reason: 'not run (--no-peer)' } : describePeer()
@@ -85,6 +92,7 @@ const machine = {
   node: process.version,
   backend: backend.name,
   fastPath,
+  engineBlas: engineBlas.ok ? engineBlas.blas.description : `none: ${engineBlas.reason}`,
   peer: peerInfo.ok ? `PyTorch ${peerInfo.torch}, ${peerInfo.description}` : peerInfo.reason,
   peerHandicapped: peerInfo.ok ? peerInfo.handicapped : null,
   openblasCore: peerInfo.ok ? peerInfo.openblasCore : null,
@@ -141,7 +149,7 @@ if (groups.has('corpus')) {
  * A measured figure above the reckoned peak means the reckoning is wrong, most often the clock
  * (a VM's cpuinfo shows the base clock, not the boost): say so, with the clock the figure implies.
  */
-function peakCheck(rows: ReturnType<typeof measureGemm>['rows'], peak: MachinePeak, threads: readonly number[]): string[] {
+function peakCheck(rows: Awaited<ReturnType<typeof measureGemm>>['rows'], peak: MachinePeak, threads: readonly number[]): string[] {
   const lines: string[] = []
   const cores = Math.max(...threads)
   const perCoreAt = (t: number) => (t >= cores ? peak.perCoreGflops * cores : peak.perCoreGflops * t)
@@ -149,6 +157,7 @@ function peakCheck(rows: ReturnType<typeof measureGemm>['rows'], peak: MachinePe
   for (const r of rows) {
     for (const [t, g] of Object.entries(r.openblas)) impliedGHz = Math.max(impliedGHz, (g / perCoreAt(Number(t))) * peak.clockGHz)
     impliedGHz = Math.max(impliedGHz, (r.engineKernel / peak.wasmSimdCoreGflops) * peak.clockGHz)
+    if (r.engineBlas !== null) impliedGHz = Math.max(impliedGHz, (r.engineBlas / peak.gflops) * peak.clockGHz)
   }
   if (impliedGHz > peak.clockGHz) {
     lines.push(
@@ -161,28 +170,46 @@ function peakCheck(rows: ReturnType<typeof measureGemm>['rows'], peak: MachinePe
 
 if (groups.has('gemm')) {
   console.error('gemm: the matrix multiply alone on the corpus LSTM\'s shapes, engine beside OpenBLAS sgemm and the machine\'s peak…')
-  const { rows, peak, peerNote } = measureGemm(peerInfo.ok)
+  const { rows, peak, peerNote } = await measureGemm(peerInfo.ok)
   if (peerNote) console.error(`  OpenBLAS: ${peerNote}`)
   const threads = peerThreadCounts()
   const pct = (g: number | undefined) => (g === undefined || !Number.isFinite(g) ? '—' : `${g.toFixed(1)} (${((100 * g) / peak.gflops).toFixed(1)} %)`)
   gemmTable = [
     `\nmatrix multiply, GFLOPS (% of the machine's peak ${peak.gflops.toFixed(0)} GFLOPS; one core ${peak.perCoreGflops.toFixed(1)}, one core with 128-bit SIMD as WebAssembly has ${peak.wasmSimdCoreGflops.toFixed(1)})`,
     `peak = ${peak.assumptions}`,
-    ['shape (M×K×N)', `engine kernel (wasm SIMD, 1 thread)`, `tfjs matMul (${backend.name})`, ...threads.map((t) => `OpenBLAS sgemm ${t} thread(s)`)].join('\t'),
+    [
+      'shape (M×K×N)',
+      `engine through ${engineBlas.ok ? `${engineBlas.blas.vendor} (koffi, ${engineBlas.blas.threads() ?? '?'} threads)` : 'no system BLAS'}`,
+      'engine kernel (wasm SIMD, 1 thread)',
+      `tfjs matMul (${backend.name})`,
+      ...threads.map((t) => `OpenBLAS sgemm via numpy, ${t} thread(s)`)
+    ].join('\t'),
     ...rows.map((r) =>
-      [`${r.shape.name} ${r.shape.m}×${r.shape.k}×${r.shape.n}`, pct(r.engineKernel), pct(r.tfjsMatMul), ...threads.map((t) => pct(r.openblas[String(t)]))].join('\t')
+      [
+        `${r.shape.name} ${r.shape.m}×${r.shape.k}×${r.shape.n}`,
+        pct(r.engineBlas ?? undefined),
+        pct(r.engineKernel),
+        pct(r.tfjsMatMul),
+        ...threads.map((t) => pct(r.openblas[String(t)]))
+      ].join('\t')
     ),
     ...peakCheck(rows, peak, threads)
   ].join('\n')
   for (const r of rows) {
     const peers = Object.entries(r.openblas).filter(([, g]) => Number.isFinite(g))
     const [bestThreads, bestPeer] = peers.reduce<[string, number] | [null, null]>((a, b) => (a[1] === null || b[1] > a[1] ? b : a), [null, null])
-    rateCase(`gemm/${r.shape.name}-${r.shape.m}x${r.shape.k}x${r.shape.n}-gflops`, 'GFLOPS', r.engineKernel, bestPeer, {
+    // the engine's figure is its product as training runs it: through the system BLAS where it has one
+    const engine = r.engineBlas ?? r.engineKernel
+    rateCase(`gemm/${r.shape.name}-${r.shape.m}x${r.shape.k}x${r.shape.n}-gflops`, 'GFLOPS', engine, bestPeer, {
+      engineIs: r.engineBlas !== null && engineBlas.ok ? `${engineBlas.blas.description} through koffi` : 'WebAssembly SIMD kernel, 1 thread',
+      engineWasmKernelGflops: round(r.engineKernel, 1),
+      engineBlasGflops: round(r.engineBlas, 1),
       peerIs: 'OpenBLAS sgemm through numpy (float32)',
       peerThreads: bestThreads === null ? null : Number(bestThreads),
       peerGflopsByThreads: Object.fromEntries(peers.map(([t, g]) => [t, round(g, 1)])),
       tfjsMatMulGflops: round(r.tfjsMatMul, 1),
-      enginePercentOfPeak: round((100 * r.engineKernel) / peak.gflops, 1),
+      enginePercentOfPeak: round((100 * engine) / peak.gflops, 1),
+      engineWasmKernelPercentOfPeak: round((100 * r.engineKernel) / peak.gflops, 1),
       tfjsPercentOfPeak: round((100 * r.tfjsMatMul) / peak.gflops, 1),
       peerPercentOfPeak: bestPeer === null ? null : round((100 * bestPeer) / peak.gflops, 1),
       peakGflops: round(peak.gflops, 1),
