@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     // Training tests run real models on the wasm/cpu backend: minutes, not milliseconds.
     testTimeout: 600_000,
     hookTimeout: 120_000,
