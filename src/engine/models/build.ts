@@ -65,7 +65,7 @@ const PER_STEP_LAYERS: readonly LayerSpec['type'][] = ['embedding', 'lstm', 'gru
  */
 export function sequenceLayers(spec: ModelSpec): LayerSpec[] {
   return specLayers(spec).map((layer) => {
-    if (!PER_STEP_LAYERS.includes(layer.type) || ('bidirectional' in layer && layer.bidirectional)) {
+    if (!PER_STEP_LAYERS.includes(layer.type) || ('bidirectional' in layer && layer.bidirectional) || (layer.type === 'dense' && layer === specLayers(spec)[0])) {
       throw new OptionError(`sequence training needs every layer to keep the time axis; ${layer.type}${'bidirectional' in layer && layer.bidirectional ? ' (bidirectional)' : ''} does not: train it with windows`)
     }
     return layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simple-rnn' ? { ...layer, returnSequences: true } : layer
