@@ -69,7 +69,7 @@ describe('fast path, per-step (sequence) mode', () => {
     const inputs = Array.from({ length: samples * STEPS }, () => Math.floor(random() * CLASSES))
     const labels = Array.from({ length: samples * STEPS }, () => Math.floor(random() * CLASSES))
     // masked: the tail of row 2 in batch 0, the head of row 0 in batch 1, a whole row in batch 1
-    const weights = Array.from({ length: samples * STEPS }, (_, i) => {
+    const weights = Array.from({ length: samples * STEPS }, (_, i): number => {
       const sample = Math.floor(i / STEPS)
       const t = i % STEPS
       if (sample === 2 && t >= 4) return 0
