@@ -19,6 +19,7 @@ import {
   type ModelKind
 } from '../src/engine'
 import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
+import { runSchemeComparison } from './schemeComparison'
 import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer, peerThreadCounts } from './peer'
 import { measureGemm, type MachinePeak } from './gemm'
@@ -26,7 +27,7 @@ import { measureStartup } from './startup'
 import { measureAudio } from './audio'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedPeerRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'startup', 'audio'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'startup', 'audio'] as const
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     'corpus-batches': { type: 'string', default: '10' },
     'memory-epochs': { type: 'string', default: '2000' },
     'jigs-epochs': { type: 'string', default: '8' },
+    'scheme-seconds': { type: 'string', default: '120' },
+    'scheme-streams': { type: 'string', default: '32' },
     backend: { type: 'string' },
     'fast-path': { type: 'string' },
     'no-peer': { type: 'boolean' },
@@ -242,6 +245,32 @@ if (groups.has('memory')) {
     samples,
     msPerEpoch: round(outcome.trainMs / outcome.epochsRun)
   })
+}
+
+if (groups.has('schemes')) {
+  const seconds = Number(values['scheme-seconds'])
+  console.error(`schemes: the jigs model (window 32, seed 5) trained ${seconds} s by windows and by sequences, held-out accuracy at positions ≥ window…`)
+  const figures = await runSchemeComparison(seconds, fastPath, Number(values['scheme-streams']))
+  for (const f of figures) {
+    console.error(`  ${f.scheme}: ${(f.valAccuracyFromWindow * 100).toFixed(1)} % at ≥ W (all steps ${(f.valAccuracy * 100).toFixed(1)} %), ${Math.round(f.tokensPerSecond)} tokens/s, ${f.epochs} epochs`)
+    // no peer: the two schemes are the comparison (higher is better)
+    cases.push({
+      name: `schemes/jigs-val-accuracy-at-window-${f.scheme}`,
+      unit: '%',
+      engine: round(f.valAccuracyFromWindow * 100, 2),
+      peer: null,
+      ratio: null,
+      scheme: f.scheme,
+      seconds,
+      valAccuracyAllSteps: round(f.valAccuracy * 100, 2),
+      tokensPerSecond: round(f.tokensPerSecond, 1),
+      epochs: f.epochs,
+      bestEpoch: f.bestEpoch,
+      bestAtS: round(f.bestAtS, 1),
+      trainingTokens: f.trainingTokens,
+      path: f.path
+    })
+  }
 }
 
 if (groups.has('jigs')) {

@@ -4,6 +4,8 @@ import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   corpusSongsFromFiles,
+  CORPUS_SCHEMES,
+  type CorpusScheme,
   describeBackendChoice,
   isModelKind,
   metricsToCsv,
@@ -70,9 +72,14 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
       csv: { type: 'string' },
       resume: { type: 'string' },
       backend: { type: 'string' },
-      'fast-path': { type: 'string' }
+      'fast-path': { type: 'string' },
+      scheme: { type: 'string' }
     }
   })
+  const scheme = values.scheme
+  if (scheme !== undefined && !(CORPUS_SCHEMES as readonly string[]).includes(scheme)) {
+    throw new OptionError(`--scheme must be one of ${CORPUS_SCHEMES.join(', ')}, got '${scheme}'`)
+  }
   const kind = values.model ?? 'lstm'
   if (!isModelKind(kind)) throw new OptionError(`--model must be one of ${MODEL_KINDS.join(', ')}, got '${kind}'`)
   if (positionals.length === 0) throw new OptionError('train-corpus needs songs: .abc files (every tune), .mid files or folders of them')
@@ -82,6 +89,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
   const resumeFrom = values.resume ? await resumePointOf(values.resume) : undefined
   const name = basename(values.save ?? values.resume ?? 'corpus')
+  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? 'windows'
   const { outcome } = await trainCorpus(
     {
       runId: runIdFromName(name),
@@ -104,7 +112,13 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
           ...(early ? { earlyStopping: { monitor: early.monitor, patience: early.numbers[0] ?? 3, restoreBestWeights: true } } : {}),
           ...(plateau ? { reduceLrOnPlateau: { monitor: plateau.monitor, factor: plateau.numbers[0] ?? 0.5, patience: plateau.numbers[1] ?? 2 } } : {})
         },
-        corpus: { validationShare: numberOption('validation', values.validation) ?? 0.1, transpose: numberOption('transpose', values.transpose) ?? 0, fileNames: positionals }
+        corpus: {
+          validationShare: numberOption('validation', values.validation) ?? 0.1,
+          transpose: numberOption('transpose', values.transpose) ?? 0,
+          fileNames: positionals,
+          // a resumed run keeps its scheme unless told otherwise (records before schemes: windows)
+          scheme: chosenScheme
+        }
       },
       ...(values.save ? { saveTo: values.save, checkpointBest: true } : {}),
       ...(resumeFrom ? { resumeFrom } : {})
@@ -121,6 +135,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
             `${corpus.songs} songs to train on (+${corpus.transposed} transposed), ${corpus.heldOut} held out; vocabulary ${corpus.vocabulary}; ${corpus.windows} training and ${corpus.validationWindows} validation windows`
           )
         }
+        if (start.corpus && chosenScheme === 'sequence') console.log(`scheme sequence: ${start.corpus.windows} training and ${start.corpus.validationWindows} validation steps`)
         if (start.resumedAfterEpoch !== undefined) console.log(`resuming after epoch ${start.resumedAfterEpoch} from ${values.resume}`)
       },
       onEpochEnd: (e) =>
@@ -132,6 +147,10 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   if (outcome.stoppedEarly) console.log(`stopped early at epoch ${outcome.stoppedEarly.epoch}; best epoch ${outcome.stoppedEarly.bestEpoch}`)
   const valAccuracy = Math.max(...outcome.history.map((e) => e.valAccuracy ?? 0))
   console.log(`best validation accuracy ${(valAccuracy * 100).toFixed(1)} % (${outcome.path.reason})`)
+  if (chosenScheme === 'sequence') {
+    const late = Math.max(...outcome.history.map((e) => e.valAccuracyFromWindow ?? 0))
+    console.log(`best validation accuracy on notes at position ≥ window ${(late * 100).toFixed(1)} % (the notes windowed training predicts)`)
+  }
   if (values.csv) await writeFile(values.csv, metricsToCsv(outcome.history))
   if (values.save) console.log(`best checkpoint and run record in ${values.save}`)
 }
@@ -140,7 +159,13 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
 async function resumePointOf(folder: string) {
   const record = await loadRunRecord(folder)
   const afterEpoch = record.result.weightsEpoch ?? record.result.epochs
-  return { folder, afterEpoch, runId: record.runId, earlier: record.history.filter((point) => point.epoch <= afterEpoch) }
+  return {
+    folder,
+    afterEpoch,
+    runId: record.runId,
+    earlier: record.history.filter((point) => point.epoch <= afterEpoch),
+    scheme: record.request.corpus?.scheme ?? 'windows'
+  }
 }
 
 export async function compareCommand(args: string[]): Promise<void> {

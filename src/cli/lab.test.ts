@@ -91,4 +91,20 @@ describe('model lab on the command line', () => {
     expect(other.code).toBe(2)
     expect(other.stderr).toMatch(/trained on other notes or with other options/)
   })
+
+  it('train-corpus --scheme sequence trains on every step, records the scheme, and a resumed run keeps it', async () => {
+    const folder = join(dir, 'sequence')
+    const common = ['train-corpus', join(REPO_ROOT, 'resources/songs'), '--window', '4', '--units', '8', '--batch-size', '2', '--validation', '0.4', '--save', folder]
+    const first = await studio(...common, '--epochs', '2', '--scheme', 'sequence')
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/scheme sequence: \d+ training and \d+ validation steps/)
+    expect(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')).request.corpus.scheme).toBe('sequence')
+    const second = await studio(...common, '--epochs', '3', '--resume', folder)
+    expect(second.code).toBe(0)
+    expect(second.stdout).toMatch(/scheme sequence: /)
+    expect(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')).request.corpus.scheme).toBe('sequence')
+    const refused = await studio(...common, '--scheme', 'tokens')
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/--scheme must be one of windows, sequence, got 'tokens'/)
+  })
 })

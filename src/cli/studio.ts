@@ -43,11 +43,14 @@ commands:
 
   train-corpus <songs…> [--model lstm] [--layers <json|file>] [--epochs 20] [--window 16]
         [--batch-size 64] [--validation 0.1] [--transpose N] [--early-stopping val_loss:5]
-        [--reduce-lr val_loss:0.5:2] [--save <folder>] [--csv <file>]
+        [--reduce-lr val_loss:0.5:2] [--save <folder>] [--csv <file>] [--scheme windows|sequence]
       trains on many songs (every tune of .abc files, .mid files, folders): split by song into
       training and validation, one vocabulary, optional transposition by ±N semitones; --save
       keeps the best epoch (val_loss, or the early-stopping monitor) and a run record, --resume
-      <folder> goes on from it; a stateful model reads the songs as --batch-size parallel streams
+      <folder> goes on from it; a stateful model reads the songs as --batch-size parallel streams.
+      --scheme windows (default): each window predicts the note after it; --scheme sequence: the
+      loss at every note of each window, the state carried across a song's windows (truncated
+      backpropagation through time, --batch-size streams); a resumed run keeps its scheme
   compare <run folder…> [--csv <file>]
       a table of saved runs (model, parameters, epochs, time, accuracies), and their curves as CSV
   summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]

@@ -1,6 +1,8 @@
 import { splitTunesForValidation } from './dataset/corpus'
+import { buildSequenceDataset, type SequenceDataset } from './dataset/sequences'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
 import { OptionError, SongError } from './errors'
+import { sequenceLayers } from './models/build'
 import { modelEncoding, resolveModelSpec, SEED_DEFAULTS, type ModelKind, type ModelOptions, type ModelSpec } from './models/spec'
 import { abcToMelodies } from './notation/abcIn'
 import type { Melody } from './notation/melody'
@@ -52,7 +54,16 @@ export interface CorpusTrainingOptions extends ModelOptions {
   readonly splitSeed?: number
   /** Add each training song transposed by ±1…±N semitones where it stays within the corpus's range. */
   readonly transpose?: number
+  /**
+   * How the songs are trained on (default 'windows'): each window predicts the one note after it,
+   * or 'sequence', the loss at every step of each window with the state carried from one window
+   * of a song to the next (truncated backpropagation through time; the batch is the streams).
+   */
+  readonly scheme?: CorpusScheme
 }
+
+export const CORPUS_SCHEMES = ['windows', 'sequence'] as const
+export type CorpusScheme = (typeof CORPUS_SCHEMES)[number]
 
 /** Everything between many songs and a model ready to train on them. */
 export interface CorpusTrainingSetup {
@@ -69,6 +80,11 @@ export interface CorpusTrainingSetup {
   readonly validationSongs: CorpusSong[]
   /** Training songs added by transposition. */
   readonly transposed: number
+  readonly scheme: CorpusScheme
+  /** Sequence scheme: the training songs as sequences (then `dataset` and `validation` hold no windows). */
+  readonly sequences?: SequenceDataset
+  /** Sequence scheme: the held-out songs, each walked whole from a zero state. */
+  readonly validationSequences?: SequenceDataset
 }
 
 function transposed(melody: Melody, semitones: number): Melody {
@@ -164,6 +180,30 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
   const validationCodes = split.validation.map((song) => melodyToNoteCodes(song.melody))
   const vocabulary = vocabularyFromNotes([...trainingCodes.flat(), ...validationCodes.flat()])
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
+  const scheme = options.scheme ?? 'windows'
+  if (!(CORPUS_SCHEMES as readonly string[]).includes(scheme)) throw new OptionError(`scheme must be one of ${CORPUS_SCHEMES.join(', ')}, got '${String(scheme)}'`)
+  if (scheme === 'sequence') {
+    if (kind === 'mlp' && !options.layers) throw new OptionError('sequence training needs a recurrent model: an MLP sees one window at a time, train it with windows')
+    // the state is carried from window to window: stateful, one lane per batch row
+    const spec = resolveModelSpec(kind, { ...options, stateful: true }, vocabulary.codes.length)
+    sequenceLayers(spec)
+    const tokens = (songs: NoteCode[][]) => songs.map((codes) => indexNotes(codes, vocabulary))
+    const empty: WindowDataset = { window, rows: [], inputs: [], labels: [] }
+    return {
+      vocabulary,
+      encoding,
+      spec,
+      dataset: empty,
+      validation: empty,
+      trainingTitles: split.training.map((song) => song.title),
+      validationTitles: split.validation.map((song) => song.title),
+      validationSongs: split.validation,
+      transposed: augmented.length,
+      scheme,
+      sequences: buildSequenceDataset(tokens(trainingCodes), window, spec.batchSize),
+      validationSequences: buildSequenceDataset(tokens(validationCodes), window, spec.batchSize, { emptyLanes: true })
+    }
+  }
   const spec = resolveModelSpec(kind, options, vocabulary.codes.length)
   const build = (songs: NoteCode[][]) =>
     spec.stateful ? streamWindows(songs, vocabulary, window, encoding, spec.batchSize) : windowsOf(songs, vocabulary, window, encoding)
@@ -176,6 +216,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
     trainingTitles: split.training.map((song) => song.title),
     validationTitles: split.validation.map((song) => song.title),
     validationSongs: split.validation,
-    transposed: augmented.length
+    transposed: augmented.length,
+    scheme
   }
 }

@@ -161,7 +161,12 @@ export const CORPUS_REQUEST_SCHEMA = z.strictObject({
   /** Share of the songs held out for validation, split by song (seeded by the model's seed). */
   validationShare: z.number().gt(0).lt(1),
   /** Add each training song transposed by up to ±N semitones, kept within the corpus's range. */
-  transpose: z.number().int().min(0).max(12)
+  transpose: z.number().int().min(0).max(12),
+  /**
+   * 'windows': each window predicts the note after it; 'sequence': the loss at every step, the
+   * state carried across a song's windows. Left out (every record before it): 'windows'.
+   */
+  scheme: z.enum(['windows', 'sequence']).optional()
 })
 
 const resumeFrom = z.strictObject({ runId: RUN_ID_SCHEMA, afterEpoch: epoch })

@@ -62,7 +62,9 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
     ...request.options,
     epochs: request.epochs,
     validationShare: request.corpus.validationShare,
-    transpose: request.corpus.transpose
+    transpose: request.corpus.transpose,
+    // a record without a scheme is from before sequence training: windows
+    scheme: request.corpus.scheme ?? 'windows'
   })
   const heldOut = setup.validationSongs.map((song) => ({ ...song, codes: melodyToNoteCodes(song.melody) })).find((song) => song.codes.length > setup.spec.window)
   if (!heldOut) throw new SongError('no held-out song is longer than the window')
@@ -75,6 +77,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
   const sofar: EpochProgress[] = []
   const recordedRequest: RunRequest = {
     ...request,
+    corpus: { ...request.corpus, scheme: setup.scheme },
     abc: '',
     ...(input.resumeFrom?.runId ? { resumeFrom: { runId: input.resumeFrom.runId, afterEpoch: input.resumeFrom.afterEpoch } } : {})
   }
@@ -85,8 +88,9 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
       heldOut: setup.validationTitles.length,
       transposed: setup.transposed,
       vocabulary: setup.vocabulary.codes.length,
-      windows: setup.dataset.labels.length,
-      validationWindows: setup.validation.labels.length,
+      // the sequence scheme counts the steps (tokens) trained on and held out
+      windows: setup.sequences?.steps ?? setup.dataset.labels.length,
+      validationWindows: setup.validationSequences?.steps ?? setup.validation.labels.length,
       bestValAccuracy: best?.valAccuracy ?? 0,
       bestEpoch: best?.epoch ?? 0,
       evaluatedOn: heldOut.title,
@@ -96,7 +100,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
   environment.onStart?.({
     backend: prepared.backend,
     spec: setup.spec,
-    samples: setup.dataset.labels.length,
+    samples: setup.sequences?.steps ?? setup.dataset.labels.length,
     corpus: corpusSummary([]),
     ...(resumed ? { resumedAfterEpoch: resumed.afterEpoch } : {})
   })
@@ -137,7 +141,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
     const outcome = await trainModel(model, setup.spec, setup, {
       ...prepared.watch,
       ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {}),
-      validation: setup.validation,
+      ...(setup.validationSequences ? { validationSequences: setup.validationSequences } : { validation: setup.validation }),
       callbacks: [new LambdaCallback({ onEpochEnd: (progress) => void sofar.push(progress) }), prepared.reporter, ...(checkpoint ? [checkpoint] : []), ...callbacks]
     })
     prepared.finish()

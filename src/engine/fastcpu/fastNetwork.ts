@@ -36,6 +36,11 @@ export interface NetworkPlan {
   readonly classes: number
   /** A stateful model's fixed batch size. */
   readonly fixedBatch: number | undefined
+  /**
+   * The last Dense softmax sits on a returnSequences LSTM: it applies at every time step (rows =
+   * steps × batch, time-major) and the network trains with `trainSequenceBatch`.
+   */
+  readonly perStep?: boolean
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: NetworkPlan } | { readonly ok: false; readonly reason: string }
@@ -57,6 +62,7 @@ export function planFastNetwork(model: tf.LayersModel): PlanResult {
   const layers: LayerPlan[] = []
   let sequence = inputShape.length === 3 || model.layers[0]?.getClassName() === 'Embedding'
   let fixedBatch: number | undefined
+  let perStep = false
   for (const [index, layer] of model.layers.entries()) {
     const config = layer.getConfig() as Record<string, unknown>
     const name = layer.getClassName()
@@ -81,7 +87,11 @@ export function planFastNetwork(model: tf.LayersModel): PlanResult {
       layers.push({ kind: 'lstm', units: Number(config['units']), activation, recurrentActivation, returnSequences, stateful })
       sequence = returnSequences
     } else if (name === 'Dense') {
-      if (sequence) return refuse('a Dense layer on a sequence (every time step) is not supported')
+      if (sequence) {
+        // every time step: only as the output layer on a returnSequences LSTM (sequence training)
+        if (index !== model.layers.length - 1 || layers.at(-1)?.kind !== 'lstm') return refuse('a Dense layer on a sequence (every time step) is supported only as the last layer on an LSTM')
+        perStep = true
+      }
       const activation = asActivation(config['activation'])
       if (!activation || config['useBias'] === false) return refuse(`Dense with activation ${String(config['activation'])} or no bias is not supported`)
       layers.push({ kind: 'dense', units: Number(config['units']), activation })
@@ -98,7 +108,7 @@ export function planFastNetwork(model: tf.LayersModel): PlanResult {
   const steps = first?.kind === 'dense' ? 1 : Number(inputShape[1] ?? 0)
   const features = first?.kind === 'embedding' ? 1 : Number(inputShape.at(-1) ?? 0)
   if (!(steps > 0) || !(features > 0)) return refuse('the model must have a fixed input shape')
-  return { ok: true, plan: { layers, steps, features, classes: last.units, fixedBatch } }
+  return { ok: true, plan: { layers, steps, features, classes: last.units, fixedBatch, ...(perStep ? { perStep } : {}) } }
 }
 
 /** Adam's settings; tfjs's defaults. */
@@ -113,6 +123,11 @@ export interface AdamSettings {
 export interface BatchTotals {
   readonly lossSum: number
   readonly correct: number
+}
+
+/** A sequence batch's totals: summed weighted cross-entropy, steps right, and the unmasked steps (Σ weights). */
+export interface SequenceBatchTotals extends BatchTotals {
+  readonly steps: number
 }
 
 /** tfjs's epsilon for float32, used by its cross-entropy clip and Adam. */
@@ -149,13 +164,15 @@ export class FastNetwork {
       } else {
         // A first Dense layer sees the whole window as one flat row.
         const inputs = this.layers.length === 0 ? plan.steps * plan.features : width
-        this.layers.push(new DenseLayer(this.arena, inputs, layer.units, layer.activation, rows))
+        // on a sequence (per-step plans) every time step of every row is a row of the Dense
+        this.layers.push(new DenseLayer(this.arena, inputs, layer.units, layer.activation, plan.perStep ? rows * plan.steps : rows))
         width = layer.units
       }
     }
     this.input = this.arena.allocate(plan.steps * rows * plan.features).start
-    this.probabilities = this.arena.allocate(rows * plan.classes).start
-    this.lossGradient = this.arena.allocate(rows * plan.classes).start
+    const outputRows = plan.perStep ? rows * plan.steps : rows
+    this.probabilities = this.arena.allocate(outputRows * plan.classes).start
+    this.lossGradient = this.arena.allocate(outputRows * plan.classes).start
   }
 
   /** A fast copy of a tfjs model, or the reason there can be none. */
@@ -237,8 +254,13 @@ export class FastNetwork {
 
   private forward(rows: number): number {
     let at = this.input
-    for (const layer of this.layers) at = layer.forward(at, rows)
+    for (const layer of this.layers) at = layer.forward(at, this.layerRows(layer, rows))
     return at
+  }
+
+  /** Rows a layer works on: a per-step plan's Dense takes every time step of every row. */
+  private layerRows(layer: FastLayer | undefined, rows: number): number {
+    return this.plan.perStep && layer instanceof DenseLayer ? rows * this.plan.steps : rows
   }
 
   /**
@@ -278,7 +300,8 @@ export class FastNetwork {
   private backward(rows: number): void {
     let gradient = this.lossGradient
     for (let i = this.layers.length - 1; i >= 0; i--) {
-      gradient = this.layers[i]?.backward(gradient, rows, i > 0) ?? -1
+      const layer = this.layers[i]
+      gradient = layer?.backward(gradient, this.layerRows(layer, rows), i > 0) ?? -1
     }
   }
 
@@ -361,6 +384,121 @@ export class FastNetwork {
     this.stageInput(samples, rows)
     const at = this.forward(rows.length)
     return this.arena.heap.slice(at, at + rows.length * this.plan.classes)
+  }
+
+  /**
+   * Per-step loss of a sequence batch and its gradient at the logits: the cross-entropy (as
+   * `lossAndGradient` takes it) of every step, weighted (0 masks a step), the mean over the
+   * unmasked steps. Row r of the batch is sample `rows[r]`, whose step t is at
+   * `rows[r]·steps + t` of `labels` and `weights`; the output is time-major (step t of every row).
+   */
+  private sequenceLossAndGradient(
+    probabilities: number,
+    labels: ArrayLike<number>,
+    weights: ArrayLike<number>,
+    rows: readonly number[],
+    correctPerStep?: Uint8Array
+  ): SequenceBatchTotals {
+    const heap = this.arena.heap
+    const { classes, steps: T } = this.plan
+    const count = rows.length
+    let weightSum = 0
+    for (let r = 0; r < count; r++) {
+      const from = (rows[r] ?? 0) * T
+      for (let t = 0; t < T; t++) weightSum += weights[from + t] ?? 0
+    }
+    const scale = weightSum > 0 ? 1 / weightSum : 0
+    let lossSum = 0
+    let correct = 0
+    for (let t = 0; t < T; t++) {
+      for (let r = 0; r < count; r++) {
+        const sample = (rows[r] ?? 0) * T + t
+        const weight = weights[sample] ?? 0
+        const row = probabilities + (t * count + r) * classes
+        const gradientRow = this.lossGradient + (t * count + r) * classes
+        if (weight === 0) {
+          heap.fill(0, gradientRow, gradientRow + classes)
+          continue
+        }
+        const label = labels[sample] ?? 0
+        let sum = 0
+        let best = 0
+        for (let j = 0; j < classes; j++) {
+          const p = heap[row + j] ?? 0
+          sum += p
+          if (p > (heap[row + best] ?? 0)) best = j
+        }
+        if (best === label) {
+          correct += weight
+          if (correctPerStep) correctPerStep[sample] = 1
+        }
+        const p = (heap[row + label] ?? 0) / sum
+        const clipped = Math.min(Math.max(p, EPSILON), 1 - EPSILON)
+        lossSum -= weight * Math.log(clipped)
+        const passes = p >= EPSILON && p <= 1 - EPSILON
+        const factor = weight * scale
+        for (let j = 0; j < classes; j++) {
+          heap[gradientRow + j] = passes ? ((heap[row + j] ?? 0) / sum - (j === label ? 1 : 0)) * factor : 0
+        }
+      }
+    }
+    return { lossSum, correct, steps: weightSum }
+  }
+
+  private checkSequenceRows(count: number): void {
+    if (!this.plan.perStep) throw new Error('this network has no per-step output: sequence batches need a Dense softmax on a returnSequences LSTM')
+    this.checkRows(count)
+  }
+
+  /**
+   * Loss and gradients of one sequence batch (the gradients are added to the gradient arrays, as
+   * `computeGradients` does). `samples` holds each sample's steps × features inputs, sample after
+   * sample; `labels` and `weights` one value per step of each sample; `rows` picks the samples.
+   */
+  computeSequenceGradients(samples: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, rows: readonly number[]): SequenceBatchTotals {
+    this.checkSequenceRows(rows.length)
+    this.stageInput(samples, rows)
+    const probabilities = this.forward(rows.length)
+    const totals = this.sequenceLossAndGradient(probabilities, labels, weights, rows)
+    this.backward(rows.length)
+    return totals
+  }
+
+  /** Loss and hits of a sequence batch without training; `correctPerStep` (if given) gets 1 at each step predicted right. */
+  evaluateSequence(
+    samples: ArrayLike<number>,
+    labels: ArrayLike<number>,
+    weights: ArrayLike<number>,
+    rows: readonly number[],
+    correctPerStep?: Uint8Array
+  ): SequenceBatchTotals {
+    this.checkSequenceRows(rows.length)
+    this.stageInput(samples, rows)
+    return this.sequenceLossAndGradient(this.forward(rows.length), labels, weights, rows, correctPerStep)
+  }
+
+  /** One optimiser step on one sequence batch: forward, per-step loss, backward, Adam. */
+  trainSequenceBatch(samples: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, rows: readonly number[], adam: AdamSettings): SequenceBatchTotals {
+    const totals = this.computeSequenceGradients(samples, labels, weights, rows)
+    this.adamStep(adam)
+    return totals
+  }
+
+  private adamStep(adam: AdamSettings): void {
+    this.adamStepCount++
+    const beta1 = adam.beta1 ?? 0.9
+    const beta2 = adam.beta2 ?? 0.999
+    const step: AdamStep = {
+      learningRate: adam.learningRate,
+      beta1,
+      beta2,
+      epsilon: adam.epsilon ?? EPSILON,
+      firstCorrection: 1 / (1 - beta1 ** this.adamStepCount),
+      secondCorrection: 1 / (1 - beta2 ** this.adamStepCount)
+    }
+    for (const layer of this.layers) {
+      for (const p of layer.parameters) this.arena.adam(p.weights, p.gradient, p.firstMoment, p.secondMoment, step)
+    }
   }
 
   private checkRows(count: number): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import { buildLayerStack } from './layers'
+import { OptionError } from '../errors'
+import { buildLayerStack, type LayerSpec } from './layers'
 import { featureCount, specLayers, type ModelSpec } from './spec'
 
 /**
@@ -50,4 +51,36 @@ export function inputShape(spec: ModelSpec, samples: number): number[] {
   if (spec.encoding === 'token') return [samples, spec.window]
   const features = featureCount(spec.encoding)
   return specLayers(spec)[0]?.type === 'dense' ? [samples, spec.window * features] : [samples, spec.window, features]
+}
+
+/** Layers a sequence-trained model may have: every one keeps the time axis. */
+const PER_STEP_LAYERS: readonly LayerSpec['type'][] = ['embedding', 'lstm', 'gru', 'simple-rnn', 'dropout', 'dense']
+
+/**
+ * The spec's layers as sequence training runs them: every recurrent layer returns its whole
+ * sequence and the output softmax applies at every time step (tfjs's Dense on a sequence), stateful
+ * with the spec's batch (the streams). The weights have the same shapes as `buildModel(spec)`'s,
+ * so they copy from one to the other (`model.setWeights(other.getWeights())`).
+ * @throws OptionError for a stack with a layer that does not keep the time axis (convolution, pooling, flatten, bidirectional)
+ */
+export function sequenceLayers(spec: ModelSpec): LayerSpec[] {
+  return specLayers(spec).map((layer) => {
+    if (!PER_STEP_LAYERS.includes(layer.type) || ('bidirectional' in layer && layer.bidirectional) || (layer.type === 'dense' && layer === specLayers(spec)[0])) {
+      throw new OptionError(`sequence training needs every layer to keep the time axis; ${layer.type}${'bidirectional' in layer && layer.bidirectional ? ' (bidirectional)' : ''} does not: train it with windows`)
+    }
+    return layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simple-rnn' ? { ...layer, returnSequences: true } : layer
+  })
+}
+
+export function buildSequenceModel(spec: ModelSpec): tf.Sequential {
+  const layers = sequenceLayers(spec)
+  if (!layers.some((layer) => layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simple-rnn')) {
+    throw new OptionError('sequence training needs a recurrent layer: an MLP sees one window at a time, train it with windows')
+  }
+  let model: tf.Sequential | undefined
+  tf.tidy(() => {
+    const input = { steps: spec.window, features: featureCount(spec.encoding), ...(spec.encoding === 'token' ? { tokens: spec.classes } : {}) }
+    model = buildLayerStack(layers, { input, classes: spec.classes, stateful: true, batchSize: spec.batchSize, seed: spec.seed, perStep: true })
+  })
+  return model as unknown as tf.Sequential
 }

@@ -145,6 +145,11 @@ export interface BuildLayersOptions {
   readonly seed: number
   /** Keras's defaults are Glorot-uniform kernels, orthogonal recurrent kernels. */
   readonly recurrentActivation?: 'hardSigmoid' | 'sigmoid'
+  /**
+   * The output softmax at every time step (sequence training): the stack ends in a sequence,
+   * which the windowed check refuses, so the caller checks the stack itself.
+   */
+  readonly perStep?: boolean
 }
 
 /**
@@ -153,7 +158,7 @@ export interface BuildLayersOptions {
  */
 export function buildLayerStack(layers: readonly LayerSpec[], options: BuildLayersOptions): tf.Sequential {
   const { input, classes, stateful, batchSize } = options
-  inferLayerRows(layers, input, classes)
+  if (!options.perStep) inferLayerRows(layers, input, classes)
   if (stateful && layers.some((layer) => isRecurrent(layer) && layer.bidirectional)) {
     throw new OptionError('a stateful model cannot have a bidirectional layer: it reads the window backwards too')
   }

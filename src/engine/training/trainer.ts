@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import type { SequenceDataset } from '../dataset/sequences'
 import type { WindowDataset } from '../dataset/windows'
 import { OptionError, TrainingCancelledError } from '../errors'
 import { chooseTrainingPath, type FastPathSetting, type TrainingPath } from '../fastcpu/choosePath'
@@ -24,6 +25,7 @@ import {
   type WeightsSnapshot
 } from './callbacks'
 import { seededRandom } from './random'
+import { sequenceRunner } from './sequenceRunner'
 
 /** Reported after every epoch. Times are training time only: checks are not counted. */
 export interface EpochProgress {
@@ -37,6 +39,11 @@ export interface EpochProgress {
   /** Set when the run has validation data. */
   readonly valLoss?: number
   readonly valAccuracy?: number
+  /**
+   * Validation accuracy on the tokens at position ≥ window of their tune only: the tokens a
+   * windowed run predicts (for one, the same as valAccuracy), so the schemes compare on them.
+   */
+  readonly valAccuracyFromWindow?: number
   /** The learning rate this epoch trained with (ReduceLROnPlateau lowers it). */
   readonly learningRate?: number
 }
@@ -71,6 +78,8 @@ export interface TrainOptions {
   readonly fastPath?: FastPathSetting
   /** Windows held out (songs not trained on, same encoding): val_loss and val_accuracy each epoch. */
   readonly validation?: WindowDataset
+  /** Held-out tunes for sequence training (`TrainingData.sequences`): every step of each counts. */
+  readonly validationSequences?: SequenceDataset
   readonly earlyStopping?: EarlyStoppingOptions
   readonly reduceLrOnPlateau?: ReduceLrOnPlateauOptions
   readonly checkpoint?: CheckpointOptions
@@ -114,6 +123,12 @@ export interface TrainingData {
   readonly dataset: WindowDataset
   readonly song?: readonly number[]
   readonly encoding: InputEncoding
+  /**
+   * Train on sequences instead (truncated backpropagation through time: the loss at every step,
+   * the state carried across a tune's windows); `dataset` is then not used. The model stays the
+   * windowed one: a per-step twin trains and its weights go back into it.
+   */
+  readonly sequences?: SequenceDataset
 }
 
 /** Milliseconds of work between yields to the event loop, so an abort signal can arrive. */
@@ -178,6 +193,11 @@ export interface EpochTotals {
   /** Sum over samples of the cross-entropy, and of the samples predicted right. */
   readonly lossSum: number
   readonly correct: number
+  /** What the sums are over when not the samples (sequence training: the unmasked steps). */
+  readonly count?: number
+  /** Hits and steps at label positions ≥ window (sequence validation). */
+  readonly lateCorrect?: number
+  readonly lateCount?: number
 }
 
 /** Zeroes some batch rows of every stateful recurrent layer's state: a new song starts in those streams. */
@@ -297,6 +317,8 @@ interface EpochRunner {
   ): Promise<EpochTotals>
   /** Loss and hits over a dataset without training (a stateful model walks it as one stream). */
   evaluate(dataset: WindowDataset): EpochTotals
+  /** The same over held-out sequences (sequence runners only). */
+  evaluateSequences?(dataset: SequenceDataset): EpochTotals
   check(epoch: number): SongPredictions
   setLearningRate(learningRate: number): void
   /** A copy of the weights, to go back to (restore_best_weights). */
@@ -398,6 +420,27 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
       network.writeWeightsTo(model)
       if (spec.stateful) model.resetStates()
     }
+  }
+}
+
+function sequenceEpochRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, sequences: SequenceDataset, chosen: { path: TrainingPath; plan?: NetworkPlan }): EpochRunner {
+  const runner = sequenceRunner(model, spec, sequences, data.encoding, chosen)
+  return {
+    path: runner.path,
+    resetStates: () => runner.resetStates(),
+    runEpoch: (_batches, signal, epochsDone, yieldNow, afterBatch) => runner.runEpoch(signal, epochsDone, yieldNow, afterBatch),
+    evaluate: () => {
+      throw new OptionError('a sequence-trained run is validated on held-out sequences (validationSequences), not windows')
+    },
+    evaluateSequences: (dataset) => runner.evaluate(dataset),
+    check: (epoch) => {
+      runner.syncModel()
+      return checkAgainstSong(model, spec, data, epoch, 'off')
+    },
+    setLearningRate: (learningRate) => runner.setLearningRate(learningRate),
+    snapshot: () => runner.snapshot(),
+    syncModel: () => runner.syncModel(),
+    finish: () => runner.finish()
   }
 }
 
@@ -520,13 +563,18 @@ export async function trainModel(
   data: TrainingData,
   options: TrainOptions = {}
 ): Promise<TrainingOutcome> {
-  const samples = data.dataset.labels.length
+  const sequences = data.sequences
+  const samples = sequences ? sequences.steps : data.dataset.labels.length
   const random = seededRandom(spec.seed)
   const firstEpoch = (options.resumeAfterEpoch ?? 0) + 1
-  // A resumed run shuffles its epochs as the uninterrupted run would have.
-  for (let epoch = 1; epoch < firstEpoch; epoch++) epochBatches(spec, samples, random)
+  // A resumed run shuffles its epochs as the uninterrupted run would have (sequences are not shuffled).
+  if (!sequences) for (let epoch = 1; epoch < firstEpoch; epoch++) epochBatches(spec, samples, random)
   const chosen = await withSystemBlas(chooseTrainingPath(model, options.fastPath ?? 'auto'))
-  const runner = chosen.plan ? fastRunner(model, spec, data, chosen.plan, chosen.path) : tfjsRunner(model, spec, data, chosen.path)
+  const runner = sequences
+    ? sequenceEpochRunner(model, spec, data, sequences, chosen)
+    : chosen.plan
+      ? fastRunner(model, spec, data, chosen.plan, chosen.path)
+      : tfjsRunner(model, spec, data, chosen.path)
   const callbacks = [...callbacksFromOptions(options), ...(options.callbacks ?? [])]
   const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd)
   const run = new TrainingRun(model, spec, runner, firstEpoch)
@@ -545,7 +593,7 @@ export async function trainModel(
       if (run.stopRequest) break
       const started = clock()
       runner.resetStates()
-      const batches = epochBatches(spec, samples, random)
+      const batches = sequences ? [] : epochBatches(spec, samples, random)
       let totals: EpochTotals
       try {
         totals = await runner.runEpoch(batches, options.signal, epoch - 1, yieldNow, afterBatch)
@@ -558,18 +606,30 @@ export async function trainModel(
       runner.resetStates()
       const epochMs = clock() - started
       trainMs += epochMs
-      const validation = options.validation ? runner.evaluate(options.validation) : undefined
-      const validationCount = options.validation?.labels.length ?? 0
+      const validation =
+        options.validationSequences && runner.evaluateSequences
+          ? runner.evaluateSequences(options.validationSequences)
+          : options.validation
+            ? runner.evaluate(options.validation)
+            : undefined
+      const validationCount = validation?.count ?? options.validation?.labels.length ?? 0
+      const trained = totals.count ?? samples
       const progress: EpochProgress = {
         epoch,
         epochs: spec.epochs,
-        loss: totals.lossSum / samples,
-        accuracy: totals.correct / samples,
-        ...(validation ? { valLoss: validation.lossSum / validationCount, valAccuracy: validation.correct / validationCount } : {}),
+        loss: totals.lossSum / trained,
+        accuracy: totals.correct / trained,
+        ...(validation
+          ? {
+              valLoss: validation.lossSum / validationCount,
+              valAccuracy: validation.correct / validationCount,
+              valAccuracyFromWindow: validation.lateCount !== undefined ? (validation.lateCorrect ?? 0) / Math.max(validation.lateCount, 1) : validation.correct / validationCount
+            }
+          : {}),
         learningRate: run.learningRate,
         elapsedMs: trainMs,
         etaMs: (trainMs / (epoch - firstEpoch + 1)) * (spec.epochs - epoch),
-        samplesPerSecond: samples / (epochMs / 1000)
+        samplesPerSecond: trained / (epochMs / 1000)
       }
       history.push(progress)
       await callEach(callbacks, (callback) => callback.onEpochEnd?.(progress, run))
