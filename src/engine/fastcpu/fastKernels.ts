@@ -7,6 +7,49 @@ interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, ai: number, ap: number, b: number, ldb: number, c: number, ldc: number): void
   gemmTransposedB(m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void
   adam(count: number, w: number, g: number, m: number, v: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number): void
+  activate(kind: number, count: number, x: number, y: number): void
+  exp(count: number, x: number, y: number): void
+  lstmCellForward(rows: number, units: number, z: number, gates: number, cPrev: number, cNext: number, cellOut: number, hNext: number, rec: number, act: number): void
+  lstmCellBackward(
+    rows: number,
+    units: number,
+    z: number,
+    gates: number,
+    cPrev: number,
+    cNext: number,
+    cellOut: number,
+    dh: number,
+    fromAbove: number,
+    dc: number,
+    dz: number,
+    rec: number,
+    act: number
+  ): void
+}
+
+/**
+ * The activations the kernels compute, each at its index: the codes kernels.wat's `$activate`
+ * and `$slope` dispatch on (keep the two in the same order).
+ */
+export const KERNEL_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid', 'hardSigmoid'] as const
+export type KernelActivation = (typeof KERNEL_ACTIVATIONS)[number]
+
+/** The kernels' code for an activation, or undefined for one they do not compute (softmax). */
+export function kernelActivationCode(kind: string): number | undefined {
+  const code = (KERNEL_ACTIVATIONS as readonly string[]).indexOf(kind)
+  return code < 0 ? undefined : code
+}
+
+/**
+ * Where one LSTM time step reads and writes, as element indices: z, gates (and dz) are rows × 4U
+ * with the gates input, forget, cell, output of each row side by side; the rest are rows × U.
+ */
+export interface LstmStepRegions {
+  readonly z: number
+  readonly gates: number
+  readonly cPrev: number
+  readonly cNext: number
+  readonly cellOut: number
 }
 
 /** A run of float32 numbers inside a kernel arena, found by its first element's index. */
@@ -244,6 +287,112 @@ export class KernelArena {
       step.secondCorrection,
       step.epsilon
     )
+  }
+
+  /** y = activation(x) elementwise over `count` floats (y may be x itself). */
+  activate(kind: KernelActivation, x: number, y: number, count: number): void {
+    if (count === 0) return
+    if (this.boundsChecks) {
+      const output = { name: 'y', start: y, rows: 1, cols: count, stride: count }
+      // the kernel reads each element before writing it, so y may be exactly x, but not shifted
+      this.checkOperands('activate', x === y ? [] : [{ name: 'x', start: x, rows: 1, cols: count, stride: count }], output)
+    }
+    this.kernels.activate(KERNEL_ACTIVATIONS.indexOf(kind), count, x * 4, y * 4)
+  }
+
+  /** y = e^x elementwise over `count` floats, as the activations compute it (y may be x itself). */
+  exp(x: number, y: number, count: number): void {
+    if (count === 0) return
+    if (this.boundsChecks) {
+      const output = { name: 'y', start: y, rows: 1, cols: count, stride: count }
+      this.checkOperands('exp', x === y ? [] : [{ name: 'x', start: x, rows: 1, cols: count, stride: count }], output)
+    }
+    this.kernels.exp(count, x * 4, y * 4)
+  }
+
+  /**
+   * One LSTM time step forward over `rows` rows of `units` cells: from the pre-activations z,
+   * writes the activated gates, c = f·c₋₁ + i·g, cellOut = act(c) and h = o·act(c).
+   */
+  lstmCellForward(
+    rows: number,
+    units: number,
+    at: LstmStepRegions & { readonly hNext: number },
+    recurrentActivation: KernelActivation,
+    activation: KernelActivation
+  ): void {
+    if (rows === 0 || units === 0) return
+    if (this.boundsChecks) {
+      const gatesOperand = (name: string, start: number) => ({ name, start, rows, cols: 4 * units, stride: 4 * units })
+      const stateOperand = (name: string, start: number) => ({ name, start, rows, cols: units, stride: units })
+      this.checkOutputs(
+        'lstmCellForward',
+        [gatesOperand('z', at.z), stateOperand('cPrev', at.cPrev)],
+        [gatesOperand('gates', at.gates), stateOperand('cNext', at.cNext), stateOperand('cellOut', at.cellOut), stateOperand('hNext', at.hNext)]
+      )
+    }
+    this.kernels.lstmCellForward(
+      rows,
+      units,
+      at.z * 4,
+      at.gates * 4,
+      at.cPrev * 4,
+      at.cNext * 4,
+      at.cellOut * 4,
+      at.hNext * 4,
+      KERNEL_ACTIVATIONS.indexOf(recurrentActivation),
+      KERNEL_ACTIVATIONS.indexOf(activation)
+    )
+  }
+
+  /**
+   * One LSTM time step backward, from what the forward pass kept for it: writes dz (rows × 4U)
+   * and turns dc (the gradient at c) into the gradient at c₋₁ in place. The gradient at h is
+   * dh plus, when `fromAbove` is not -1, the gradient the layer above sends to this step.
+   */
+  lstmCellBackward(
+    rows: number,
+    units: number,
+    at: LstmStepRegions & { readonly dh: number; readonly fromAbove: number; readonly dc: number; readonly dz: number },
+    recurrentActivation: KernelActivation,
+    activation: KernelActivation
+  ): void {
+    if (rows === 0 || units === 0) return
+    if (this.boundsChecks) {
+      const gatesOperand = (name: string, start: number) => ({ name, start, rows, cols: 4 * units, stride: 4 * units })
+      const stateOperand = (name: string, start: number) => ({ name, start, rows, cols: units, stride: units })
+      const inputs = [
+        gatesOperand('z', at.z),
+        gatesOperand('gates', at.gates),
+        stateOperand('cPrev', at.cPrev),
+        stateOperand('cNext', at.cNext),
+        stateOperand('cellOut', at.cellOut),
+        stateOperand('dh', at.dh)
+      ]
+      if (at.fromAbove !== -1) inputs.push(stateOperand('fromAbove', at.fromAbove))
+      // dc is read and rewritten element by element, so it counts as an output only
+      this.checkOutputs('lstmCellBackward', inputs, [gatesOperand('dz', at.dz), stateOperand('dc', at.dc)])
+    }
+    this.kernels.lstmCellBackward(
+      rows,
+      units,
+      at.z * 4,
+      at.gates * 4,
+      at.cPrev * 4,
+      at.cNext * 4,
+      at.cellOut * 4,
+      at.dh * 4,
+      at.fromAbove === -1 ? -1 : at.fromAbove * 4,
+      at.dc * 4,
+      at.dz * 4,
+      KERNEL_ACTIVATIONS.indexOf(recurrentActivation),
+      KERNEL_ACTIVATIONS.indexOf(activation)
+    )
+  }
+
+  /** Checks a kernel with several outputs: each in bounds, and none overlapping an input or another output. */
+  private checkOutputs(kernel: string, inputs: readonly Operand[], outputs: readonly Operand[]): void {
+    outputs.forEach((output, i) => this.checkOperands(kernel, [...inputs, ...outputs.slice(i + 1)], output))
   }
 
   /** The Adam kernel walks `weights.length` floats of all four: each must hold that many, apart from the others. */

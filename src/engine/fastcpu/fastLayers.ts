@@ -1,4 +1,4 @@
-import type { KernelArena, Region } from './fastKernels'
+import { kernelActivationCode, type KernelActivation, type KernelArena, type Region } from './fastKernels'
 
 /**
  * The layers of the fast CPU path. Each holds its weights, their gradients and its activations
@@ -208,6 +208,11 @@ export class LstmLayer implements FastLayer {
   private readonly inputGrad: Region
   private readonly stateH: Region
   private readonly stateC: Region
+  /**
+   * Whether time steps run in the WebAssembly cell kernels (when both activations have one);
+   * false runs the TypeScript loops, which the tests hold the kernels to.
+   */
+  useCellKernels = true
   /** Rows the kept state belongs to; a batch of another size starts from zero. */
   private stateRows = 0
   private input = 0
@@ -296,8 +301,7 @@ export class LstmLayer implements FastLayer {
     }
     const gates = this.gates.start
     const cellOut = this.cellOut.start
-    const act = this.activation
-    const rec = this.recurrentActivation
+    const kernelKinds = this.kernelKinds()
     for (let t = 0; t < T; t++) {
       const zt = z + t * rows * G
       const hPrev = hs + t * stateSize
@@ -307,25 +311,10 @@ export class LstmLayer implements FastLayer {
       const hNext = hPrev + stateSize
       const cNext = cPrev + stateSize
       const ct = cellOut + t * stateSize
-      for (let r = 0; r < rows; r++) {
-        const zr = zt + r * G
-        const gr = gt + r * G
-        const sr = r * U
-        for (let u = 0; u < U; u++) {
-          const i = activate(rec, heap[zr + u] ?? 0)
-          const f = activate(rec, heap[zr + U + u] ?? 0)
-          const g = activate(act, heap[zr + 2 * U + u] ?? 0)
-          const o = activate(rec, heap[zr + 3 * U + u] ?? 0)
-          heap[gr + u] = i
-          heap[gr + U + u] = f
-          heap[gr + 2 * U + u] = g
-          heap[gr + 3 * U + u] = o
-          const c = f * (heap[cPrev + sr + u] ?? 0) + i * g
-          const cAct = activate(act, c)
-          heap[cNext + sr + u] = c
-          heap[ct + sr + u] = cAct
-          heap[hNext + sr + u] = o * cAct
-        }
+      if (kernelKinds) {
+        this.arena.lstmCellForward(rows, U, { z: zt, gates: gt, cPrev, cNext, cellOut: ct, hNext }, kernelKinds.rec, kernelKinds.act)
+      } else {
+        this.forwardStepLoops(rows, zt, gt, cPrev, ct, hNext)
       }
     }
     if (this.stateful) {
@@ -347,8 +336,7 @@ export class LstmLayer implements FastLayer {
     const dc = this.dc.start
     heap.fill(0, dh, dh + stateSize)
     heap.fill(0, dc, dc + stateSize)
-    const act = this.activation
-    const rec = this.recurrentActivation
+    const kernelKinds = this.kernelKinds()
     for (let t = T - 1; t >= 0; t--) {
       // The gradient reaching h_t from the layer above, when it sees this step.
       const fromAbove = this.returnSequences ? gradient + t * stateSize : t === T - 1 ? gradient : -1
@@ -358,25 +346,10 @@ export class LstmLayer implements FastLayer {
       const cPrev = this.cs.start + t * stateSize
       const cNext = cPrev + stateSize
       const ct = this.cellOut.start + t * stateSize
-      for (let r = 0; r < rows; r++) {
-        const zr = zt + r * G
-        const gr = gt + r * G
-        const dzr = dzt + r * G
-        const sr = r * U
-        for (let u = 0; u < U; u++) {
-          const dhTotal = (heap[dh + sr + u] ?? 0) + (fromAbove >= 0 ? (heap[fromAbove + sr + u] ?? 0) : 0)
-          const i = heap[gr + u] ?? 0
-          const f = heap[gr + U + u] ?? 0
-          const g = heap[gr + 2 * U + u] ?? 0
-          const o = heap[gr + 3 * U + u] ?? 0
-          const cAct = heap[ct + sr + u] ?? 0
-          const dcTotal = (heap[dc + sr + u] ?? 0) + dhTotal * o * activationSlope(act, heap[cNext + sr + u] ?? 0, cAct)
-          heap[dzr + u] = dcTotal * g * activationSlope(rec, heap[zr + u] ?? 0, i)
-          heap[dzr + U + u] = dcTotal * (heap[cPrev + sr + u] ?? 0) * activationSlope(rec, heap[zr + U + u] ?? 0, f)
-          heap[dzr + 2 * U + u] = dcTotal * i * activationSlope(act, heap[zr + 2 * U + u] ?? 0, g)
-          heap[dzr + 3 * U + u] = dhTotal * cAct * activationSlope(rec, heap[zr + 3 * U + u] ?? 0, o)
-          heap[dc + sr + u] = dcTotal * f
-        }
+      if (kernelKinds) {
+        this.arena.lstmCellBackward(rows, U, { z: zt, gates: gt, cPrev, cNext, cellOut: ct, dh, fromAbove, dc, dz: dzt }, kernelKinds.rec, kernelKinds.act)
+      } else {
+        this.backwardStepLoops(rows, fromAbove, zt, gt, dzt, cPrev, ct)
       }
       // The gradient at h_{t−1}; at t = 0 it would reach the starting state, which is a constant.
       heap.fill(0, dh, dh + stateSize)
@@ -392,6 +365,81 @@ export class LstmLayer implements FastLayer {
     heap.fill(0, inputGrad, inputGrad + T * rows * this.inputWidth)
     this.arena.gemmTransposedB(T * rows, this.inputWidth, G, dz, G, this.kernel.weights.start, G, inputGrad, this.inputWidth)
     return inputGrad
+  }
+
+  /**
+   * The activations as the cell kernels take them, or undefined when one of them has no kernel
+   * code; then the TypeScript loops below do the step (they are also the kernels' reference).
+   */
+  private kernelKinds(): { rec: KernelActivation; act: KernelActivation } | undefined {
+    const rec = this.recurrentActivation
+    const act = this.activation
+    if (this.useCellKernels && kernelActivationCode(rec) !== undefined && kernelActivationCode(act) !== undefined) {
+      return { rec: rec as KernelActivation, act: act as KernelActivation }
+    }
+    return undefined
+  }
+
+  /** The elementwise part of one forward step in TypeScript (see kernels.wat's lstmCellForward). */
+  private forwardStepLoops(rows: number, zt: number, gt: number, cPrev: number, ct: number, hNext: number): void {
+    const heap = this.arena.heap
+    const U = this.units
+    const G = 4 * U
+    const cNext = cPrev + rows * U
+    const act = this.activation
+    const rec = this.recurrentActivation
+    for (let r = 0; r < rows; r++) {
+      const zr = zt + r * G
+      const gr = gt + r * G
+      const sr = r * U
+      for (let u = 0; u < U; u++) {
+        const i = activate(rec, heap[zr + u] ?? 0)
+        const f = activate(rec, heap[zr + U + u] ?? 0)
+        const g = activate(act, heap[zr + 2 * U + u] ?? 0)
+        const o = activate(rec, heap[zr + 3 * U + u] ?? 0)
+        heap[gr + u] = i
+        heap[gr + U + u] = f
+        heap[gr + 2 * U + u] = g
+        heap[gr + 3 * U + u] = o
+        const c = f * (heap[cPrev + sr + u] ?? 0) + i * g
+        const cAct = activate(act, c)
+        heap[cNext + sr + u] = c
+        heap[ct + sr + u] = cAct
+        heap[hNext + sr + u] = o * cAct
+      }
+    }
+  }
+
+  /** The elementwise part of one backward step in TypeScript (see kernels.wat's lstmCellBackward). */
+  private backwardStepLoops(rows: number, fromAbove: number, zt: number, gt: number, dzt: number, cPrev: number, ct: number): void {
+    const heap = this.arena.heap
+    const U = this.units
+    const G = 4 * U
+    const cNext = cPrev + rows * U
+    const dh = this.dh.start
+    const dc = this.dc.start
+    const act = this.activation
+    const rec = this.recurrentActivation
+    for (let r = 0; r < rows; r++) {
+      const zr = zt + r * G
+      const gr = gt + r * G
+      const dzr = dzt + r * G
+      const sr = r * U
+      for (let u = 0; u < U; u++) {
+        const dhTotal = (heap[dh + sr + u] ?? 0) + (fromAbove >= 0 ? (heap[fromAbove + sr + u] ?? 0) : 0)
+        const i = heap[gr + u] ?? 0
+        const f = heap[gr + U + u] ?? 0
+        const g = heap[gr + 2 * U + u] ?? 0
+        const o = heap[gr + 3 * U + u] ?? 0
+        const cAct = heap[ct + sr + u] ?? 0
+        const dcTotal = (heap[dc + sr + u] ?? 0) + dhTotal * o * activationSlope(act, heap[cNext + sr + u] ?? 0, cAct)
+        heap[dzr + u] = dcTotal * g * activationSlope(rec, heap[zr + u] ?? 0, i)
+        heap[dzr + U + u] = dcTotal * (heap[cPrev + sr + u] ?? 0) * activationSlope(rec, heap[zr + U + u] ?? 0, f)
+        heap[dzr + 2 * U + u] = dcTotal * i * activationSlope(act, heap[zr + 2 * U + u] ?? 0, g)
+        heap[dzr + 3 * U + u] = dhTotal * cAct * activationSlope(rec, heap[zr + 3 * U + u] ?? 0, o)
+        heap[dc + sr + u] = dcTotal * f
+      }
+    }
   }
 }
 

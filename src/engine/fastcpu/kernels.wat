@@ -1,6 +1,7 @@
-;; The arithmetic of the fast CPU training path: matrix products and the Adam step, in
-;; WebAssembly with 128-bit SIMD (4 float32 lanes). Small recurrent models spend their time in
-;; these loops; everything else (activations, the LSTM cell) stays in TypeScript.
+;; The arithmetic of the fast CPU training path: matrix products, the LSTM cell's elementwise
+;; step (gate activations, c and h, and its backward) and the Adam step, in WebAssembly with
+;; 128-bit SIMD (4 float32 lanes). Recurrent models spend their time in these loops; what is left
+;; in TypeScript (Dense activations, softmax, the loss, embeddings) is per batch, not per step.
 ;;
 ;; Built into fastKernelsWasm.ts by `npm run build:kernels` (wabt's wat2wasm); a unit test
 ;; assembles this file again and checks the two agree.
@@ -293,4 +294,316 @@
         (f32.store (i32.add (local.get $g) (local.get $off)) (f32.const 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rest))))
+;; ---- Activations on four lanes --------------------------------------------------------------
+  ;; Kind codes, shared with KERNEL_ACTIVATIONS in fastKernels.ts:
+  ;;   0 linear, 1 relu, 2 tanh, 3 sigmoid, 4 hardSigmoid (Keras's clip(0.2·x + 0.5, 0, 1)).
+  ;; Every lane is computed the same way whether it sits in a full vector or in a row's tail (the
+  ;; tails splat one value), so results do not depend on where an element falls.
+
+  ;; e^x: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two, Cody–Waite, so n·ln2 is exact in the
+  ;; first part), Cephes's expf polynomial for e^r (about 1 ulp), and 2^n added to the exponent
+  ;; bits. The exponent trick makes neither subnormals nor infinity, so x is clamped to
+  ;; [−87.33, 88.37] (n from −126 to 127 with 2^n·e^r normal) and the ends are patched afterwards:
+  ;; +Infinity past ln(FLT_MAX) ≈ 88.7228, 0 below ln(FLT_MIN) ≈ −87.3365 (where the true value is
+  ;; subnormal, under 1.2e-38). Between 88.37 and 88.7228 the result stays at e^88.37. NaN stays
+  ;; NaN (pmin/pmax pass their first operand when a comparison fails, and so does the patching).
+  (func $exp (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128) (local $in v128)
+    (local.set $in (local.get $x))
+    (local.set $x (f32x4.pmax
+      (f32x4.pmin (local.get $x) (v128.const f32x4 88.37 88.37 88.37 88.37))
+      (v128.const f32x4 -87.33 -87.33 -87.33 -87.33)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x)
+      (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local.set $r (f32x4.sub (local.get $x)
+      (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $r (f32x4.add (local.get $r)
+      (f32x4.mul (local.get $n) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    ;; e^r = 1 + r + r²·p
+    (local.set $p (f32x4.add
+      (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    (local.set $p (i32x4.add (local.get $p) (i32x4.shl (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32.const 23))))
+    (local.set $p (v128.bitselect (v128.const f32x4 inf inf inf inf) (local.get $p)
+      (f32x4.gt (local.get $in) (v128.const f32x4 88.7228 88.7228 88.7228 88.7228))))
+    (v128.andnot (local.get $p) (f32x4.lt (local.get $in) (v128.const f32x4 -87.3365 -87.3365 -87.3365 -87.3365))))
+
+  ;; 1/(1 + e^−x): exactly 1 for large x (e^−x vanishes beside 1), exactly 0 below x ≈ −88.72
+  ;; (e^−x is +Infinity there).
+  (func $sigmoid (param $x v128) (result v128)
+    (f32x4.div (v128.const f32x4 1 1 1 1)
+      (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp (f32x4.neg (local.get $x))))))
+
+  ;; tanh on |x| with x's sign put back (so tanh(−0) = −0). Below 0.625 Cephes's tanhf odd
+  ;; polynomial, since 1 − 2/(e^2|x| + 1) loses the small values to cancellation; above it that
+  ;; formula, which reaches exactly 1 once 2/(e^2|x| + 1) drops under half an ulp of 1.
+  (func $tanh (param $x v128) (result v128)
+    (local $a v128) (local $z v128) (local $p v128) (local $large v128)
+    (local.set $a (f32x4.abs (local.get $x)))
+    (local.set $z (f32x4.mul (local.get $a) (local.get $a)))
+    (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3) (local.get $z))
+      (v128.const f32x4 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z))
+      (v128.const f32x4 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z))
+      (v128.const f32x4 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z))
+      (v128.const f32x4 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (local.get $a)) (local.get $a)))
+    (local.set $large (f32x4.sub (v128.const f32x4 1 1 1 1)
+      (f32x4.div (v128.const f32x4 2 2 2 2)
+        (f32x4.add (call $exp (f32x4.add (local.get $a) (local.get $a))) (v128.const f32x4 1 1 1 1)))))
+    (v128.or
+      (v128.bitselect (local.get $p) (local.get $large) (f32x4.lt (local.get $a) (v128.const f32x4 0.625 0.625 0.625 0.625)))
+      (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+
+  ;; The activation of kind `kind` (codes above); an unknown code traps.
+  (func $activate (param $kind i32) (param $x v128) (result v128)
+    (local $y v128)
+    (block $unknown
+      (block $hardSigmoid
+        (block $sigmoid
+          (block $tanh
+            (block $relu
+              (block $linear
+                (br_table $linear $relu $tanh $sigmoid $hardSigmoid $unknown (local.get $kind)))
+              (return (local.get $x)))
+            ;; x > 0 ? x : 0, so −0 and NaN give +0 as the TypeScript comparison does
+            (return (v128.and (local.get $x) (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0)))))
+          (return (call $tanh (local.get $x))))
+        (return (call $sigmoid (local.get $x))))
+      ;; clip(0.2·x + 0.5, 0, 1): pmax(y, 0) is y < 0 ? 0 : y and pmin(y, 1) is 1 < y ? 1 : y,
+      ;; so NaN passes as in `y < 0 ? 0 : y > 1 ? 1 : y`
+      (local.set $y (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 0.2 0.2 0.2 0.2)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+      (return (f32x4.pmin (f32x4.pmax (local.get $y) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))))
+    unreachable)
+
+  ;; The derivative of activation `kind` at pre-activation x with output y, as tfjs's gradients
+  ;; give it: relu's is 0 at 0; hardSigmoid's is 0.2 where 0 ≤ 0.2·x + 0.5 ≤ 1, bounds included.
+  (func $slope (param $kind i32) (param $x v128) (param $y v128) (result v128)
+    (local $z v128)
+    (block $unknown
+      (block $hardSigmoid
+        (block $sigmoid
+          (block $tanh
+            (block $relu
+              (block $linear
+                (br_table $linear $relu $tanh $sigmoid $hardSigmoid $unknown (local.get $kind)))
+              (return (v128.const f32x4 1 1 1 1)))
+            (return (v128.and (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))))
+          (return (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $y) (local.get $y)))))
+        (return (f32x4.mul (local.get $y) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $y)))))
+      (local.set $z (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 0.2 0.2 0.2 0.2)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+      (return (v128.and (v128.const f32x4 0.2 0.2 0.2 0.2)
+        (v128.and (f32x4.ge (local.get $z) (v128.const f32x4 0 0 0 0)) (f32x4.le (local.get $z) (v128.const f32x4 1 1 1 1))))))
+    unreachable)
+
+  ;; y[i] = activation `kind` of x[i] for `count` elements (y may be x).
+  (func (export "activate") (param $kind i32) (param $count i32) (param $x i32) (param $y i32)
+    (local $off i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $off) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $off))
+          (call $activate (local.get $kind) (v128.load (i32.add (local.get $x) (local.get $off)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (f32.store (i32.add (local.get $y) (local.get $off)) (f32x4.extract_lane 0
+          (call $activate (local.get $kind) (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $off)))))))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (br $rest))))
+
+  ;; y[i] = e^x[i] for `count` elements, as the activations compute it (for tests of its accuracy).
+  (func (export "exp") (param $count i32) (param $x i32) (param $y i32)
+    (local $off i32) (local $end i32)
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $off) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $off)) (call $exp (v128.load (i32.add (local.get $x) (local.get $off)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $vec)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $rest
+        (br_if $done (i32.ge_u (local.get $off) (local.get $end)))
+        (f32.store (i32.add (local.get $y) (local.get $off))
+          (f32x4.extract_lane 0 (call $exp (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $off)))))))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (br $rest))))
+
+  ;; ---- The LSTM cell, one time step ------------------------------------------------------------
+  ;; `rows` rows of `units` (U) cells. z, gates (and dz) are rows × 4U with the gates of row r at
+  ;; r·4U + {0, U, 2U, 3U} in Keras's order input, forget, cell, output; the states (cPrev, cNext,
+  ;; cellOut, hNext, dh, fromAbove, dc) are rows × U. Each row runs four lanes at a time, then its
+  ;; U mod 4 last cells one at a time.
+
+  ;; gates = (σr(z_i), σr(z_f), σ(z_g), σr(z_o));  c = f·cPrev + i·g;  cellOut = σ(c);  h = o·σ(c)
+  (func (export "lstmCellForward")
+      (param $rows i32) (param $units i32) (param $z i32) (param $gates i32)
+      (param $cPrev i32) (param $cNext i32) (param $cellOut i32) (param $hNext i32)
+      (param $rec i32) (param $act i32)
+    (local $r i32) (local $gateOff i32) (local $stateOff i32) (local $vecEnd i32) (local $rowEnd i32)
+    (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $c v128) (local $cAct v128)
+    ;; byte distances from a cell's input gate to its forget, cell and output gates
+    (local.set $g1 (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $g2 (i32.shl (local.get $g1) (i32.const 1)))
+    (local.set $g3 (i32.add (local.get $g2) (local.get $g1)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $gateOff (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 4)))
+        (local.set $stateOff (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 2)))
+        (local.set $rowEnd (i32.add (local.get $stateOff) (local.get $g1)))
+        (local.set $vecEnd (i32.add (local.get $stateOff) (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2))))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_s (local.get $stateOff) (local.get $vecEnd)))
+            (local.set $i (call $activate (local.get $rec) (v128.load (i32.add (local.get $z) (local.get $gateOff)))))
+            (local.set $f (call $activate (local.get $rec) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g1)))))
+            (local.set $g (call $activate (local.get $act) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g2)))))
+            (local.set $o (call $activate (local.get $rec) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g3)))))
+            (v128.store (i32.add (local.get $gates) (local.get $gateOff)) (local.get $i))
+            (v128.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g1)) (local.get $f))
+            (v128.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g2)) (local.get $g))
+            (v128.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g3)) (local.get $o))
+            (local.set $c (f32x4.add
+              (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $stateOff))))
+              (f32x4.mul (local.get $i) (local.get $g))))
+            (local.set $cAct (call $activate (local.get $act) (local.get $c)))
+            (v128.store (i32.add (local.get $cNext) (local.get $stateOff)) (local.get $c))
+            (v128.store (i32.add (local.get $cellOut) (local.get $stateOff)) (local.get $cAct))
+            (v128.store (i32.add (local.get $hNext) (local.get $stateOff)) (f32x4.mul (local.get $o) (local.get $cAct)))
+            (local.set $gateOff (i32.add (local.get $gateOff) (i32.const 16)))
+            (local.set $stateOff (i32.add (local.get $stateOff) (i32.const 16)))
+            (br $vec)))
+        ;; the row's last U mod 4 cells, each splatted over the four lanes
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_s (local.get $stateOff) (local.get $rowEnd)))
+            (local.set $i (call $activate (local.get $rec) (f32x4.splat (f32.load (i32.add (local.get $z) (local.get $gateOff))))))
+            (local.set $f (call $activate (local.get $rec) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g1))))))
+            (local.set $g (call $activate (local.get $act) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g2))))))
+            (local.set $o (call $activate (local.get $rec) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g3))))))
+            (f32.store (i32.add (local.get $gates) (local.get $gateOff)) (f32x4.extract_lane 0 (local.get $i)))
+            (f32.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g1)) (f32x4.extract_lane 0 (local.get $f)))
+            (f32.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g2)) (f32x4.extract_lane 0 (local.get $g)))
+            (f32.store (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g3)) (f32x4.extract_lane 0 (local.get $o)))
+            (local.set $c (f32x4.add
+              (f32x4.mul (local.get $f) (f32x4.splat (f32.load (i32.add (local.get $cPrev) (local.get $stateOff)))))
+              (f32x4.mul (local.get $i) (local.get $g))))
+            (local.set $cAct (call $activate (local.get $act) (local.get $c)))
+            (f32.store (i32.add (local.get $cNext) (local.get $stateOff)) (f32x4.extract_lane 0 (local.get $c)))
+            (f32.store (i32.add (local.get $cellOut) (local.get $stateOff)) (f32x4.extract_lane 0 (local.get $cAct)))
+            (f32.store (i32.add (local.get $hNext) (local.get $stateOff)) (f32x4.extract_lane 0 (f32x4.mul (local.get $o) (local.get $cAct))))
+            (local.set $gateOff (i32.add (local.get $gateOff) (i32.const 4)))
+            (local.set $stateOff (i32.add (local.get $stateOff) (i32.const 4)))
+            (br $tail)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; Backward through one step, given the forward pass's z, gates, c₋₁, c and σ(c):
+  ;;   dhTotal = dh + fromAbove (fromAbove = -1: no gradient from above at this step)
+  ;;   dcTotal = dc + dhTotal·o·σ'(c)
+  ;;   dz = (dcTotal·g·σr'(z_i), dcTotal·c₋₁·σr'(z_f), dcTotal·i·σ'(z_g), dhTotal·σ(c)·σr'(z_o))
+  ;;   dc ← dcTotal·f  (the gradient at c₋₁, in place)
+  (func (export "lstmCellBackward")
+      (param $rows i32) (param $units i32) (param $z i32) (param $gates i32)
+      (param $cPrev i32) (param $cNext i32) (param $cellOut i32)
+      (param $dh i32) (param $fromAbove i32) (param $dc i32) (param $dz i32)
+      (param $rec i32) (param $act i32)
+    (local $r i32) (local $gateOff i32) (local $stateOff i32) (local $vecEnd i32) (local $rowEnd i32)
+    (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cAct v128)
+    (local $dhTotal v128) (local $dcTotal v128)
+    (local.set $g1 (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $g2 (i32.shl (local.get $g1) (i32.const 1)))
+    (local.set $g3 (i32.add (local.get $g2) (local.get $g1)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $gateOff (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 4)))
+        (local.set $stateOff (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 2)))
+        (local.set $rowEnd (i32.add (local.get $stateOff) (local.get $g1)))
+        (local.set $vecEnd (i32.add (local.get $stateOff) (i32.shl (i32.and (local.get $units) (i32.const -4)) (i32.const 2))))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_s (local.get $stateOff) (local.get $vecEnd)))
+            (local.set $dhTotal (v128.load (i32.add (local.get $dh) (local.get $stateOff))))
+            (if (i32.ne (local.get $fromAbove) (i32.const -1))
+              (then (local.set $dhTotal (f32x4.add (local.get $dhTotal) (v128.load (i32.add (local.get $fromAbove) (local.get $stateOff)))))))
+            (local.set $i (v128.load (i32.add (local.get $gates) (local.get $gateOff))))
+            (local.set $f (v128.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g1))))
+            (local.set $g (v128.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g2))))
+            (local.set $o (v128.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g3))))
+            (local.set $cAct (v128.load (i32.add (local.get $cellOut) (local.get $stateOff))))
+            (local.set $dcTotal (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $stateOff)))
+              (f32x4.mul (f32x4.mul (local.get $dhTotal) (local.get $o))
+                (call $slope (local.get $act) (v128.load (i32.add (local.get $cNext) (local.get $stateOff))) (local.get $cAct)))))
+            (v128.store (i32.add (local.get $dz) (local.get $gateOff))
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (local.get $g))
+                (call $slope (local.get $rec) (v128.load (i32.add (local.get $z) (local.get $gateOff))) (local.get $i))))
+            (v128.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g1))
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (v128.load (i32.add (local.get $cPrev) (local.get $stateOff))))
+                (call $slope (local.get $rec) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g1))) (local.get $f))))
+            (v128.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g2))
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (local.get $i))
+                (call $slope (local.get $act) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g2))) (local.get $g))))
+            (v128.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g3))
+              (f32x4.mul (f32x4.mul (local.get $dhTotal) (local.get $cAct))
+                (call $slope (local.get $rec) (v128.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g3))) (local.get $o))))
+            (v128.store (i32.add (local.get $dc) (local.get $stateOff)) (f32x4.mul (local.get $dcTotal) (local.get $f)))
+            (local.set $gateOff (i32.add (local.get $gateOff) (i32.const 16)))
+            (local.set $stateOff (i32.add (local.get $stateOff) (i32.const 16)))
+            (br $vec)))
+        ;; the row's last U mod 4 cells, each splatted over the four lanes
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_s (local.get $stateOff) (local.get $rowEnd)))
+            (local.set $dhTotal (f32x4.splat (f32.load (i32.add (local.get $dh) (local.get $stateOff)))))
+            (if (i32.ne (local.get $fromAbove) (i32.const -1))
+              (then (local.set $dhTotal (f32x4.add (local.get $dhTotal) (f32x4.splat (f32.load (i32.add (local.get $fromAbove) (local.get $stateOff))))))))
+            (local.set $i (f32x4.splat (f32.load (i32.add (local.get $gates) (local.get $gateOff)))))
+            (local.set $f (f32x4.splat (f32.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g1)))))
+            (local.set $g (f32x4.splat (f32.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g2)))))
+            (local.set $o (f32x4.splat (f32.load (i32.add (i32.add (local.get $gates) (local.get $gateOff)) (local.get $g3)))))
+            (local.set $cAct (f32x4.splat (f32.load (i32.add (local.get $cellOut) (local.get $stateOff)))))
+            (local.set $dcTotal (f32x4.add (f32x4.splat (f32.load (i32.add (local.get $dc) (local.get $stateOff))))
+              (f32x4.mul (f32x4.mul (local.get $dhTotal) (local.get $o))
+                (call $slope (local.get $act) (f32x4.splat (f32.load (i32.add (local.get $cNext) (local.get $stateOff)))) (local.get $cAct)))))
+            (f32.store (i32.add (local.get $dz) (local.get $gateOff)) (f32x4.extract_lane 0
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (local.get $g))
+                (call $slope (local.get $rec) (f32x4.splat (f32.load (i32.add (local.get $z) (local.get $gateOff)))) (local.get $i)))))
+            (f32.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g1)) (f32x4.extract_lane 0
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (f32x4.splat (f32.load (i32.add (local.get $cPrev) (local.get $stateOff)))))
+                (call $slope (local.get $rec) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g1)))) (local.get $f)))))
+            (f32.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g2)) (f32x4.extract_lane 0
+              (f32x4.mul (f32x4.mul (local.get $dcTotal) (local.get $i))
+                (call $slope (local.get $act) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g2)))) (local.get $g)))))
+            (f32.store (i32.add (i32.add (local.get $dz) (local.get $gateOff)) (local.get $g3)) (f32x4.extract_lane 0
+              (f32x4.mul (f32x4.mul (local.get $dhTotal) (local.get $cAct))
+                (call $slope (local.get $rec) (f32x4.splat (f32.load (i32.add (i32.add (local.get $z) (local.get $gateOff)) (local.get $g3)))) (local.get $o)))))
+            (f32.store (i32.add (local.get $dc) (local.get $stateOff)) (f32x4.extract_lane 0 (f32x4.mul (local.get $dcTotal) (local.get $f))))
+            (local.set $gateOff (i32.add (local.get $gateOff) (i32.const 4)))
+            (local.set $stateOff (i32.add (local.get $stateOff) (i32.const 4)))
+            (br $tail)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
 )
