@@ -107,6 +107,7 @@ export class DenseLayer implements FastLayer {
   private readonly pre: Region
   private readonly out: Region
   private readonly inputGrad: Region
+  private readonly ones: Region
   private input = 0
 
   constructor(
@@ -122,6 +123,7 @@ export class DenseLayer implements FastLayer {
     this.pre = arena.allocate(maxRows * outputWidth)
     this.out = arena.allocate(maxRows * outputWidth)
     this.inputGrad = arena.allocate(maxRows * inputWidth)
+    this.ones = onesColumn(arena, maxRows)
   }
 
   forward(input: number, rows: number): number {
@@ -152,7 +154,7 @@ export class DenseLayer implements FastLayer {
       }
     }
     this.arena.gemmTransposedA(this.inputWidth, n, rows, this.input, this.inputWidth, gradient, n, this.kernel.gradient.start, n)
-    addColumnSums(heap, gradient, rows, n, this.bias.gradient.start)
+    addColumnSums(this.arena, this.ones, gradient, rows, n, this.bias.gradient.start)
     if (!inputGradient) return -1
     const inputGrad = this.inputGrad.start
     heap.fill(0, inputGrad, inputGrad + rows * this.inputWidth)
@@ -176,11 +178,16 @@ function softmaxRow(heap: Float32Array, from: number, to: number, n: number): vo
   for (let j = 0; j < n; j++) heap[to + j] = (heap[to + j] ?? 0) / sum
 }
 
-function addColumnSums(heap: Float32Array, from: number, rows: number, n: number, into: number): void {
-  for (let r = 0; r < rows; r++) {
-    const row = from + r * n
-    for (let j = 0; j < n; j++) heap[into + j] = (heap[into + j] ?? 0) + (heap[row + j] ?? 0)
-  }
+/** A column of `length` ones: the bias gradients are (1…1)·dz, one product instead of a JavaScript loop. */
+function onesColumn(arena: KernelArena, length: number): Region {
+  const ones = arena.allocate(length)
+  arena.heap.fill(1, ones.start, ones.start + length)
+  return ones
+}
+
+/** into[n] += the sums of the columns of from[rows×n], as a product with a column of ones. */
+function addColumnSums(arena: KernelArena, ones: Region, from: number, rows: number, n: number, into: number): void {
+  arena.gemmTransposedA(1, n, rows, ones.start, 1, from, n, into, n)
 }
 
 /**
@@ -208,6 +215,7 @@ export class LstmLayer implements FastLayer {
   private readonly inputGrad: Region
   private readonly stateH: Region
   private readonly stateC: Region
+  private readonly ones: Region
   /**
    * Whether time steps run in the WebAssembly cell kernels (when both activations have one);
    * false runs the TypeScript loops, which the tests hold the kernels to.
@@ -244,6 +252,7 @@ export class LstmLayer implements FastLayer {
     this.inputGrad = arena.allocate(steps * maxRows * inputWidth)
     this.stateH = arena.allocate(maxRows * units)
     this.stateC = arena.allocate(maxRows * units)
+    this.ones = onesColumn(arena, steps * maxRows)
   }
 
   get outputWidth(): number {
@@ -359,7 +368,7 @@ export class LstmLayer implements FastLayer {
     const dz = this.dz.start
     this.arena.gemmTransposedA(this.inputWidth, G, T * rows, this.input, this.inputWidth, dz, G, this.kernel.gradient.start, G)
     this.arena.gemmTransposedA(U, G, T * rows, this.hs.start, U, dz, G, this.recurrent.gradient.start, G)
-    addColumnSums(heap, dz, T * rows, G, this.bias.gradient.start)
+    addColumnSums(this.arena, this.ones, dz, T * rows, G, this.bias.gradient.start)
     if (!inputGradient) return -1
     const inputGrad = this.inputGrad.start
     heap.fill(0, inputGrad, inputGrad + T * rows * this.inputWidth)
