@@ -1,4 +1,4 @@
-import { corpusFlow, modelLabFlow } from './modelLabFlows'
+import { corpusFlow, corpusSequenceFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
 import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, projectFileFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
@@ -19,6 +19,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   stopAndTrainOnFlow,
   modelLabFlow,
   corpusFlow,
+  corpusSequenceFlow,
   earlyStoppingFlow
 ]
 

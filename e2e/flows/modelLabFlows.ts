@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { useNabiya, type StudioFlow } from './studioUnderTest'
+import { fileText, useNabiya, type StudioFlow } from './studioUnderTest'
 
 export const modelLabFlow: StudioFlow = {
   title: 'the model lab: a GRU stack from JSON with its summary, trained, then the song continued in two variations',
@@ -88,5 +88,46 @@ export const corpusFlow: StudioFlow = {
     const primeNotes = await page.getByTestId('song score').locator('.abcjs-note').count()
     expect(await continuation.locator('.abcjs-note').count()).toBeGreaterThan(primeNotes)
     await page.screenshot({ path: `test-results/${kind}-corpus.png`, fullPage: true })
+  }
+}
+
+export const corpusSequenceFlow: StudioFlow = {
+  title: 'train on many songs by whole sequences: the scheme chosen in the form, the run recorded, summarised and listed as sequence',
+  timeoutMs: 90_000,
+  async run({ page, dataDir }) {
+    // Five short MIDI jigs, one held out: a corpus that trains in seconds.
+    const jigs = ['jigs1', 'jigs2', 'jigs3', 'jigs4', 'jigs5'].map((name) => join(process.cwd(), `../shared/corpus/nottingham/midi/${name}.mid`))
+    await page.getByTestId('model').selectOption('lstm')
+    await page.getByText('Options').click()
+    await page.getByTestId('units').fill('16')
+    await page.getByTestId('batch').fill('4')
+    await page.getByText('Train on many songs').click()
+    await page.getByTestId('corpus-files').setInputFiles(jigs)
+    await expect(page.getByTestId('corpus-count')).toHaveText(/^5 file\(s\)/)
+    await page.getByTestId('use-corpus').check()
+    await page.getByTestId('validation-share').fill('0.2')
+    // The form starts at the engine's default, windows, and says what each scheme does.
+    const scheme = page.getByTestId('corpus-scheme')
+    await expect(scheme).toHaveValue('windows')
+    await expect(page.getByTestId('corpus-scheme-help')).toContainText('predicts the one note after it')
+    await scheme.selectOption('sequence')
+    await expect(scheme.locator('option:checked')).toHaveText('Whole sequences (loss at every step)')
+    await expect(page.getByTestId('corpus-scheme-help')).toContainText('every note is predicted')
+    await page.getByTestId('epochs').fill('2')
+    await page.getByRole('button', { name: 'Train on 5 file(s)' }).click()
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 })
+    const summary = page.getByTestId('corpus-summary')
+    await expect(summary).toContainText(/Trained on 4 songs \(\+\d+ transposed\), 1 held out; \d+ notes in the vocabulary; [\d,]+ steps\./)
+    await expect(page.getByTestId('corpus-summary-scheme')).toHaveText('Training scheme: Whole sequences (loss at every step).')
+    await expect(page.getByTestId('runs-table').locator('tbody tr').last()).toContainText(/^lstm4 songs, whole sequences/)
+    // The run's record on disk keeps the scheme, in its request and its result's summary.
+    const runs = join(dataDir, 'runs')
+    const records = () => (existsSync(runs) ? readdirSync(runs).filter((name) => name.endsWith('.json')) : [])
+    await expect.poll(() => records().length, { timeout: 10_000 }).toBe(1)
+    const [file] = records()
+    const record = JSON.parse(fileText(join(runs, file ?? ''))) as { request: { corpus: { scheme?: string } }; result: { corpus: { scheme?: string }; epochs: number } }
+    expect(record.request.corpus.scheme).toBe('sequence')
+    expect(record.result.corpus.scheme).toBe('sequence')
+    expect(record.result.epochs).toBe(2)
   }
 }

@@ -6,6 +6,7 @@ import {
   corpusSongsFromFiles,
   CORPUS_SCHEMES,
   type CorpusScheme,
+  DEFAULT_CORPUS_SCHEME,
   describeBackendChoice,
   isModelKind,
   metricsToCsv,
@@ -89,7 +90,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
   const resumeFrom = values.resume ? await resumePointOf(values.resume) : undefined
   const name = basename(values.save ?? values.resume ?? 'corpus')
-  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? 'windows'
+  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? DEFAULT_CORPUS_SCHEME
   const { outcome } = await trainCorpus(
     {
       runId: runIdFromName(name),

@@ -1,3 +1,4 @@
+import { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, type CorpusScheme } from '../shared/studioNames'
 import { splitTunesForValidation } from './dataset/corpus'
 import { buildSequenceDataset, type SequenceDataset } from './dataset/sequences'
 import { buildWindowDataset, type WindowDataset } from './dataset/windows'
@@ -55,15 +56,15 @@ export interface CorpusTrainingOptions extends ModelOptions {
   /** Add each training song transposed by ±1…±N semitones where it stays within the corpus's range. */
   readonly transpose?: number
   /**
-   * How the songs are trained on (default 'windows'): each window predicts the one note after it,
+   * How the songs are trained on (default DEFAULT_CORPUS_SCHEME, 'windows'): each window predicts the one note after it,
    * or 'sequence', the loss at every step of each window with the state carried from one window
    * of a song to the next (truncated backpropagation through time; the batch is the streams).
    */
   readonly scheme?: CorpusScheme
 }
 
-export const CORPUS_SCHEMES = ['windows', 'sequence'] as const
-export type CorpusScheme = (typeof CORPUS_SCHEMES)[number]
+// declared once in shared/studioNames, where the contract and the UI read them too
+export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, type CorpusScheme }
 
 /** Everything between many songs and a model ready to train on them. */
 export interface CorpusTrainingSetup {
@@ -180,7 +181,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
   const validationCodes = split.validation.map((song) => melodyToNoteCodes(song.melody))
   const vocabulary = vocabularyFromNotes([...trainingCodes.flat(), ...validationCodes.flat()])
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
-  const scheme = options.scheme ?? 'windows'
+  const scheme = options.scheme ?? DEFAULT_CORPUS_SCHEME
   if (!(CORPUS_SCHEMES as readonly string[]).includes(scheme)) throw new OptionError(`scheme must be one of ${CORPUS_SCHEMES.join(', ')}, got '${String(scheme)}'`)
   if (scheme === 'sequence') {
     if (kind === 'mlp' && !options.layers) throw new OptionError('sequence training needs a recurrent model: an MLP sees one window at a time, train it with windows')

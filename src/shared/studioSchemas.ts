@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ENGINE_SAYING_SCHEMA } from './engineMessages'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
 import { INSTRUMENT_IDS } from './instruments'
-import { EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
+import { CORPUS_SCHEMES, EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
   ABC_FIELD_MAX_CHARS,
   ABC_MAX_CHARS,
@@ -30,7 +30,7 @@ import {
   TEMPO_MIN_BPM
 } from './limits'
 
-export { EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
+export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
 
 const count = (max: number) => z.number().int().min(0).max(max)
 const epoch = count(EPOCHS_MAX)
@@ -45,6 +45,7 @@ const patience = z.number().int().min(1).max(1000)
 export const MODEL_KIND_SCHEMA = z.enum(MODEL_KINDS)
 export const MONITOR_SCHEMA = z.enum(MONITOR_NAMES)
 export const EXPORT_FORMAT_SCHEMA = z.enum(EXPORT_FORMATS)
+export const CORPUS_SCHEME_SCHEMA = z.enum(CORPUS_SCHEMES)
 export const RUN_ID_SCHEMA = z.string().regex(/^run-[0-9a-z-]{1,64}$/)
 export const SERIALIZED_ERROR_SCHEMA = z.object({ name: text, message: longText, said: ENGINE_SAYING_SCHEMA.optional() })
 
@@ -166,7 +167,7 @@ export const CORPUS_REQUEST_SCHEMA = z.strictObject({
    * 'windows': each window predicts the note after it; 'sequence': the loss at every step, the
    * state carried across a song's windows. Left out (every record before it): 'windows'.
    */
-  scheme: z.enum(['windows', 'sequence']).optional()
+  scheme: CORPUS_SCHEME_SCHEMA.optional()
 })
 
 const resumeFrom = z.strictObject({ runId: RUN_ID_SCHEMA, afterEpoch: epoch })
@@ -298,6 +299,8 @@ export const CORPUS_SUMMARY_SCHEMA = z.object({
   validationWindows: count(Number.MAX_SAFE_INTEGER),
   bestValAccuracy: METRIC_SCHEMA,
   bestEpoch: epoch,
+  /** How it trained; `windows` and `validationWindows` then count steps for 'sequence'. Absent in runs before schemes: 'windows'. */
+  scheme: CORPUS_SCHEME_SCHEMA.optional(),
   /** The held-out song the predictions are drawn for. */
   evaluatedOn: text,
   /** Files or songs that could not be read and were left out: a few per file at most in practice. */

@@ -93,6 +93,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
       validationWindows: setup.validationSequences?.steps ?? setup.validation.labels.length,
       bestValAccuracy: best?.valAccuracy ?? 0,
       bestEpoch: best?.epoch ?? 0,
+      scheme: setup.scheme,
       evaluatedOn: heldOut.title,
       skipped: [...(input.skipped ?? [])]
     }

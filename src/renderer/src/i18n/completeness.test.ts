@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MONITOR_NAMES, STUDIO_MODEL_KINDS } from '../../../shared/studioApi'
+import { CORPUS_SCHEMES, MONITOR_NAMES, STUDIO_MODEL_KINDS } from '../../../shared/studioApi'
 import { ENGINE_MESSAGES } from '../../../shared/engineMessages'
 import { EN } from './en'
 import { KO } from './ko'
@@ -27,6 +27,7 @@ const PENDING: readonly string[] = []
 const TEMPLATE_VALUES: Record<string, readonly string[]> = {
   kind: STUDIO_MODEL_KINDS,
   name: MONITOR_NAMES,
+  scheme: CORPUS_SCHEMES,
   code: Object.keys(ENGINE_MESSAGES)
 }
 

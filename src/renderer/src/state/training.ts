@@ -44,7 +44,7 @@ export async function train({ api, song, model, training, run }: StudioState): P
   run.progress = null
   run.history = []
   run.continuations = []
-  const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose } : undefined
+  const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose, scheme: training.scheme } : undefined
   const callbacks = training.callbacks
   if (!corpus && song.abc !== song.goodAbc) {
     // Typed a moment ago (Train, or Ctrl+Enter, right after a keystroke): read the text as it is
@@ -98,7 +98,13 @@ export async function trainMore({ api, model, training, run }: StudioState, reco
       run.failure = t('addFilesAgain', { names: missing.join(', ') })
       return
     }
-    corpus = { validationShare: kept.validationShare, transpose: kept.transpose, files: files.filter((file) => file !== undefined) }
+    // a resumed run keeps its scheme (a record from before schemes has none: windows, as the engine reads it)
+    corpus = {
+      validationShare: kept.validationShare,
+      transpose: kept.transpose,
+      ...(kept.scheme ? { scheme: kept.scheme } : {}),
+      files: files.filter((file) => file !== undefined)
+    }
   }
   const next = { ...request, epochs: after + model.epochs, resumeFrom: { runId: record.runId, afterEpoch: after } }
   run.result = null
