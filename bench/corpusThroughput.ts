@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   abcCorpusTokens,
+  buildSequenceDataset,
   chooseTrainingPath,
   corpusWindows,
   FastNetwork,
   seededRandom,
+  sequenceBatchRows,
+  sequenceStartRows,
   shuffledOrder,
-  type FastPathSetting
+  systemBlas,
+  type FastPathSetting,
+  type SequenceDataset
 } from '../src/engine'
 import { atBestThreadCount, BENCH_DIR, peerEnv, python, SHARED, type ThreadedFigures } from './peer'
 
@@ -30,6 +35,14 @@ export interface CorpusResult {
   readonly path: string
 }
 
+/**
+ * The bench's models start from Glorot-uniform recurrent weights, not Keras's orthogonal default:
+ * tfjs makes an orthogonal 256×1024 matrix by Gram–Schmidt in JavaScript, seconds to minutes per
+ * layer, and the starting weights change nothing of the work per batch being timed (PyTorch starts
+ * from uniform weights too).
+ */
+const BENCH_RECURRENT_INIT = 'glorotUniform'
+
 function buildTokenModel(vocabulary: number): tf.Sequential {
   // sigmoid gates, as torch.nn.LSTM has them (tfjs's default is the hard sigmoid); built in a tidy
   // because tfjs-layers' initialisers leave intermediate tensors behind
@@ -38,8 +51,8 @@ function buildTokenModel(vocabulary: number): tf.Sequential {
     model = tf.sequential({
       layers: [
         tf.layers.embedding({ inputDim: vocabulary, outputDim: CORPUS.embedding, inputLength: CORPUS.window }),
-        tf.layers.lstm({ units: CORPUS.units, returnSequences: true, recurrentActivation: 'sigmoid' }),
-        tf.layers.lstm({ units: CORPUS.units, recurrentActivation: 'sigmoid' }),
+        tf.layers.lstm({ units: CORPUS.units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: BENCH_RECURRENT_INIT }),
+        tf.layers.lstm({ units: CORPUS.units, recurrentActivation: 'sigmoid', recurrentInitializer: BENCH_RECURRENT_INIT }),
         tf.layers.dense({ units: vocabulary, activation: 'softmax' })
       ]
     })
@@ -144,6 +157,136 @@ export function runCorpusPeer(data: ReturnType<typeof benchBatches>): ThreadedFi
       (a, b) => a.tokensPerSecond > b.tokensPerSecond
     )
     return figures ?? { failed: failure }
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+// ── The sequence scheme (truncated backpropagation through time) ─────────────────────────────
+// The same model and corpus, trained as folk-rnn and char-rnn train: 64 lanes of tunes, the loss
+// at every step of each 32-step window, the state carried from one window of a tune to the next
+// (zeroed where a tune starts), padding masked. Throughput counts the real (unmasked) steps.
+
+function buildSequenceTokenModel(vocabulary: number): tf.Sequential {
+  let model: tf.Sequential | undefined
+  tf.tidy(() => {
+    model = tf.sequential({
+      layers: [
+        tf.layers.embedding({ inputDim: vocabulary, outputDim: CORPUS.embedding, batchInputShape: [CORPUS.batch, CORPUS.window] }),
+        tf.layers.lstm({ units: CORPUS.units, returnSequences: true, stateful: true, recurrentActivation: 'sigmoid', recurrentInitializer: BENCH_RECURRENT_INIT }),
+        tf.layers.lstm({ units: CORPUS.units, returnSequences: true, stateful: true, recurrentActivation: 'sigmoid', recurrentInitializer: BENCH_RECURRENT_INIT }),
+        tf.layers.dense({ units: vocabulary, activation: 'softmax' })
+      ]
+    })
+  })
+  return model as unknown as tf.Sequential
+}
+
+export interface SequenceBenchData {
+  readonly vocabulary: number
+  readonly tokens: number
+  readonly dataset: SequenceDataset
+  /** Batches run: warm-up and timed. */
+  readonly batches: number
+}
+
+/** The jigs as 64 lanes of windows, the first `warmup + measured` batches of them. */
+export function sequenceBenchData(measuredBatches: number): SequenceBenchData {
+  const corpus = abcCorpusTokens(readFileSync(join(SHARED, CORPUS.file), 'utf8'))
+  const dataset = buildSequenceDataset(
+    corpus.tunes.map((tune) => tune.tokens),
+    CORPUS.window,
+    CORPUS.batch
+  )
+  const batches = Math.min(dataset.batches, CORPUS.warmup + measuredBatches)
+  return { vocabulary: corpus.vocabulary.codes.length, tokens: corpus.tunes.reduce((sum, tune) => sum + tune.tokens.length, 0), dataset, batches }
+}
+
+/** Real steps in batch k. */
+function realSteps(dataset: SequenceDataset, k: number): number {
+  let count = 0
+  const from = k * dataset.streams * dataset.window
+  for (let i = from; i < from + dataset.streams * dataset.window; i++) count += dataset.weights[i] ?? 0
+  return count
+}
+
+export interface SequenceCorpusResult {
+  readonly tokensPerSecond: number | null
+  readonly msPerBatch: number | null
+  readonly timedBatches: number
+  readonly path: string
+}
+
+/** The engine on the fast path (the system BLAS at `threads` when given), timed after the warm-up. */
+export function runCorpusSequenceEngine(data: SequenceBenchData, fastPath: FastPathSetting, threads?: number): SequenceCorpusResult {
+  const model = buildSequenceTokenModel(data.vocabulary)
+  const chosen = chooseTrainingPath(model, fastPath)
+  const blas = systemBlas()
+  const threadsBefore = blas?.threads()
+  if (blas && threads !== undefined) blas.setThreads(threads)
+  const { dataset } = data
+  const through = blas ? `, large products through ${blas.description}` : ''
+  let timedMs = 0
+  let timedTokens = 0
+  let failure: string | undefined
+  try {
+    if (!chosen.plan) throw new Error(`the fast path does not take this model: ${chosen.path.reason}`)
+    const network = new FastNetwork(chosen.plan, CORPUS.batch)
+    network.readWeightsFrom(model)
+    for (let k = 0; k < data.batches; k++) {
+      const started = performance.now()
+      network.resetRows(sequenceStartRows(dataset, k))
+      network.trainSequenceBatch(dataset.inputs, dataset.labels, dataset.weights, sequenceBatchRows(dataset, k), { learningRate: 1e-3 })
+      if (k >= CORPUS.warmup) {
+        timedMs += performance.now() - started
+        timedTokens += realSteps(dataset, k)
+      }
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error)
+  } finally {
+    model.dispose()
+    if (blas && threadsBefore !== undefined) blas.setThreads(threadsBefore)
+  }
+  const timed = data.batches - CORPUS.warmup
+  return {
+    tokensPerSecond: failure ? null : timedTokens / (timedMs / 1000),
+    msPerBatch: failure ? null : timedMs / timed,
+    timedBatches: timed,
+    path: failure ? `failed: ${failure}` : `${chosen.path.reason}${through}`
+  }
+}
+
+/** The peer on the same batches at one thread count; null with the reason when it cannot run. */
+export function runCorpusSequencePeerAt(data: SequenceBenchData, threads: number): CorpusPeerFigure | { failed: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-corpus-seq-'))
+  try {
+    const file = join(folder, 'sequences.json')
+    const { dataset } = data
+    const size = data.batches * dataset.streams * dataset.window
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vocab: data.vocabulary,
+        window: dataset.window,
+        streams: dataset.streams,
+        warmup: CORPUS.warmup,
+        batches: data.batches,
+        inputs: Array.from(dataset.inputs.subarray(0, size)),
+        labels: Array.from(dataset.labels.subarray(0, size)),
+        weights: Array.from(dataset.weights.subarray(0, size)),
+        starts: Array.from(dataset.startsTune.subarray(0, data.batches * dataset.streams))
+      })
+    )
+    console.error(`running the PyTorch corpus peer bench/torch_corpus.py --scheme sequence, ${threads} thread(s)…`)
+    const run = spawnSync(python(), [join(BENCH_DIR, 'torch_corpus.py'), file, '--scheme', 'sequence', '--threads', String(threads)], {
+      encoding: 'utf8',
+      env: peerEnv(threads)
+    })
+    if (run.status !== 0) return { failed: run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}` }
+    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>
+    console.error(`  ${threads} thread(s): ${Number(line['ms_per_batch']).toFixed(1)} ms per batch, ${Number(line['tokens_per_s']).toFixed(0)} tokens/s`)
+    return { tokensPerSecond: Number(line['tokens_per_s']), msPerBatch: Number(line['ms_per_batch']) }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }

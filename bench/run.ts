@@ -18,7 +18,8 @@ import {
   trainModel,
   type ModelKind
 } from '../src/engine'
-import { CORPUS, runCorpusEngine, runCorpusPeer } from './corpusThroughput'
+import { CORPUS, runCorpusEngine, runCorpusPeer, sequenceBenchData } from './corpusThroughput'
+import { measureCorpusSizes, measureThreadScaling } from './scaling'
 import { runSchemeComparison } from './schemeComparison'
 import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer, peerThreadCounts } from './peer'
@@ -27,7 +28,7 @@ import { measureStartup } from './startup'
 import { measureAudio } from './audio'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedPeerRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'startup', 'audio'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'scaling', 'startup', 'audio'] as const
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'max-epochs': { type: 'string', default: '2000' },
     'check-every': { type: 'string', default: '10' },
     'corpus-batches': { type: 'string', default: '10' },
+    'scaling-tunes': { type: 'string', default: '100,1000,10000' },
     'memory-epochs': { type: 'string', default: '2000' },
     'jigs-epochs': { type: 'string', default: '8' },
     'scheme-seconds': { type: 'string', default: '120' },
@@ -133,19 +135,59 @@ if (groups.has('seed')) {
 
 if (groups.has('corpus')) {
   const batches = Number(values['corpus-batches'])
-  console.error(`corpus: 2-layer LSTM(${CORPUS.units}) on ${CORPUS.file}, window ${CORPUS.window}, batch ${CORPUS.batch}, ${batches} timed batches…`)
-  const { result, data } = runCorpusEngine(batches, fastPath)
+  // The corpus default: sequences (the loss at every step, the state carried across a tune's windows).
+  console.error(`corpus (sequence scheme): 2-layer LSTM(${CORPUS.units}) on ${CORPUS.file}, ${CORPUS.batch} lanes × ${CORPUS.window} steps, ${batches} timed batches, at 1, 2, 4 … threads both sides…`)
+  const data = sequenceBenchData(batches)
+  const scaling = measureThreadScaling(data, fastPath, peerInfo.ok)
+  const allCores = scaling.at(-1)
+  const peerRates = scaling.filter((row) => row.peerTokensPerSecond !== null)
+  const peerBest = peerRates.reduce<(typeof scaling)[number] | undefined>((a, b) => (!a || (b.peerTokensPerSecond ?? 0) > (a.peerTokensPerSecond ?? 0) ? b : a), undefined)
+  const engineRun = allCores?.engineTokensPerSecond ?? null
+  console.error(`  ${data.dataset.steps} tokens in ${data.dataset.batches} batches; timed ${data.batches - CORPUS.warmup}`)
+  rateCase('corpus/jigs-lstm2x256-sequence-tokens-per-s', 'tokens/s', engineRun, peerBest?.peerTokensPerSecond ?? null, {
+    scheme: 'sequence (truncated BPTT: loss at every step of 32-step windows, state carried across a tune)',
+    engineThreads: allCores?.threads ?? null,
+    peerThreads: peerBest?.threads ?? null,
+    engineTokensPerSecondByThreads: Object.fromEntries(scaling.map((row) => [row.threads, round(row.engineTokensPerSecond, 1)])),
+    peerTokensPerSecondByThreads: Object.fromEntries(scaling.map((row) => [row.threads, round(row.peerTokensPerSecond, 1)])),
+    path: allCores?.enginePath ?? null
+  })
+  console.error(`corpus (windows scheme, as before): window ${CORPUS.window}, batch ${CORPUS.batch}, ${batches} timed batches…`)
+  const { result, data: windows } = runCorpusEngine(batches, fastPath)
   console.error(`  ${result.tokens} tokens, vocabulary ${result.vocabulary}, ${result.windows} windows; ${result.path}`)
-  const peer = peerInfo.ok ? runCorpusPeer(data) : { failed: peerInfo.reason }
+  const peer = peerInfo.ok ? runCorpusPeer(windows) : { failed: peerInfo.reason }
   if ('failed' in peer) console.error(`  peer: ${peer.failed}`)
   const best = 'failed' in peer ? null : peer
-  rateCase('corpus/jigs-lstm2x256-tokens-per-s', 'tokens/s', result.tokensPerSecond, best ? best.best.tokensPerSecond : null, {
+  rateCase('corpus/jigs-lstm2x256-windows-tokens-per-s', 'tokens/s', result.tokensPerSecond, best ? best.best.tokensPerSecond : null, {
+    scheme: 'windows (one prediction per 32-token window, stateless)',
     engineMsPerBatch: round(result.msPerBatch, 1),
     peerMsPerBatch: best ? round(best.best.msPerBatch, 1) : null,
     peerThreads: best ? best.threads : null,
     peerTokensPerSecondByThreads: best ? Object.fromEntries(Object.entries(best.byThreads).map(([t, f]) => [t, round(f.tokensPerSecond, 1)])) : null,
     path: result.path
   })
+}
+
+if (groups.has('scaling')) {
+  const sizes = (values['scaling-tunes'] ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 2)
+  console.error(`scaling: one sequence epoch of the corpus model for ${sizes.join(', ')} tunes…`)
+  const rows = await measureCorpusSizes(sizes, fastPath)
+  for (const row of rows) {
+    // no peer: the figures to compare are the rows, against each other (linear growth)
+    cases.push({
+      name: `scaling/corpus-${row.tunes}-tunes-epoch`,
+      unit: 's',
+      engine: round(row.epochS, 2),
+      peer: null,
+      ratio: null,
+      trainingTokens: row.trainingTokens,
+      tokensPerSecond: round(row.tokensPerSecond, 1),
+      msPerThousandTokens: round(row.msPerThousandTokens, 1),
+      prepareS: round(row.prepareS, 2),
+      datasetMiB: round(row.datasetMiB, 2),
+      rssMiB: round(row.rssMiB, 1)
+    })
+  }
 }
 
 /**

@@ -5,10 +5,19 @@ PyTorch on the CPU, trained on the same batches of windows, timed the same way.
 Model (as the engine's): Embedding(vocab, 32) -> LSTM(256) -> LSTM(256) -> Linear(vocab), softmax
 cross-entropy on the token after each window, Adam lr 1e-3 (eps 1e-7), stateless.
 
-Usage: torch_corpus.py BATCHES.json [--threads N]
-BATCHES.json: {"vocab", "window", "batch", "warmup", "inputs": [[ids of one window], ...],
+With --scheme sequence (truncated backpropagation through time, as the engine's sequence scheme):
+the LSTMs return every step and the Linear layer predicts at each; the loss is the cross-entropy
+averaged over the real (weight 1) steps; the hidden state is carried from one batch to the next,
+detached between them (truncation), and zeroed in the lanes whose window starts a tune.
+
+Usage: torch_corpus.py BATCHES.json [--threads N] [--scheme windows|sequence]
+BATCHES.json (windows): {"vocab", "window", "batch", "warmup", "inputs": [[ids of one window], ...],
                "labels": [...]} — consecutive groups of `batch` windows are the batches.
-Prints one JSON line: {"tokens_per_s", "ms_per_batch", "batches", "threads", "torch"}.
+BATCHES.json (sequence): {"vocab", "window", "streams", "warmup", "batches", "inputs", "labels",
+               "weights" (flat, batch k lane l step t at (k*streams + l)*window + t), "starts"
+               (flat, k*streams + l: 1 where that lane's window starts a tune)}.
+Prints one JSON line: {"tokens_per_s", "ms_per_batch", "batches", "threads", "torch"}; tokens
+are windows (one prediction each) for windows, real steps for sequence.
 """
 import argparse
 import json
@@ -28,16 +37,60 @@ class TokenLSTM(torch.nn.Module):
         out, _ = self.lstm(self.embedding(x))
         return self.fc(out[:, -1])
 
+    def forward_steps(self, x, state):
+        out, state = self.lstm(self.embedding(x), state)
+        return self.fc(out), state
+
+
+def train_sequences(spec, model, opt):
+    streams, window, warmup, count = spec['streams'], spec['window'], spec['warmup'], spec['batches']
+    xs = torch.tensor(spec['inputs'], dtype=torch.long).view(count, streams, window)
+    ys = torch.tensor(spec['labels'], dtype=torch.long).view(count, streams, window)
+    ws = torch.tensor(spec['weights'], dtype=torch.float32).view(count, streams, window)
+    starts = torch.tensor(spec['starts'], dtype=torch.float32).view(count, streams)
+    units = model.lstm.hidden_size
+    h = torch.zeros(model.lstm.num_layers, streams, units)
+    c = torch.zeros(model.lstm.num_layers, streams, units)
+    timed, tokens = 0.0, 0.0
+    for b in range(count):
+        t0 = time.perf_counter()
+        keep = (1 - starts[b]).view(1, streams, 1)
+        state = (h.detach() * keep, c.detach() * keep)
+        logits, (h, c) = model.forward_steps(xs[b], state)
+        per_step = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), ys[b].reshape(-1), reduction='none')
+        w = ws[b].reshape(-1)
+        loss = (per_step * w).sum() / w.sum().clamp(min=1)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if b >= warmup:
+            timed += time.perf_counter() - t0
+            tokens += float(w.sum())
+    return tokens, timed, count - warmup
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('batches')
     ap.add_argument('--threads', type=int, default=0, help='0: torch default')
+    ap.add_argument('--scheme', choices=['windows', 'sequence'], default='windows')
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(5)
     spec = json.load(open(a.batches))
+    if a.scheme == 'sequence':
+        model = TokenLSTM(spec['vocab'])
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        tokens, timed, measured = train_sequences(spec, model, opt)
+        print(json.dumps({
+            'tokens_per_s': tokens / timed,
+            'ms_per_batch': 1000 * timed / measured,
+            'batches': measured,
+            'threads': torch.get_num_threads(),
+            'torch': torch.__version__,
+        }))
+        return
     xs = torch.tensor(spec['inputs'], dtype=torch.long)
     ys = torch.tensor(spec['labels'], dtype=torch.long)
     batch, warmup = spec['batch'], spec['warmup']
