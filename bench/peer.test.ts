@@ -57,6 +57,6 @@ describe('running the peer', () => {
     expect(figures?.best).toBe(Math.max(...counts.map(rate)))
     // a failed run is left out; all failed is null
     expect(atBestThreadCount((threads) => (threads === 1 ? 7 : null), (a, b) => a > b)).toEqual({ best: 7, threads: 1, byThreads: { '1': 7 } })
-    expect(atBestThreadCount(() => null, (a, b) => a > b)).toBeNull()
+    expect(atBestThreadCount<number>(() => null, (a, b) => a > b)).toBeNull()
   })
 })
