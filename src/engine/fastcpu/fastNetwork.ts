@@ -121,7 +121,7 @@ const EPSILON = 1e-7
 export class FastNetwork {
   readonly plan: NetworkPlan
   readonly maxRows: number
-  private readonly arena = new KernelArena()
+  private readonly arena: KernelArena
   private readonly layers: FastLayer[] = []
   private readonly input: number
   private readonly probabilities: number
@@ -131,8 +131,10 @@ export class FastNetwork {
   /**
    * @param plan from `planFastNetwork`
    * @param maxRows the largest batch it will see (training batch and one-row predictions)
+   * @param options.threads the kernel threads (see KernelArena); by default the arena's choice
    */
-  constructor(plan: NetworkPlan, maxRows: number) {
+  constructor(plan: NetworkPlan, maxRows: number, options: { readonly threads?: number } = {}) {
+    this.arena = new KernelArena(options.threads === undefined ? {} : { threads: options.threads })
     this.plan = plan
     this.maxRows = Math.max(1, maxRows)
     const rows = this.maxRows
@@ -361,6 +363,11 @@ export class FastNetwork {
     this.stageInput(samples, rows)
     const at = this.forward(rows.length)
     return this.arena.heap.slice(at, at + rows.length * this.plan.classes)
+  }
+
+  /** Ends the arena's kernel worker threads (the network still works afterwards, on one thread). */
+  dispose(): void {
+    this.arena.dispose()
   }
 
   private checkRows(count: number): void {
