@@ -257,9 +257,11 @@ describe('a threaded kernel arena', () => {
           `const arena = new KernelArena({ threads: 2, blas: null })\n` +
           `const a = arena.allocate(64 * 256), b = arena.allocate(256 * 1024), c = arena.allocate(64 * 1024)\n` +
           `arena.gemm(64, 1024, 256, a.start, 256, b.start, 1024, c.start, 1024)\n` +
-          `console.log('workers', arena.runningWorkers)\n`
+          `console.log('workers', arena.runningWorkers)\n` +
+          // still referenced, so that no collection ends the workers: only their unref lets the process end
+          `Object.assign(globalThis, { arena })\n`
       )
-      const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000, cwd: join(import.meta.dirname, '../../..') })
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 45_000, cwd: join(import.meta.dirname, '../../..') })
       expect(run.error).toBeUndefined()
       expect(run.stdout.trim()).toBe('workers 1')
       expect(run.status).toBe(0)

@@ -25,10 +25,12 @@ export const KERNEL_THREADS_ENV_VAR = 'MELODY_STUDIO_KERNEL_THREADS'
 export const MAX_KERNEL_THREADS = 64
 
 /**
- * Products of at least this many multiply-adds (m·n·k) are split across the threads. A job costs
- * the main thread about 20–60 µs of hand-off and wake-up (measured on a 2-core EPYC, Node 20);
- * the kernel runs about 15 G multiply-adds a second on one core, so below a million the hand-off
- * eats most of the gain. Measured (2 threads): 64×256×64 (1 M) 1.3×, 64×1024×256 (16 M) 1.8×.
+ * Products of at least this many multiply-adds (m·n·k) are split across the threads. Reckoned,
+ * not yet measured on a quiet machine: a job's hand-off and the workers' wake-up (Atomics.notify
+ * to a thread asleep in Atomics.wait) cost some tens of µs, and the kernel runs about 15 G
+ * multiply-adds a second on one core (30 GFLOPS), so a million multiply-adds (~70 µs) is about
+ * where two threads start to pay. The 2-core machine it was written on was running other jobs
+ * (load 4–12): the figures there, 16×64×64 at 0.3× and 64×256×1024 at 1.1–1.5×, say little.
  */
 export const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 20
 
