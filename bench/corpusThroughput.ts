@@ -94,6 +94,7 @@ export function runCorpusEngine(measuredBatches: number, fastPath: FastPathSetti
         network.trainBatch(flatInputs, labels, batchRows(b), { learningRate: 1e-3 })
         if (b >= CORPUS.warmup) timedMs += performance.now() - started
       }
+      network.dispose()
     } else {
       const optimizer = tf.train.adam(1e-3)
       for (let b = 0; b < CORPUS.warmup + measuredBatches; b++) {

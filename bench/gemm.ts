@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { KernelArena } from '../src/engine/fastcpu/fastKernels'
+import { kernelThreads } from '../src/engine/fastcpu/parallelGemm'
 import { systemBlas } from '../src/engine/fastcpu/systemBlas'
 import { CORPUS } from './corpusThroughput'
 import wabtInit from 'wabt'
@@ -55,16 +56,20 @@ function randomFill(view: Float32Array, start: number, length: number) {
 
 /**
  * The engine's product without bounds checks, as training runs it: on the WebAssembly SIMD kernel
- * (one thread), or with `throughBlas` through the system BLAS the engine loaded (at its threads).
+ * (on `threads` threads), or with `throughBlas` through the system BLAS the engine loaded (at its threads).
  */
-export function engineKernelGflops(shape: GemmShape, throughBlas = false): number {
-  const arena = new KernelArena({ boundsChecks: false, blas: throughBlas ? (systemBlas() ?? null) : null })
+export function engineKernelGflops(shape: GemmShape, throughBlas = false, threads = 1): number {
+  const arena = new KernelArena({ boundsChecks: false, blas: throughBlas ? (systemBlas() ?? null) : null, threads })
   const a = arena.allocate(shape.m * shape.k)
   const b = arena.allocate(shape.k * shape.n)
   const c = arena.allocate(shape.m * shape.n)
   randomFill(arena.heap, a.start, a.length)
   randomFill(arena.heap, b.start, b.length)
-  return gflops(shape, bestSecondsPerCall(() => arena.gemm(shape.m, shape.n, shape.k, a.start, shape.k, b.start, shape.n, c.start, shape.n)))
+  try {
+    return gflops(shape, bestSecondsPerCall(() => arena.gemm(shape.m, shape.n, shape.k, a.start, shape.k, b.start, shape.n, c.start, shape.n)))
+  } finally {
+    arena.dispose()
+  }
 }
 
 /** tfjs's matMul on the backend in use; dataSync waits for the result, as training's next step would. */
@@ -185,6 +190,8 @@ export interface GemmRow {
   readonly shape: GemmShape
   /** Our WebAssembly SIMD kernel, one thread. */
   readonly engineKernel: number
+  /** The same kernel on the engine's kernel threads (MELODY_STUDIO_KERNEL_THREADS or every core), as training runs it without a system BLAS. */
+  readonly engineKernelThreads: { readonly threads: number; readonly gflops: number }
   /** The engine's product through the system BLAS (koffi), at the threads it was loaded with; null without one. */
   readonly engineBlas: number | null
   readonly tfjsMatMul: number
@@ -208,6 +215,7 @@ export async function measureGemm(runPeer: boolean): Promise<{ rows: GemmRow[]; 
     return {
       shape,
       engineKernel: engineKernelGflops(shape),
+      engineKernelThreads: { threads: kernelThreads(), gflops: engineKernelGflops(shape, false, kernelThreads()) },
       engineBlas: systemBlas() ? engineKernelGflops(shape, true) : null,
       tfjsMatMul: tfjsMatMulGflops(shape),
       openblas: Object.fromEntries([...peer].map(([threads, figures]) => [String(threads), figures.get(shape.name) ?? NaN]))

@@ -226,6 +226,7 @@ if (groups.has('gemm')) {
       'shape (M×K×N)',
       `engine through ${engineBlas.ok ? `${engineBlas.blas.vendor} (koffi, ${engineBlas.blas.threads() ?? '?'} threads)` : 'no system BLAS'}`,
       'engine kernel (wasm SIMD, 1 thread)',
+      `engine kernel (wasm SIMD, ${rows[0]?.engineKernelThreads.threads ?? '?'} threads)`,
       `tfjs matMul (${backend.name})`,
       ...threads.map((t) => `OpenBLAS sgemm via numpy, ${t} thread(s)`)
     ].join('\t'),
@@ -234,6 +235,7 @@ if (groups.has('gemm')) {
         `${r.shape.name} ${r.shape.m}×${r.shape.k}×${r.shape.n}`,
         pct(r.engineBlas ?? undefined),
         pct(r.engineKernel),
+        pct(r.engineKernelThreads.gflops),
         pct(r.tfjsMatMul),
         ...threads.map((t) => pct(r.openblas[String(t)]))
       ].join('\t')
@@ -248,6 +250,8 @@ if (groups.has('gemm')) {
     rateCase(`gemm/${r.shape.name}-${r.shape.m}x${r.shape.k}x${r.shape.n}-gflops`, 'GFLOPS', engine, bestPeer, {
       engineIs: r.engineBlas !== null && engineBlas.ok ? `${engineBlas.blas.description} through koffi` : 'WebAssembly SIMD kernel, 1 thread',
       engineWasmKernelGflops: round(r.engineKernel, 1),
+      engineWasmKernelThreads: r.engineKernelThreads.threads,
+      engineWasmKernelThreadsGflops: round(r.engineKernelThreads.gflops, 1),
       engineBlasGflops: round(r.engineBlas, 1),
       peerIs: 'OpenBLAS sgemm through numpy (float32)',
       peerThreads: bestThreads === null ? null : Number(bestThreads),

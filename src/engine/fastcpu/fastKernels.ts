@@ -1,4 +1,5 @@
 import { FAST_KERNELS_WASM_BASE64 } from './fastKernelsWasm'
+import { checkSharedMemoryLimit, createSharedMemory, kernelThreads, ParallelGemm, sharedKernelModule } from './parallelGemm'
 import { BLAS_MIN_MULTIPLY_ADDS, systemBlas, type SystemBlas } from './systemBlas'
 
 /** The exports of kernels.wat. Sizes count float32 elements, addresses count bytes. */
@@ -123,18 +124,48 @@ export class KernelArena {
   /** The system BLAS that takes the large products, if one was loaded (see systemBlas.ts). */
   readonly blas: SystemBlas | undefined
   private readonly kernels: KernelExports
+  /** The WebAssembly products on every core (parallelGemm.ts), when threads > 1. */
+  private readonly parallel: ParallelGemm | undefined
   private used = 0
   private view: Float32Array
   /** Every region handed out, in address order (allocation only moves forward). */
   private readonly allocations: Region[] = []
 
-  /** `blas`: null keeps every product on the WebAssembly kernels; by default the loaded system BLAS. */
-  constructor(options: { readonly boundsChecks?: boolean; readonly blas?: SystemBlas | null } = {}) {
-    const instance = new WebAssembly.Instance(kernelModule(), {})
-    this.kernels = instance.exports as unknown as KernelExports
-    this.view = new Float32Array(this.kernels.memory.buffer)
+  /**
+   * `blas`: null keeps every product on the WebAssembly kernels; by default the loaded system BLAS.
+   * `threads`: the WebAssembly products' threads; by default 1 with a system BLAS, else
+   * MELODY_STUDIO_KERNEL_THREADS or every core. Above 1 the arena lives on a shared memory (at
+   * most SHARED_MEMORY_LIMIT_BYTES) and products from PARALLEL_MIN_MULTIPLY_ADDS are split.
+   */
+  constructor(options: { readonly boundsChecks?: boolean; readonly blas?: SystemBlas | null; readonly threads?: number } = {}) {
     this.boundsChecks = options.boundsChecks ?? kernelChecksEnabled()
     this.blas = options.blas === null ? undefined : (options.blas ?? systemBlas())
+    // with a system BLAS, every product large enough to gain from threads goes to it
+    const threads = options.threads ?? (this.blas ? 1 : kernelThreads())
+    if (threads > 1) {
+      const memory = createSharedMemory()
+      const module = sharedKernelModule()
+      this.kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports
+      this.parallel = new ParallelGemm({ module, memory, kernels: this.kernels, threads })
+    } else {
+      this.kernels = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports
+    }
+    this.view = new Float32Array(this.kernels.memory.buffer)
+  }
+
+  /** The threads the WebAssembly products may use (1: the calling thread only). */
+  get threads(): number {
+    return this.parallel?.threads ?? 1
+  }
+
+  /** Kernel worker threads running now (they start with the first product split across them). */
+  get runningWorkers(): number {
+    return this.parallel?.runningWorkers ?? 0
+  }
+
+  /** Ends the arena's kernel worker threads, if any; products afterwards run on the calling thread. */
+  dispose(): void {
+    this.parallel?.dispose()
   }
 
   /** The system BLAS, when there is one and the product is large enough to gain from it. */
@@ -151,6 +182,7 @@ export class KernelArena {
   allocate(length: number): Region {
     if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} floats`)
     const start = this.used
+    if (this.parallel) checkSharedMemoryLimit((start + Math.ceil(length / 4) * 4) * 4)
     this.used += Math.ceil(length / 4) * 4
     const neededBytes = this.used * 4
     const memory = this.kernels.memory
@@ -231,6 +263,7 @@ export class KernelArena {
     }
     const blas = this.blasFor(m, n, k)
     if (blas) blas.sgemm(false, false, m, n, k, this.span(a, m, k, lda), lda, this.span(b, k, n, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else if (this.parallel?.takes(m, n, k)) this.parallel.gemm(m, n, k, a, lda, 1, b, ldb, c, ldc)
     else this.kernels.gemm(m, n, k, a * 4, lda, 1, b * 4, ldb, c * 4, ldc)
   }
 
@@ -249,6 +282,7 @@ export class KernelArena {
     }
     const blas = this.blasFor(m, n, k)
     if (blas) blas.sgemm(true, false, m, n, k, this.span(a, k, m, lda), lda, this.span(b, k, n, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else if (this.parallel?.takes(m, n, k)) this.parallel.gemm(m, n, k, a, 1, lda, b, ldb, c, ldc)
     else this.kernels.gemm(m, n, k, a * 4, 1, lda, b * 4, ldb, c * 4, ldc)
   }
 
@@ -267,6 +301,7 @@ export class KernelArena {
     }
     const blas = this.blasFor(m, n, k)
     if (blas) blas.sgemm(false, true, m, n, k, this.span(a, m, k, lda), lda, this.span(b, n, k, ldb), ldb, this.span(c, m, n, ldc), ldc)
+    else if (this.parallel?.takes(m, n, k)) this.parallel.gemmTransposedB(m, n, k, a, lda, b, ldb, c, ldc)
     else this.kernels.gemmTransposedB(m, n, k, a * 4, lda, b * 4, ldb, c * 4, ldc)
   }
 

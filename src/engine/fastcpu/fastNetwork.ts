@@ -136,7 +136,7 @@ const EPSILON = 1e-7
 export class FastNetwork {
   readonly plan: NetworkPlan
   readonly maxRows: number
-  private readonly arena = new KernelArena()
+  private readonly arena: KernelArena
   private readonly layers: FastLayer[] = []
   private readonly input: number
   private readonly probabilities: number
@@ -146,8 +146,10 @@ export class FastNetwork {
   /**
    * @param plan from `planFastNetwork`
    * @param maxRows the largest batch it will see (training batch and one-row predictions)
+   * @param options.threads the kernel threads (see KernelArena); by default the arena's choice
    */
-  constructor(plan: NetworkPlan, maxRows: number) {
+  constructor(plan: NetworkPlan, maxRows: number, options: { readonly threads?: number } = {}) {
+    this.arena = new KernelArena(options.threads === undefined ? {} : { threads: options.threads })
     this.plan = plan
     this.maxRows = Math.max(1, maxRows)
     const rows = this.maxRows
@@ -499,6 +501,11 @@ export class FastNetwork {
     for (const layer of this.layers) {
       for (const p of layer.parameters) this.arena.adam(p.weights, p.gradient, p.firstMoment, p.secondMoment, step)
     }
+  }
+
+  /** Ends the arena's kernel worker threads (the network still works afterwards, on one thread). */
+  dispose(): void {
+    this.arena.dispose()
   }
 
   private checkRows(count: number): void {

@@ -83,7 +83,7 @@ export function fastPredictor(network: FastNetwork): NotePredictor {
 export function notePredictor(model: tf.LayersModel, spec: ModelSpec, fastPath: FastPathSetting = 'auto'): NotePredictor {
   if (chooseTrainingPath(model, fastPath).path.name === 'fast-cpu') {
     const fast = FastNetwork.fromModel(model, 1)
-    if (fast.ok) return fastPredictor(fast.network)
+    if (fast.ok) return { ...fastPredictor(fast.network), dispose: () => fast.network.dispose() }
   }
   return tfjsPredictor(model, spec)
 }

@@ -417,7 +417,11 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     },
     syncModel: () => network.writeWeightsTo(model),
     finish: () => {
-      network.writeWeightsTo(model)
+      try {
+        network.writeWeightsTo(model)
+      } finally {
+        network.dispose()
+      }
       if (spec.stateful) model.resetStates()
     }
   }
