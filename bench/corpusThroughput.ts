@@ -21,7 +21,7 @@ import {
   type FastPathSetting,
   type SequenceDataset
 } from '../src/engine'
-import { atBestThreadCount, BENCH_DIR, peerEnv, python, SHARED, type ThreadedFigures } from './peer'
+import { atBestThreadCount, BENCH_DIR, peerEnv, peerEnvSplit, peerThreadSplits, python, SHARED, type ThreadedFigures } from './peer'
 
 export const CORPUS = { file: 'corpus/nottingham/abc/jigs.abc', window: 32, batch: 64, embedding: 32, units: 256, warmup: 2 } as const
 
@@ -258,8 +258,11 @@ export function runCorpusSequenceEngine(data: SequenceBenchData, fastPath: FastP
   }
 }
 
-/** The peer on the same batches at one thread count; null with the reason when it cannot run. */
-export function runCorpusSequencePeerAt(data: SequenceBenchData, threads: number): CorpusPeerFigure | { failed: string } {
+/**
+ * The peer on the same batches with `threads` cores: every split of them between torch's threads
+ * and OpenBLAS's (peerThreadSplits) measured, the fastest kept; failed with the reason when none ran.
+ */
+export function runCorpusSequencePeerAt(data: SequenceBenchData, threads: number): (CorpusPeerFigure & { torchThreads: number; blasThreads: number }) | { failed: string } {
   const folder = mkdtempSync(join(tmpdir(), 'bench-corpus-seq-'))
   try {
     const file = join(folder, 'sequences.json')
@@ -279,15 +282,24 @@ export function runCorpusSequencePeerAt(data: SequenceBenchData, threads: number
         starts: Array.from(dataset.startsTune.subarray(0, data.batches * dataset.streams))
       })
     )
-    console.error(`running the PyTorch corpus peer bench/torch_corpus.py --scheme sequence, ${threads} thread(s)…`)
-    const run = spawnSync(python(), [join(BENCH_DIR, 'torch_corpus.py'), file, '--scheme', 'sequence', '--threads', String(threads)], {
-      encoding: 'utf8',
-      env: peerEnv(threads)
-    })
-    if (run.status !== 0) return { failed: run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}` }
-    const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>
-    console.error(`  ${threads} thread(s): ${Number(line['ms_per_batch']).toFixed(1)} ms per batch, ${Number(line['tokens_per_s']).toFixed(0)} tokens/s`)
-    return { tokensPerSecond: Number(line['tokens_per_s']), msPerBatch: Number(line['ms_per_batch']) }
+    let best: (CorpusPeerFigure & { torchThreads: number; blasThreads: number }) | undefined
+    let failure = 'not run'
+    for (const split of peerThreadSplits(threads)) {
+      console.error(`running the PyTorch corpus peer bench/torch_corpus.py --scheme sequence, torch ${split.torch} thread(s), OpenBLAS ${split.blas}…`)
+      const run = spawnSync(python(), [join(BENCH_DIR, 'torch_corpus.py'), file, '--scheme', 'sequence', '--threads', String(split.torch)], {
+        encoding: 'utf8',
+        env: peerEnvSplit(split)
+      })
+      if (run.status !== 0) {
+        failure = run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`
+        continue
+      }
+      const line = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, number>
+      const figure = { tokensPerSecond: Number(line['tokens_per_s']), msPerBatch: Number(line['ms_per_batch']), torchThreads: split.torch, blasThreads: split.blas }
+      console.error(`  ${figure.msPerBatch.toFixed(1)} ms per batch, ${figure.tokensPerSecond.toFixed(0)} tokens/s`)
+      if (!best || figure.tokensPerSecond > best.tokensPerSecond) best = figure
+    }
+    return best ?? { failed: failure }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }

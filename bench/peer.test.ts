@@ -60,3 +60,17 @@ describe('running the peer', () => {
     expect(atBestThreadCount<number>(() => null, (a, b) => a > b)).toBeNull()
   })
 })
+
+describe('splitting the peer threads', () => {
+  it('tries both at N, then OpenBLAS alone at N, then torch alone at N, without repeats', async () => {
+    const { peerThreadSplits, peerEnvSplit } = await import('./peer')
+    expect(peerThreadSplits(4)).toEqual([
+      { torch: 4, blas: 4 },
+      { torch: 1, blas: 4 },
+      { torch: 4, blas: 1 }
+    ])
+    expect(peerThreadSplits(1)).toEqual([{ torch: 1, blas: 1 }])
+    const env = peerEnvSplit({ torch: 1, blas: 4 })
+    expect([env['OMP_NUM_THREADS'], env['OPENBLAS_NUM_THREADS']]).toEqual(['1', '4'])
+  })
+})

@@ -148,6 +148,8 @@ if (groups.has('corpus')) {
     scheme: 'sequence (truncated BPTT: loss at every step of 32-step windows, state carried across a tune)',
     engineThreads: allCores?.threads ?? null,
     peerThreads: peerBest?.threads ?? null,
+    peerThreadSplit: peerBest?.peerSplit ?? null,
+    peerThreadSplitsTried: 'torch and OpenBLAS both at N, torch 1 with OpenBLAS N, torch N with OpenBLAS 1; the fastest kept',
     engineTokensPerSecondByThreads: Object.fromEntries(scaling.map((row) => [row.threads, round(row.engineTokensPerSecond, 1)])),
     peerTokensPerSecondByThreads: Object.fromEntries(scaling.map((row) => [row.threads, round(row.peerTokensPerSecond, 1)])),
     path: allCores?.enginePath ?? null
