@@ -6,7 +6,7 @@ import {
   corpusSongsFromFiles,
   CORPUS_SCHEMES,
   type CorpusScheme,
-  DEFAULT_CORPUS_SCHEME,
+  defaultCorpusScheme,
   describeBackendChoice,
   isModelKind,
   metricsToCsv,
@@ -90,7 +90,8 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
   const resumeFrom = values.resume ? await resumePointOf(values.resume) : undefined
   const name = basename(values.save ?? values.resume ?? 'corpus')
-  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? DEFAULT_CORPUS_SCHEME
+  const layers = await readLayersOption(values.layers)
+  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? defaultCorpusScheme(kind, layers)
   const { outcome } = await trainCorpus(
     {
       runId: runIdFromName(name),
@@ -102,7 +103,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
         epochs: numberOption('epochs', values.epochs) ?? 20,
         untilPerfect: false,
         options: definedOnly({
-          layers: await readLayersOption(values.layers),
+          layers,
           window: numberOption('window', values.window),
           units: numberOption('units', values.units),
           batchSize: numberOption('batch-size', values['batch-size']),
@@ -132,11 +133,17 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
         console.log(describeBackendChoice(start.backend))
         const corpus = start.corpus
         if (corpus) {
+          // a sequence run counts the steps it trains on (every note but a song's first), not windows
+          const unit = chosenScheme === 'sequence' ? 'steps' : 'windows'
           console.log(
-            `${corpus.songs} songs to train on (+${corpus.transposed} transposed), ${corpus.heldOut} held out; vocabulary ${corpus.vocabulary}; ${corpus.windows} training and ${corpus.validationWindows} validation windows`
+            `${corpus.songs} songs to train on (+${corpus.transposed} transposed), ${corpus.heldOut} held out; vocabulary ${corpus.vocabulary}; ${corpus.windows} training and ${corpus.validationWindows} validation ${unit}`
+          )
+          console.log(
+            chosenScheme === 'sequence'
+              ? `scheme sequence: the loss at every note, the state carried across each song's windows (--scheme windows for one note per window)`
+              : 'scheme windows: each window predicts the note after it'
           )
         }
-        if (start.corpus && chosenScheme === 'sequence') console.log(`scheme sequence: ${start.corpus.windows} training and ${start.corpus.validationWindows} validation steps`)
         if (start.resumedAfterEpoch !== undefined) console.log(`resuming after epoch ${start.resumedAfterEpoch} from ${values.resume}`)
       },
       onEpochEnd: (e) =>

@@ -97,7 +97,7 @@ describe('model lab on the command line', () => {
     const common = ['train-corpus', join(REPO_ROOT, 'resources/songs'), '--window', '4', '--units', '8', '--batch-size', '2', '--validation', '0.4', '--save', folder]
     const first = await studio(...common, '--epochs', '2', '--scheme', 'sequence')
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/scheme sequence: \d+ training and \d+ validation steps/)
+    expect(first.stdout).toMatch(/\d+ training and \d+ validation steps\nscheme sequence: /)
     expect(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')).request.corpus.scheme).toBe('sequence')
     const second = await studio(...common, '--epochs', '3', '--resume', folder)
     expect(second.code).toBe(0)

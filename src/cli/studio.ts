@@ -48,9 +48,10 @@ commands:
       training and validation, one vocabulary, optional transposition by ±N semitones; --save
       keeps the best epoch (val_loss, or the early-stopping monitor) and a run record, --resume
       <folder> goes on from it; a stateful model reads the songs as --batch-size parallel streams.
-      --scheme windows (default): each window predicts the note after it; --scheme sequence: the
-      loss at every note of each window, the state carried across a song's windows (truncated
-      backpropagation through time, --batch-size streams); a resumed run keeps its scheme
+      --scheme sequence (the default for recurrent models): the loss at every note of each window,
+      the state carried across a song's windows (truncated backpropagation through time, at most
+      --batch-size streams, one per song); --scheme windows (the default for an MLP and layers
+      that cannot run per step): each window predicts the note after it; a resumed run keeps its scheme
   compare <run folder…> [--csv <file>]
       a table of saved runs (model, parameters, epochs, time, accuracies), and their curves as CSV
   summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]

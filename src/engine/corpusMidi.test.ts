@@ -31,7 +31,7 @@ describe('the Nottingham MIDI files as a corpus', () => {
     expect(lengthWarnings).toEqual([])
     const { songs, skipped } = corpusSongsFromFiles(files)
     expect(skipped).toEqual([])
-    const setup = prepareCorpusTraining(songs, 'lstm', { epochs: 1, units: 16, window: 8, seed: 1 })
+    const setup = prepareCorpusTraining(songs, 'lstm', { epochs: 1, units: 16, window: 8, seed: 1, scheme: 'windows' })
     // Tied pieces keep the vocabulary to standard lengths: no `:N` code from any file.
     expect(setup.vocabulary.codes.filter((code) => code.includes(':'))).toEqual([])
     const model = buildModel(setup.spec)

@@ -38,7 +38,7 @@ import type {
   TRAINING_RESULT_SCHEMA
 } from './studioSchemas'
 
-export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, EXPORT_FORMATS, MONITOR_NAMES, STUDIO_MODEL_KINDS } from './studioSchemas'
+export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, defaultCorpusScheme, EXPORT_FORMATS, MONITOR_NAMES, STUDIO_MODEL_KINDS } from './studioSchemas'
 export { STUDIO_EVENTS, STUDIO_METHODS, isStudioMethod, studioApiKeys, type StudioEvent, type StudioMethod } from './studioContract'
 export { StudioApiError, serializeError, type SerializedError, type StudioReply } from './studioErrors'
 export { CORPUS_MAX_BYTES, CORPUS_MAX_FILES, EPOCHS_MAX, IMPORT_MAX_BYTES, SONG_TEXT_MAX_CHARS } from './limits'

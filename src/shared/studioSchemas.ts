@@ -30,7 +30,7 @@ import {
   TEMPO_MIN_BPM
 } from './limits'
 
-export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
+export { CORPUS_SCHEMES, DEFAULT_CORPUS_SCHEME, defaultCorpusScheme, EXPORT_FORMATS, MONITOR_NAMES, MODEL_KINDS as STUDIO_MODEL_KINDS } from './studioNames'
 
 const count = (max: number) => z.number().int().min(0).max(max)
 const epoch = count(EPOCHS_MAX)

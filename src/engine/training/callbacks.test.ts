@@ -115,7 +115,7 @@ describe('corpus training setup', () => {
   )
 
   it('splits the jigs by tune, augments by transposition within range, one vocabulary over all', () => {
-    const setup = prepareCorpusTraining(songs, 'lstm', { window: 16, transpose: 2, seed: 5 })
+    const setup = prepareCorpusTraining(songs, 'lstm', { window: 16, transpose: 2, seed: 5, scheme: 'windows' })
     expect(setup.validationTitles).toHaveLength(34)
     expect(setup.trainingTitles).toHaveLength(306)
     expect(setup.trainingTitles.some((title) => setup.validationTitles.includes(title) && songs.filter((s) => s.title === title).length === 1)).toBe(false)
@@ -124,18 +124,18 @@ describe('corpus training setup', () => {
     expect(setup.dataset.inputs[0]).toHaveLength(16)
     expect([...setup.dataset.labels, ...setup.validation.labels].reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(setup.vocabulary.codes.length)
     expect(setup.spec.classes).toBe(setup.vocabulary.codes.length)
-    const again = prepareCorpusTraining(songs, 'lstm', { window: 16, transpose: 2, seed: 5 })
+    const again = prepareCorpusTraining(songs, 'lstm', { window: 16, transpose: 2, seed: 5, scheme: 'windows' })
     expect(again.validationTitles).toEqual(setup.validationTitles)
   })
 
   it('refuses a corpus of one song, and more streams than songs', () => {
     expect(() => prepareCorpusTraining(songs.slice(0, 1), 'lstm')).toThrow('a corpus needs at least 2 songs')
-    expect(() => prepareCorpusTraining(songs.slice(0, 12), 'stateful-lstm', { batchSize: 11, validationShare: 0.5 })).toThrow('11 parallel streams need at least 11 songs, got 6')
+    expect(() => prepareCorpusTraining(songs.slice(0, 12), 'stateful-lstm', { batchSize: 11, validationShare: 0.5, scheme: 'windows' })).toThrow('11 parallel streams need at least 11 songs, got 6')
   })
 
   it('stateful streams: songs dealt into parallel batch rows, each row’s state zeroed where its next song starts', async () => {
     const few = songs.slice(0, 8)
-    const setup = prepareCorpusTraining(few, 'stateful-lstm', { batchSize: 2, units: 16, window: 4, validationShare: 0.25, epochs: 1 })
+    const setup = prepareCorpusTraining(few, 'stateful-lstm', { batchSize: 2, units: 16, window: 4, validationShare: 0.25, epochs: 1, scheme: 'windows' })
     expect(setup.spec.stateful).toBe(true)
     const starts = setup.dataset.starts!
     expect(starts).toHaveLength(setup.dataset.labels.length)

@@ -28,6 +28,7 @@ const TEMPLATE_VALUES: Record<string, readonly string[]> = {
   kind: STUDIO_MODEL_KINDS,
   name: MONITOR_NAMES,
   scheme: CORPUS_SCHEMES,
+  shown: CORPUS_SCHEMES,
   code: Object.keys(ENGINE_MESSAGES)
 }
 

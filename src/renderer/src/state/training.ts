@@ -1,4 +1,4 @@
-import type { CorpusRequest, RunRecord, RunRequest } from '../../../shared/studioApi'
+import { defaultCorpusScheme, type CorpusRequest, type RunRecord, type RunRequest } from '../../../shared/studioApi'
 import { engineSaid, errorMessage, t } from '../i18n.svelte'
 import type { StudioState } from './studio.svelte'
 
@@ -44,7 +44,8 @@ export async function train({ api, song, model, training, run }: StudioState): P
   run.progress = null
   run.history = []
   run.continuations = []
-  const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose, scheme: training.scheme } : undefined
+  const scheme = training.scheme ?? defaultCorpusScheme(model.model, model.layerStack.layers)
+  const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose, scheme } : undefined
   const callbacks = training.callbacks
   if (!corpus && song.abc !== song.goodAbc) {
     // Typed a moment ago (Train, or Ctrl+Enter, right after a keystroke): read the text as it is

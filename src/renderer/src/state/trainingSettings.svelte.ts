@@ -1,4 +1,4 @@
-import { DEFAULT_CORPUS_SCHEME, MONITOR_NAMES, type CallbacksView, type CorpusFile, type CorpusScheme, type MonitorName } from '../../../shared/studioApi'
+import { MONITOR_NAMES, type CallbacksView, type CorpusFile, type CorpusScheme, type MonitorName } from '../../../shared/studioApi'
 
 /** How to train beyond the model itself: the callbacks, and training on many songs instead of the editor's. */
 export class TrainingSettings {
@@ -17,8 +17,8 @@ export class TrainingSettings {
   #useCorpus = $state(false)
   validationShare = $state(0.1)
   transpose = $state(0)
-  /** Windows (one next note each) or whole sequences (loss at every step); the engine's default until chosen. */
-  scheme = $state<CorpusScheme>(DEFAULT_CORPUS_SCHEME)
+  /** Windows (one next note each) or whole sequences (loss at every step); null: the model's default (defaultCorpusScheme). */
+  scheme = $state<CorpusScheme | null>(null)
 
   /** Validation figures exist only where songs are held out. */
   readonly monitors = $derived(MONITOR_NAMES.filter((name) => this.useCorpus || !name.startsWith('val_')))
