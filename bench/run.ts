@@ -64,6 +64,14 @@ interface BenchCase {
   [detail: string]: unknown
 }
 const cases: BenchCase[] = []
+// A group that fails ends the run; what the groups before it measured is written all the same,
+// marked incomplete, rather than lost.
+let written = false
+process.on('exit', (code) => {
+  if (written || cases.length === 0) return
+  writeFileSync(values.out ?? '', `${JSON.stringify({ date: new Date().toISOString(), incomplete: `the run ended early (exit ${code})`, cases }, null, 2)}\n`)
+  console.error(`bench: ended early; the ${cases.length} cases measured so far are written to ${values.out}`)
+})
 /** The gemm group's own table, printed after the main one. */
 let gemmTable: string | undefined
 const round = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)))
@@ -394,4 +402,5 @@ for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c
 if (gemmTable) console.log(gemmTable)
 mkdirSync(join(values.out ?? '', '..'), { recursive: true })
 writeFileSync(values.out ?? '', `${JSON.stringify({ date: new Date().toISOString(), machine, cases }, null, 2)}\n`)
+written = true
 console.log(`written to ${values.out}`)
