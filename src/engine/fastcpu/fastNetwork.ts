@@ -360,20 +360,7 @@ export class FastNetwork {
   /** One optimiser step on one batch: forward, loss, backward, Adam. */
   trainBatch(samples: ArrayLike<number>, labels: ArrayLike<number>, rows: readonly number[], adam: AdamSettings): BatchTotals {
     const totals = this.computeGradients(samples, labels, rows)
-    this.adamStepCount++
-    const beta1 = adam.beta1 ?? 0.9
-    const beta2 = adam.beta2 ?? 0.999
-    const step: AdamStep = {
-      learningRate: adam.learningRate,
-      beta1,
-      beta2,
-      epsilon: adam.epsilon ?? EPSILON,
-      firstCorrection: 1 / (1 - beta1 ** this.adamStepCount),
-      secondCorrection: 1 / (1 - beta2 ** this.adamStepCount)
-    }
-    for (const layer of this.layers) {
-      for (const p of layer.parameters) this.arena.adam(p.weights, p.gradient, p.firstMoment, p.secondMoment, step)
-    }
+    this.adamStep(adam)
     return totals
   }
 

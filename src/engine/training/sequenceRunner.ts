@@ -10,6 +10,7 @@ import { buildSequenceModel, disposeModel } from '../models/build'
 import { featureCount, type ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { resetStateRows } from './trainer'
+import { setAdamLearningRate, weightSnapshot } from './tfjsRunnerParts'
 
 /** Summed loss and hits over unmasked steps; `count` the steps; `late*` the steps whose label is at position ≥ window. */
 export interface SequenceTotals {
@@ -233,19 +234,8 @@ function tfjsSequenceRunner(
       twin.resetStates()
       return { lossSum, correct, count, ...lateTotals(held, hits) }
     },
-    setLearningRate: (learningRate) => {
-      ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate
-    },
-    snapshot() {
-      const weights = twin.getWeights().map((weight) => weight.clone())
-      snapshots.add(weights)
-      return {
-        restore: () => twin.setWeights(weights),
-        dispose: () => {
-          if (snapshots.delete(weights)) tf.dispose(weights)
-        }
-      }
-    },
+    setLearningRate: (learningRate) => setAdamLearningRate(optimizer, learningRate),
+    snapshot: () => weightSnapshot(twin, snapshots),
     syncModel: () => model.setWeights(twin.getWeights()),
     finish: () => {
       model.setWeights(twin.getWeights())

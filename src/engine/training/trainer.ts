@@ -26,6 +26,7 @@ import {
 } from './callbacks'
 import { seededRandom } from './random'
 import { sequenceRunner } from './sequenceRunner'
+import { setAdamLearningRate, weightSnapshot } from './tfjsRunnerParts'
 
 /** Reported after every epoch. Times are training time only: checks are not counted. */
 export interface EpochProgress {
@@ -342,20 +343,8 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
       trainEpoch(model, optimizer, tensors, batches, signal, epochsDone, yieldNow, spec.stateful ? data.dataset.starts : undefined, afterBatch),
     evaluate: (dataset) => evaluateModel(model, spec, dataset),
     check: (epoch) => checkAgainstSong(model, spec, data, epoch, 'off'),
-    setLearningRate: (learningRate) => {
-      // tfjs's Adam reads its learning rate at every step
-      ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate
-    },
-    snapshot() {
-      const weights = model.getWeights().map((weight) => weight.clone())
-      snapshots.add(weights)
-      return {
-        restore: () => model.setWeights(weights),
-        dispose: () => {
-          if (snapshots.delete(weights)) tf.dispose(weights)
-        }
-      }
-    },
+    setLearningRate: (learningRate) => setAdamLearningRate(optimizer, learningRate),
+    snapshot: () => weightSnapshot(model, snapshots),
     syncModel: () => undefined,
     finish: () => {
       tf.dispose([tensors.xs, tensors.labels, tensors.ys, ...[...snapshots].flat()])
