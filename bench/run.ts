@@ -24,6 +24,7 @@ import { runSchemeComparison } from './schemeComparison'
 import { runJigsNextToken } from './jigsNextToken'
 import { BENCH_DIR, describePeer, peerThreadCounts } from './peer'
 import { measureGemm, type MachinePeak } from './gemm'
+import { kernelFlavour } from '../src/engine/fastcpu/kernelFlavour'
 import { measureStartup } from './startup'
 import { measureAudio } from './audio'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedPeerRow } from './seedModels'
@@ -230,7 +231,7 @@ if (groups.has('gemm')) {
   const threads = peerThreadCounts()
   const pct = (g: number | undefined) => (g === undefined || !Number.isFinite(g) ? '—' : `${g.toFixed(1)} (${((100 * g) / peak.gflops).toFixed(1)} %)`)
   gemmTable = [
-    `\nmatrix multiply, GFLOPS (% of the machine's peak ${peak.gflops.toFixed(0)} GFLOPS; one core ${peak.perCoreGflops.toFixed(1)}, one core with 128-bit SIMD as WebAssembly has ${peak.wasmSimdCoreGflops.toFixed(1)})`,
+    `\nmatrix multiply, GFLOPS (% of the machine's peak ${peak.gflops.toFixed(0)} GFLOPS; one core ${peak.perCoreGflops.toFixed(1)}, one core with 128-bit SIMD as WebAssembly has ${peak.wasmSimdCoreGflops.toFixed(1)}; engine kernels: ${kernelFlavour()})`,
     `peak = ${peak.assumptions}`,
     [
       'shape (M×K×N)',

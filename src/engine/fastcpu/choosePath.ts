@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { backendUsesGpu } from '../backend/chooseBackend'
 import { OptionError } from '../errors'
 import { planFastNetwork, type NetworkPlan } from './fastNetwork'
+import { kernelFlavour } from './kernelFlavour'
 
 /**
  * Whether to train and predict with the fast CPU path (our WebAssembly kernels) or with tfjs's
@@ -52,6 +53,11 @@ export interface TrainingPath {
   readonly reason: string
 }
 
+/** The fast path's kernels, in words, naming the relaxed-SIMD flavour where it is loaded. */
+function kernelsInWords(): string {
+  return kernelFlavour() === 'relaxed-simd' ? 'WebAssembly SIMD kernels with relaxed SIMD (fused multiply-add)' : 'WebAssembly SIMD kernels'
+}
+
 /** `backend` as a bare name is a backend on the CPU. */
 export function chooseTrainingPath(
   model: tf.LayersModel,
@@ -70,7 +76,7 @@ export function chooseTrainingPath(
       return { path: { name: 'tfjs', reason: `tfjs on the GPU: ${size}, at least the ${threshold} from which the GPU is used` } }
     }
     return {
-      path: { name: 'fast-cpu', reason: `fast CPU path (WebAssembly SIMD kernels), though a GPU is in use: ${size}, under the ${threshold} from which the GPU is used (a small model trains faster on the CPU)` },
+      path: { name: 'fast-cpu', reason: `fast CPU path (${kernelsInWords()}), though a GPU is in use: ${size}, under the ${threshold} from which the GPU is used (a small model trains faster on the CPU)` },
       plan: planned.plan
     }
   }
@@ -78,5 +84,5 @@ export function chooseTrainingPath(
     return { path: { name: 'tfjs', reason: `tfjs on the ${backend} backend (the fast path is used there only when asked for)` } }
   }
   const why = setting === 'on' ? 'asked for' : `faster here than tfjs's ${backend} backend (npm run bench measures both)`
-  return { path: { name: 'fast-cpu', reason: `fast CPU path (WebAssembly SIMD kernels), ${why}` }, plan: planned.plan }
+  return { path: { name: 'fast-cpu', reason: `fast CPU path (${kernelsInWords()}), ${why}` }, plan: planned.plan }
 }

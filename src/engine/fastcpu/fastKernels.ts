@@ -1,4 +1,5 @@
-import { FAST_KERNELS_WASM_BASE64 } from './fastKernelsWasm'
+import { FAST_KERNELS_RELAXED_WASM_BASE64, FAST_KERNELS_WASM_BASE64 } from './fastKernelsWasm'
+import { decodeModule, kernelFlavour, type KernelFlavour } from './kernelFlavour'
 import { checkSharedMemoryLimit, createSharedMemory, kernelThreads, ParallelGemm, sharedKernelModule } from './parallelGemm'
 import { BLAS_MIN_MULTIPLY_ADDS, systemBlas, type SystemBlas } from './systemBlas'
 
@@ -96,17 +97,18 @@ function describeOperand({ name, rows, cols, stride }: Operand): string {
   return `${name} (${rows}×${cols}, row stride ${stride})`
 }
 
-let compiled: WebAssembly.Module | undefined
+const compiled: Partial<Record<KernelFlavour, WebAssembly.Module>> = {}
 
-function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(Uint8Array.from(atob(FAST_KERNELS_WASM_BASE64), (char) => char.charCodeAt(0)))
-  return compiled
+/** kernels.wat on its own memory, in the flavour asked for (kernelFlavour.ts). */
+export function kernelModule(flavour: KernelFlavour = kernelFlavour()): WebAssembly.Module {
+  compiled[flavour] ??= new WebAssembly.Module(decodeModule(flavour === 'relaxed-simd' ? FAST_KERNELS_RELAXED_WASM_BASE64 : FAST_KERNELS_WASM_BASE64))
+  return compiled[flavour]
 }
 
 /** Whether this JavaScript engine runs WebAssembly with SIMD (the kernels need it). */
 export function fastKernelsAvailable(): { ok: true } | { ok: false; reason: string } {
   try {
-    kernelModule()
+    kernelModule('simd')
     return { ok: true }
   } catch (error) {
     return { ok: false, reason: `WebAssembly SIMD kernels do not load here: ${error instanceof Error ? error.message : String(error)}` }
@@ -123,6 +125,8 @@ export class KernelArena {
   readonly boundsChecks: boolean
   /** The system BLAS that takes the large products, if one was loaded (see systemBlas.ts). */
   readonly blas: SystemBlas | undefined
+  /** The kernels' flavour: relaxed SIMD (fused multiply-adds in the products) or plain SIMD. */
+  readonly flavour: KernelFlavour
   private readonly kernels: KernelExports
   /** The WebAssembly products on every core (parallelGemm.ts), when threads > 1. */
   private readonly parallel: ParallelGemm | undefined
@@ -142,13 +146,14 @@ export class KernelArena {
     this.blas = options.blas === null ? undefined : (options.blas ?? systemBlas())
     // with a system BLAS, every product large enough to gain from threads goes to it
     const threads = options.threads ?? (this.blas ? 1 : kernelThreads())
+    this.flavour = kernelFlavour()
     if (threads > 1) {
       const memory = createSharedMemory()
-      const module = sharedKernelModule()
+      const module = sharedKernelModule(this.flavour)
       this.kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports
       this.parallel = new ParallelGemm({ module, memory, kernels: this.kernels, threads })
     } else {
-      this.kernels = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports
+      this.kernels = new WebAssembly.Instance(kernelModule(this.flavour), {}).exports as unknown as KernelExports
     }
     this.view = new Float32Array(this.kernels.memory.buffer)
   }

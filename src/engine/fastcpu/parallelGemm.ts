@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { FAST_KERNELS_SHARED_WASM_BASE64 } from './fastKernelsWasm'
+import { FAST_KERNELS_SHARED_RELAXED_WASM_BASE64, FAST_KERNELS_SHARED_WASM_BASE64 } from './fastKernelsWasm'
+import { decodeModule, kernelFlavour, type KernelFlavour } from './kernelFlavour'
 
 /**
  * The WebAssembly matrix products on every core, for machines without a system BLAS (typically
@@ -66,12 +67,14 @@ export function checkSharedMemoryLimit(neededBytes: number, limitBytes = SHARED_
   )
 }
 
-let compiledShared: WebAssembly.Module | undefined
+const compiledShared: Partial<Record<KernelFlavour, WebAssembly.Module>> = {}
 
-/** The shared-memory build of kernels.wat (its memory imported as env.memory, shared). */
-export function sharedKernelModule(): WebAssembly.Module {
-  compiledShared ??= new WebAssembly.Module(Uint8Array.from(atob(FAST_KERNELS_SHARED_WASM_BASE64), (char) => char.charCodeAt(0)))
-  return compiledShared
+/** The shared-memory build of kernels.wat (its memory imported as env.memory, shared), in the flavour asked for (kernelFlavour.ts). */
+export function sharedKernelModule(flavour: KernelFlavour = kernelFlavour()): WebAssembly.Module {
+  compiledShared[flavour] ??= new WebAssembly.Module(
+    decodeModule(flavour === 'relaxed-simd' ? FAST_KERNELS_SHARED_RELAXED_WASM_BASE64 : FAST_KERNELS_SHARED_WASM_BASE64)
+  )
+  return compiledShared[flavour]
 }
 
 /** A shared memory for a threaded arena, growable up to SHARED_MEMORY_LIMIT_BYTES. */
