@@ -120,7 +120,8 @@ export function runCorpusEngine(measuredBatches: number, fastPath: FastPathSetti
     batches: measuredBatches,
     tokensPerSecond: failure ? null : (measuredBatches * CORPUS.batch) / (timedMs / 1000),
     msPerBatch: failure ? null : timedMs / measuredBatches,
-    path: failure ? `${chosen.path.reason}; failed: ${failure}` : chosen.path.reason
+    // the arena takes the loaded system BLAS for its large products: say so, as the trainer does
+    path: `${chosen.path.reason}${systemBlas() && chosen.plan ? `, large products through ${systemBlas()?.description}` : ''}${failure ? `; failed: ${failure}` : ''}`
   }
   return { result, data }
 }
