@@ -46,6 +46,14 @@ export function kernelActivationCode(kind: string): number | undefined {
  * Where one LSTM time step reads and writes, as element indices: z, gates (and dz) are rows × 4U
  * with the gates input, forget, cell, output of each row side by side; the rest are rows × U.
  */
+/** Operand makers for the bounds checks of an LSTM step: rows × 4U gate arrays and rows × U state arrays. */
+function lstmOperands(rows: number, units: number) {
+  return {
+    gatesOperand: (name: string, start: number): Operand => ({ name, start, rows, cols: 4 * units, stride: 4 * units }),
+    stateOperand: (name: string, start: number): Operand => ({ name, start, rows, cols: units, stride: units })
+  }
+}
+
 export interface LstmStepRegions {
   readonly z: number
   readonly gates: number
@@ -363,8 +371,7 @@ export class KernelArena {
   ): void {
     if (rows === 0 || units === 0) return
     if (this.boundsChecks) {
-      const gatesOperand = (name: string, start: number) => ({ name, start, rows, cols: 4 * units, stride: 4 * units })
-      const stateOperand = (name: string, start: number) => ({ name, start, rows, cols: units, stride: units })
+      const { gatesOperand, stateOperand } = lstmOperands(rows, units)
       this.checkOutputs(
         'lstmCellForward',
         [gatesOperand('z', at.z), stateOperand('cPrev', at.cPrev)],
@@ -399,8 +406,7 @@ export class KernelArena {
   ): void {
     if (rows === 0 || units === 0) return
     if (this.boundsChecks) {
-      const gatesOperand = (name: string, start: number) => ({ name, start, rows, cols: 4 * units, stride: 4 * units })
-      const stateOperand = (name: string, start: number) => ({ name, start, rows, cols: units, stride: units })
+      const { gatesOperand, stateOperand } = lstmOperands(rows, units)
       const inputs = [
         gatesOperand('z', at.z),
         gatesOperand('gates', at.gates),

@@ -270,33 +270,41 @@ export class FastNetwork {
    * output as tfjs computes it (rows normalised, clipped to [ε, 1 − ε]); the mean over rows.
    */
   private lossAndGradient(probabilities: number, labels: ArrayLike<number>, rows: readonly number[]): BatchTotals {
-    const heap = this.arena.heap
     const classes = this.plan.classes
     const count = rows.length
     let lossSum = 0
     let correct = 0
     for (let r = 0; r < count; r++) {
-      const label = labels[rows[r] ?? 0] ?? 0
-      const row = probabilities + r * classes
-      let sum = 0
-      let best = 0
-      for (let j = 0; j < classes; j++) {
-        const p = heap[row + j] ?? 0
-        sum += p
-        if (p > (heap[row + best] ?? 0)) best = j
-      }
-      if (best === label) correct++
-      const p = (heap[row + label] ?? 0) / sum
-      const clipped = Math.min(Math.max(p, EPSILON), 1 - EPSILON)
-      lossSum -= Math.log(clipped)
-      // d(mean loss)/d(logits) = (p − onehot)/rows, or nothing where the clip holds p still
-      const passes = p >= EPSILON && p <= 1 - EPSILON
-      const gradientRow = this.lossGradient + r * classes
-      for (let j = 0; j < classes; j++) {
-        heap[gradientRow + j] = passes ? ((heap[row + j] ?? 0) / sum - (j === label ? 1 : 0)) / count : 0
-      }
+      // d(mean loss)/d(logits) = (p − onehot)/rows
+      const { loss, right } = this.softmaxRowLoss(probabilities + r * classes, labels[rows[r] ?? 0] ?? 0, this.lossGradient + r * classes, 1, count)
+      if (right) correct++
+      lossSum += loss
     }
     return { lossSum, correct }
+  }
+
+  /**
+   * The cross-entropy of one softmax row against its label, as tfjs computes it (the row
+   * normalised, p clipped to [ε, 1 − ε]), and its gradient at the logits written to `gradientRow`:
+   * (p − onehot)·multiplier/divisor, or nothing where the clip holds p still.
+   */
+  private softmaxRowLoss(row: number, label: number, gradientRow: number, multiplier: number, divisor: number): { loss: number; right: boolean } {
+    const heap = this.arena.heap
+    const classes = this.plan.classes
+    let sum = 0
+    let best = 0
+    for (let j = 0; j < classes; j++) {
+      const p = heap[row + j] ?? 0
+      sum += p
+      if (p > (heap[row + best] ?? 0)) best = j
+    }
+    const p = (heap[row + label] ?? 0) / sum
+    const clipped = Math.min(Math.max(p, EPSILON), 1 - EPSILON)
+    const passes = p >= EPSILON && p <= 1 - EPSILON
+    for (let j = 0; j < classes; j++) {
+      heap[gradientRow + j] = passes ? (((heap[row + j] ?? 0) / sum - (j === label ? 1 : 0)) * multiplier) / divisor : 0
+    }
+    return { loss: -Math.log(clipped), right: best === label }
   }
 
   private backward(rows: number): void {
@@ -409,26 +417,12 @@ export class FastNetwork {
           heap.fill(0, gradientRow, gradientRow + classes)
           continue
         }
-        const label = labels[sample] ?? 0
-        let sum = 0
-        let best = 0
-        for (let j = 0; j < classes; j++) {
-          const p = heap[row + j] ?? 0
-          sum += p
-          if (p > (heap[row + best] ?? 0)) best = j
-        }
-        if (best === label) {
+        const { loss, right } = this.softmaxRowLoss(row, labels[sample] ?? 0, gradientRow, weight * scale, 1)
+        if (right) {
           correct += weight
           if (correctPerStep) correctPerStep[sample] = 1
         }
-        const p = (heap[row + label] ?? 0) / sum
-        const clipped = Math.min(Math.max(p, EPSILON), 1 - EPSILON)
-        lossSum -= weight * Math.log(clipped)
-        const passes = p >= EPSILON && p <= 1 - EPSILON
-        const factor = weight * scale
-        for (let j = 0; j < classes; j++) {
-          heap[gradientRow + j] = passes ? ((heap[row + j] ?? 0) / sum - (j === label ? 1 : 0)) * factor : 0
-        }
+        lossSum += weight * loss
       }
     }
     return { lossSum, correct, steps: weightSum }

@@ -10,7 +10,7 @@ import { buildSequenceModel, disposeModel } from '../models/build'
 import { featureCount, type ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { resetStateRows } from './trainer'
-import { setAdamLearningRate, weightSnapshot } from './tfjsRunnerParts'
+import { fastWeightSnapshot, setAdamLearningRate, weightSnapshot } from './runnerParts'
 
 /** Summed loss and hits over unmasked steps; `count` the steps; `late*` the steps whose label is at position ≥ window. */
 export interface SequenceTotals {
@@ -147,10 +147,7 @@ function fastSequenceRunner(
     setLearningRate: (learningRate) => {
       adam.learningRate = learningRate
     },
-    snapshot() {
-      const weights = network.weightArrays()
-      return { restore: () => network.setWeightArrays(weights), dispose: () => undefined }
-    },
+    snapshot: () => fastWeightSnapshot(network),
     syncModel: () => network.writeWeightsTo(model),
     finish: () => {
       network.writeWeightsTo(model)

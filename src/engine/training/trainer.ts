@@ -26,7 +26,7 @@ import {
 } from './callbacks'
 import { seededRandom } from './random'
 import { sequenceRunner } from './sequenceRunner'
-import { setAdamLearningRate, weightSnapshot } from './tfjsRunnerParts'
+import { fastWeightSnapshot, setAdamLearningRate, weightSnapshot } from './runnerParts'
 
 /** Reported after every epoch. Times are training time only: checks are not counted. */
 export interface EpochProgress {
@@ -400,10 +400,7 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     setLearningRate: (learningRate) => {
       adam.learningRate = learningRate
     },
-    snapshot() {
-      const weights = network.weightArrays()
-      return { restore: () => network.setWeightArrays(weights), dispose: () => undefined }
-    },
+    snapshot: () => fastWeightSnapshot(network),
     syncModel: () => network.writeWeightsTo(model),
     finish: () => {
       try {
