@@ -150,7 +150,12 @@ function fastSequenceRunner(
     snapshot: () => fastWeightSnapshot(network),
     syncModel: () => network.writeWeightsTo(model),
     finish: () => {
-      network.writeWeightsTo(model)
+      try {
+        network.writeWeightsTo(model)
+      } finally {
+        // ends the kernel's worker threads, as the windowed fast runner does
+        network.dispose()
+      }
       if (spec.stateful) model.resetStates()
     }
   }
