@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { abcToMelodies } from '../engine/notation/abcIn'
 import { melodyToMidi } from '../engine/notation/midi'
-import { EXPORT_FORMATS, STUDIO_MODEL_KINDS } from '../shared/studioApi'
+import { CORPUS_SCHEMES, EXPORT_FORMATS, STUDIO_MODEL_KINDS } from '../shared/studioApi'
 import { STUDIO_METHOD_NAMES } from '../shared/studioContract'
 import type { LayersInput, ModelsInput, TargetInputs, TargetName, WebInput } from './targets'
 
@@ -490,7 +490,28 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
             epochs: fc.integer({ min: 1, max: 2 }),
             untilPerfect: fc.boolean(),
             options: fc.record({ units: fc.integer({ min: 1, max: 16 }), layers: smallLayers, window: fc.integer({ min: 1, max: 8 }) }, { requiredKeys: [] }),
-            resumeFrom: fc.record({ runId: runIdArb, afterEpoch: fc.integer({ min: 0, max: 3 }) })
+            resumeFrom: fc.record({ runId: runIdArb, afterEpoch: fc.integer({ min: 0, max: 3 }) }),
+            // many songs: real and mutated tunes as files, shares and transpositions in and out of
+            // range, both schemes and names that are none
+            corpus: fc.record(
+              {
+                files: fc.array(
+                  fc.record({
+                    name: file,
+                    base64: fc.oneof(
+                      fc.constantFrom(...abcCorpus().slice(0, 3)).map((text) => Buffer.from(text).toString('base64')),
+                      abcText().map((text) => Buffer.from(text).toString('base64')),
+                      fc.string({ maxLength: 40 })
+                    )
+                  }),
+                  { minLength: 0, maxLength: 3 }
+                ),
+                validationShare: fc.oneof(fc.double({ min: 0.05, max: 0.5, noNaN: true }), fc.constantFrom(0, 1, -1, Number.NaN)),
+                transpose: fc.integer({ min: -2, max: 14 }),
+                scheme: fc.oneof(fc.constantFrom(...CORPUS_SCHEMES), fc.string({ maxLength: 12 }))
+              },
+              { requiredKeys: ['files', 'validationShare', 'transpose'] }
+            )
           },
           { requiredKeys: ['melody', 'model', 'epochs', 'untilPerfect'] }
         )
