@@ -68,6 +68,14 @@ export const MODEL_MAX_TRAINING_BYTES = 1024 * 1024 * 1024
 /** Layers in one stack, and units in one layer. */
 export const MODEL_MAX_LAYERS = 16
 export const LAYER_MAX_UNITS = 4096
+/**
+ * A functional model (Keras's JSON): its layers, inputs and joins together, the calls of one
+ * shared layer, the inputs of one join, and the characters of the JSON as typed or read.
+ */
+export const MODEL_MAX_GRAPH_LAYERS = 64
+export const LAYER_MAX_CALLS = 8
+export const JOIN_MAX_INPUTS = 8
+export const MODEL_GRAPH_MAX_CHARS = 256 * 1024
 
 // ── Saved files read back ───────────────────────────────────────────────────────────────────
 /** A run record (`runs/<id>.json`, `run.json`) or a `model.json` read from disk. */

@@ -18,6 +18,7 @@ import {
   IMPORT_MAX_BYTES,
   METER_MAX_DENOMINATOR,
   METER_MAX_NUMERATOR,
+  MODEL_MAX_GRAPH_LAYERS,
   MODEL_MAX_LAYERS,
   MODEL_MAX_PARAMS,
   PROJECT_MAX_BYTES,
@@ -197,6 +198,17 @@ export const RUN_REQUEST_SCHEMA = TRAINING_REQUEST_SCHEMA.extend({
   corpus: CORPUS_REQUEST_SCHEMA.omit({ files: true }).extend({ fileNames: z.array(z.string().min(1).max(4096)).max(CORPUS_MAX_FILES) }).optional()
 })
 
+const shape = z.array(z.number().nullable()).max(8)
+/** One line of the model's summary (Keras's, with "Connected to"), one box of its picture. */
+export const LAYER_ROW_SCHEMA = z.object({
+  name: text,
+  type: text,
+  inputShapes: z.array(shape).max(MODEL_MAX_GRAPH_LAYERS),
+  outputShape: shape,
+  params: count(MODEL_MAX_PARAMS),
+  connectedTo: z.array(text).max(MODEL_MAX_GRAPH_LAYERS)
+})
+
 export const MODEL_DESCRIPTION_SCHEMA = z.object({
   model: MODEL_KIND_SCHEMA,
   title: text,
@@ -212,7 +224,7 @@ export const MODEL_DESCRIPTION_SCHEMA = z.object({
   stateful: z.boolean(),
   features: z.union([z.literal(1), z.literal(2)]),
   /** Every layer with its output shape and parameters, as Keras's summary() (the output layer last). */
-  layers: z.array(z.object({ name: text, outputShape: z.array(z.number().nullable()), params: count(MODEL_MAX_PARAMS) })).max(MODEL_MAX_LAYERS + 4)
+  layers: z.array(LAYER_ROW_SCHEMA).max(MODEL_MAX_GRAPH_LAYERS + 4)
 })
 
 export const BACKEND_VIEW_SCHEMA = z.object({

@@ -34,11 +34,47 @@ interface Shape {
   readonly width: number
 }
 
+/**
+ * One line of Keras's `summary()` (with the "Connected to" column of a functional model's) and one
+ * box of `plot_model(show_shapes=True)`: the layer's unique name, its Keras class, the shapes in
+ * and out (the batch first, `null`) and the layers it reads from (`input` for a stack's input).
+ */
 export interface LayerRow {
   readonly name: string
+  readonly type: string
+  readonly inputShapes: (number | null)[][]
   readonly outputShape: (number | null)[]
   readonly params: number
+  readonly connectedTo: string[]
 }
+
+/** Keras's class name of each of the lab's layer types. */
+export const KERAS_CLASS_NAMES: Record<LayerSpec['type'], string> = {
+  embedding: 'Embedding',
+  'simple-rnn': 'SimpleRNN',
+  lstm: 'LSTM',
+  gru: 'GRU',
+  conv1d: 'Conv1D',
+  'max-pooling1d': 'MaxPooling1D',
+  'average-pooling1d': 'AveragePooling1D',
+  'global-max-pooling1d': 'GlobalMaxPooling1D',
+  'global-average-pooling1d': 'GlobalAveragePooling1D',
+  flatten: 'Flatten',
+  dropout: 'Dropout',
+  dense: 'Dense'
+}
+
+/** The name Keras gives the next layer of a type: `lstm`, then `lstm_1`, `lstm_2`… */
+export function uniqueLayerNamer(): (base: string) => string {
+  const seen = new Map<string, number>()
+  return (base) => {
+    const count = seen.get(base) ?? 0
+    seen.set(base, count + 1)
+    return count === 0 ? base : `${base}_${count}`
+  }
+}
+
+const shapeOf = (shape: Shape): (number | null)[] => (shape.steps === null ? [null, shape.width] : [null, shape.steps, shape.width])
 
 function isRecurrent(layer: LayerSpec): layer is Extract<LayerSpec, { type: RecurrentType }> {
   return layer.type === 'simple-rnn' || layer.type === 'lstm' || layer.type === 'gru'
@@ -62,7 +98,9 @@ export function inferLayerRows(layers: readonly LayerSpec[], input: LayerInput, 
   const flatInput = layers[0]?.type === 'dense'
   if (flatInput) shape = { steps: null, width: input.steps * input.features }
   const rows: LayerRow[] = []
+  const nameOf = uniqueLayerNamer()
   layers.forEach((layer, index) => {
+    const inputShape = input.tokens !== undefined && index === 0 ? [null, input.steps] : shapeOf(shape)
     const where = `layer ${index + 1} (${layer.type})`
     const needSequence = () => {
       if (shape.steps === null) throw new OptionError(`${where} needs a sequence, but the layer before it gives one vector per window`)
@@ -130,10 +168,18 @@ export function inferLayerRows(layers: readonly LayerSpec[], input: LayerInput, 
         shape = { steps: null, width: layer.units }
         break
     }
-    rows.push({ name: layer.type, outputShape: shape.steps === null ? [null, shape.width] : [null, shape.steps, shape.width], params })
+    const type = 'bidirectional' in layer && layer.bidirectional ? `Bidirectional(${KERAS_CLASS_NAMES[layer.type]})` : KERAS_CLASS_NAMES[layer.type]
+    rows.push({ name: nameOf(layer.type), type, inputShapes: [inputShape], outputShape: shapeOf(shape), params, connectedTo: [rows.at(-1)?.name ?? 'input'] })
   })
   if (shape.steps !== null) throw new OptionError('the last layer gives a sequence: end with returnSequences off, flatten or global pooling')
-  rows.push({ name: 'dense (output)', outputShape: [null, classes], params: shape.width * classes + classes })
+  rows.push({
+    name: 'dense (output)',
+    type: 'Dense',
+    inputShapes: [shapeOf(shape)],
+    outputShape: [null, classes],
+    params: shape.width * classes + classes,
+    connectedTo: [rows.at(-1)?.name ?? 'input']
+  })
   return rows
 }
 

@@ -47,6 +47,21 @@ export interface EpochProgress {
   readonly valAccuracyFromWindow?: number
   /** The learning rate this epoch trained with (ReduceLROnPlateau lowers it). */
   readonly learningRate?: number
+  /**
+   * A model with several outputs (a functional model's heads, e.g. `next_pitch` and `next_length`):
+   * each output's own loss and accuracy, as Keras reports `next_pitch_loss`, `val_next_pitch_accuracy`.
+   * `loss` is then their weighted sum and `accuracy` the share of notes with every head right.
+   */
+  readonly heads?: readonly HeadProgress[]
+}
+
+/** One output's figures for an epoch. */
+export interface HeadProgress {
+  readonly name: string
+  readonly loss: number
+  readonly accuracy: number
+  readonly valLoss?: number
+  readonly valAccuracy?: number
 }
 
 /** A one-step and full-song check of the model against the song, made every few epochs. */
