@@ -12,11 +12,11 @@ import {
   describeBackendChoice,
   disposeModel,
   loadSystemBlas,
-  MODEL_KINDS,
+  SEED_MODEL_KINDS,
   prepareSongTraining,
   resolveFastPathSetting,
   trainModel,
-  type ModelKind
+  type SeedModelKind
 } from '../src/engine'
 import { CORPUS, runCorpusEngine, runCorpusPeer, sequenceBenchData } from './corpusThroughput'
 import { measureCorpusSizes, measureThreadScaling } from './scaling'
@@ -34,7 +34,7 @@ const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'sca
 const { values } = parseArgs({
   options: {
     cases: { type: 'string', default: CASE_GROUPS.join(',') },
-    models: { type: 'string', default: MODEL_KINDS.join(',') },
+    models: { type: 'string', default: SEED_MODEL_KINDS.join(',') },
     'max-epochs': { type: 'string', default: '2000' },
     'check-every': { type: 'string', default: '10' },
     'corpus-batches': { type: 'string', default: '10' },
@@ -50,7 +50,7 @@ const { values } = parseArgs({
   }
 })
 const groups = new Set((values.cases ?? '').split(','))
-const kinds = (values.models ?? '').split(',').filter((k): k is ModelKind => (MODEL_KINDS as readonly string[]).includes(k))
+const kinds = (values.models ?? '').split(',').filter((k): k is SeedModelKind => (SEED_MODEL_KINDS as readonly string[]).includes(k))
 const maxEpochs = Number(values['max-epochs'])
 const checkEvery = Number(values['check-every'])
 const fastPath = resolveFastPathSetting(values['fast-path'], process.env)
@@ -119,7 +119,7 @@ if (groups.has('seed')) {
   console.error(`  training path: ${ours.path}`)
   const peer = peerInfo.ok ? runSeedPeer(kinds, maxEpochs, checkEvery) : { rows: [] as SeedPeerRow[], note: peerInfo.reason }
   for (const row of ours.rows) {
-    const p = peer.rows.find((r) => r.model === PEER_NAMES[row.model as ModelKind])
+    const p = peer.rows.find((r) => r.model === PEER_NAMES[row.model as SeedModelKind])
     const details = {
       epochs: row.epochsTo100 ?? row.epochsRun,
       peerEpochs: p ? (p.epochsTo100 ?? p.epochsRun) : null,

@@ -14,11 +14,11 @@ import {
   saveTrainedModel,
   trainOnSong,
   type FastPathSetting,
-  type ModelKind
+  type SeedModelKind
 } from '../src/engine'
 import { peerEnv, peerThreadCounts, python, SHARED } from './peer'
 
-export const PEER_NAMES: Record<ModelKind, string> = { mlp: 'mlp', lstm: 'lstm', 'stateful-lstm': 'stateful', 'stateful-lstm-2f': 'stateful2' }
+export const PEER_NAMES: Record<SeedModelKind, string> = { mlp: 'mlp', lstm: 'lstm', 'stateful-lstm': 'stateful', 'stateful-lstm-2f': 'stateful2' }
 
 export interface SeedRow {
   readonly model: string
@@ -41,7 +41,7 @@ export function nabiyaNotes() {
 }
 
 export async function trainSeedModels(
-  kinds: readonly ModelKind[],
+  kinds: readonly SeedModelKind[],
   maxEpochs: number,
   checkEvery: number,
   fastPath: FastPathSetting
@@ -102,7 +102,7 @@ export interface SeedPeerRow extends SeedRow {
 }
 
 /** The peer run at one thread and at every core; for each model, the run with the fewer ms per epoch is kept. */
-export function runSeedPeer(kinds: readonly ModelKind[], maxEpochs: number, checkEvery: number): { rows: SeedPeerRow[]; note: string } {
+export function runSeedPeer(kinds: readonly SeedModelKind[], maxEpochs: number, checkEvery: number): { rows: SeedPeerRow[]; note: string } {
   const script = join(SHARED, 'bench/torch_reference.py')
   if (!existsSync(script)) return { rows: [], note: `peer not run: ${script} is missing` }
   const models = kinds.map((k) => PEER_NAMES[k]).join(',')

@@ -189,7 +189,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
   const validationCodes = split.validation.map((song) => melodyToNoteCodes(song.melody))
   const vocabulary = vocabularyFromNotes([...trainingCodes.flat(), ...validationCodes.flat()])
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
-  const scheme = options.scheme ?? defaultCorpusScheme(kind, options.layers)
+  const scheme = options.scheme ?? defaultCorpusScheme(kind, options.layers, options.graph !== undefined)
   if (!(CORPUS_SCHEMES as readonly string[]).includes(scheme)) throw new OptionError(`scheme must be one of ${CORPUS_SCHEMES.join(', ')}, got '${String(scheme)}'`)
   if (scheme === 'sequence') {
     if (kind === 'mlp' && !options.layers) throw new OptionError('sequence training needs a recurrent model: an MLP sees one window at a time, train it with windows')
@@ -197,7 +197,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
     // than the batch asks for make as many lanes as there are songs, not an error
     const songsToDeal = trainingCodes.filter((codes) => codes.length >= 2).length
     const streams = Math.min(options.batchSize ?? SEQUENCE_DEFAULT_STREAMS, songsToDeal)
-    const spec = resolveModelSpec(kind, { ...options, stateful: true, batchSize: streams }, vocabulary.codes.length)
+    const spec = resolveModelSpec(kind, { ...options, stateful: true, batchSize: streams }, vocabulary.codes.length, vocabulary)
     sequenceLayers(spec)
     const tokens = (songs: NoteCode[][]) => songs.map((codes) => indexNotes(codes, vocabulary))
     const empty: WindowDataset = { window, rows: [], inputs: [], labels: [] }
@@ -216,7 +216,7 @@ export function prepareCorpusTraining(songs: readonly CorpusSong[], kind: ModelK
       validationSequences: buildSequenceDataset(tokens(validationCodes), window, spec.batchSize, { emptyLanes: true })
     }
   }
-  const spec = resolveModelSpec(kind, options, vocabulary.codes.length)
+  const spec = resolveModelSpec(kind, options, vocabulary.codes.length, vocabulary)
   const build = (songs: NoteCode[][]) =>
     spec.stateful ? streamWindows(songs, vocabulary, window, encoding, spec.batchSize) : windowsOf(songs, vocabulary, window, encoding)
   return {

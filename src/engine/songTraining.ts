@@ -43,7 +43,7 @@ export function prepareSongTraining(
   const encoding = makeInputEncoding(modelEncoding(kind, options), vocabulary)
   const song = indexNotes(notes, vocabulary)
   const dataset = buildWindowDataset(song, options.window ?? SEED_DEFAULTS.window, encoding)
-  const spec = resolveModelSpec(kind, options, outputClassCount(vocabulary, dataset.labels))
+  const spec = resolveModelSpec(kind, options, outputClassCount(vocabulary, dataset.labels), vocabulary)
   return { vocabulary, encoding, song, dataset, spec }
 }
 

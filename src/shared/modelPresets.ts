@@ -1,18 +1,19 @@
 // The seed tutorial's four models as data: the engine builds them, the UI shows and picks them.
 // No tfjs here, so the renderer reads the same table.
+import type { ModelGraph } from './modelGraph'
 import type { ModelKind } from './studioNames'
 
 export interface ModelPreset {
   readonly title: string
   readonly explanation: string
-  /** How a note goes in: its class index, or pitch and length as two features. */
-  readonly encoding: 'index' | 'pitch-length'
+  /** How a note goes in: its class index, pitch and length as two features, or token ids (a functional model's inputs). */
+  readonly encoding: 'index' | 'pitch-length' | 'token'
   readonly stateful: boolean
   readonly batchSize: number
   readonly shuffle: boolean
 }
 
-/** The seed tutorial's four models (Adam 1e-3, categorical cross-entropy, 2000 epochs, seed 5). */
+/** The seed tutorial's four models (Adam 1e-3, categorical cross-entropy, 2000 epochs, seed 5), and the lab's pitch-and-length model. */
 export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
   mlp: {
     title: 'Multilayer perceptron',
@@ -45,5 +46,43 @@ export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
     stateful: true,
     batchSize: 1,
     shuffle: false
+  },
+  'pitch-length': {
+    title: 'Pitch and length, two heads',
+    explanation:
+      'A functional model: the pitch and the length of each note come in as two inputs, each through its own embedding, are joined, go through a stateful LSTM, and come out as two predictions, the next pitch and the next length, each with its own loss.',
+    encoding: 'token',
+    stateful: true,
+    batchSize: 1,
+    shuffle: false
+  }
+}
+
+const call = (layer: string) => [{ layer, call: 0 }]
+
+/**
+ * A preset's functional model, in the studio's form of Keras's JSON (src/shared/modelGraph.ts), or
+ * undefined for the stacks. The pitch-and-length model: `pitch` and `length` ids, an Embedding
+ * each, Concatenate, a (stateful) LSTM of `units`, and two softmax outputs.
+ */
+export function presetGraph(kind: ModelKind, units: number): ModelGraph | undefined {
+  if (kind !== 'pitch-length') return undefined
+  return {
+    name: 'pitch_length',
+    layers: [
+      { name: 'pitch', spec: { type: 'input', role: 'pitch' }, calls: [] },
+      { name: 'length', spec: { type: 'input', role: 'length' }, calls: [] },
+      { name: 'pitch_embedding', spec: { type: 'embedding', outputDim: 8 }, calls: [call('pitch')] },
+      { name: 'length_embedding', spec: { type: 'embedding', outputDim: 4 }, calls: [call('length')] },
+      { name: 'note', spec: { type: 'concatenate' }, calls: [[...call('pitch_embedding'), ...call('length_embedding')]] },
+      { name: 'lstm', spec: { type: 'lstm', units }, calls: [call('note')] },
+      { name: 'next_pitch', spec: { type: 'head', units: 1 }, calls: [call('lstm')] },
+      { name: 'next_length', spec: { type: 'head', units: 1 }, calls: [call('lstm')] }
+    ],
+    inputs: ['pitch', 'length'],
+    outputs: [
+      { layer: 'next_pitch', call: 0 },
+      { layer: 'next_length', call: 0 }
+    ]
   }
 }

@@ -1,7 +1,10 @@
 // Names the engine, the contract and the UI all use, declared once (no zod, no tfjs here).
 
 /** The seed tutorial's four models. */
-export const MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
+export const SEED_MODEL_KINDS = ['mlp', 'lstm', 'stateful-lstm', 'stateful-lstm-2f'] as const
+export type SeedModelKind = (typeof SEED_MODEL_KINDS)[number]
+/** Every preset: the tutorial's four, then the lab's functional pitch-and-length model (Keras's chapter 7). */
+export const MODEL_KINDS = [...SEED_MODEL_KINDS, 'pitch-length'] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
 
 /** What a callback may watch: the validation figures exist only where songs are held out (corpus training). */
@@ -27,9 +30,11 @@ const RECURRENT_LAYER_TYPES: readonly string[] = ['lstm', 'gru', 'simple-rnn']
  * sequences wherever the model can train by them (recurrent layers, every layer keeping the time
  * axis, no Dense first), since they learn a tune book better in the same time (npm run bench,
  * schemes: the jigs to 32.2 % held-out next-note accuracy in 150 s against 25.4 % by windows);
- * windows for the rest (an MLP, convolutions, bidirectional layers).
+ * windows for the rest (an MLP, convolutions, bidirectional layers, functional models).
  */
-export function defaultCorpusScheme(kind: ModelKind, layers?: readonly { readonly type: string; readonly bidirectional?: boolean }[]): CorpusScheme {
+export function defaultCorpusScheme(kind: ModelKind, layers?: readonly { readonly type: string; readonly bidirectional?: boolean }[], functional = false): CorpusScheme {
+  // a functional model (the lab's graph, the pitch-and-length preset) trains by windows only
+  if (functional || (kind === 'pitch-length' && !layers)) return 'windows'
   if (!layers) return kind === 'mlp' ? 'windows' : DEFAULT_CORPUS_SCHEME
   const perStep = layers.every((layer, i) => PER_STEP_LAYER_TYPES.includes(layer.type) && !layer.bidirectional && !(i === 0 && layer.type === 'dense'))
   return perStep && layers.some((layer) => RECURRENT_LAYER_TYPES.includes(layer.type)) ? DEFAULT_CORPUS_SCHEME : 'windows'

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { ENGINE_SAYING_SCHEMA } from './engineMessages'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
+import { LOSS_WEIGHTS_SCHEMA, MODEL_GRAPH_SCHEMA } from './modelGraph'
 import { INSTRUMENT_IDS } from './instruments'
 import { CORPUS_SCHEMES, EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
@@ -133,6 +134,10 @@ export const EXPORTED_FILE_SCHEMA = z.object({
 export const MODEL_OPTIONS_SCHEMA = z.strictObject({
   /** The model lab's layers instead of the preset's (the output softmax is added after them). */
   layers: LAYER_STACK_SCHEMA.optional(),
+  /** A functional model (Keras's JSON read into the studio's form) instead of the preset's layers. */
+  graph: MODEL_GRAPH_SCHEMA.optional(),
+  /** Each output's weight in the loss, for a model with several outputs (Keras's loss_weights). */
+  lossWeights: LOSS_WEIGHTS_SCHEMA.optional(),
   stateful: z.boolean().optional(),
   twoFeatures: z.boolean().optional(),
   units: z.number().int().min(1).max(1024).optional(),

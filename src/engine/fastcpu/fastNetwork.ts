@@ -58,7 +58,7 @@ export function planFastNetwork(model: tf.LayersModel): PlanResult {
   if (!available.ok) return available
   const refuse = (reason: string): PlanResult => ({ ok: false, reason })
   const inputShape = model.inputs[0]?.shape ?? []
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return refuse('the model has more than one input or output')
+  if (!(model instanceof tf.Sequential)) return refuse('it is a functional model (named inputs and outputs, joins), and the fast path runs stacks of layers')
   const layers: LayerPlan[] = []
   let sequence = inputShape.length === 3 || model.layers[0]?.getClassName() === 'Embedding'
   let fixedBatch: number | undefined

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { buildModel, disposeModel, inputShape } from '../models/build'
+import { modelScoring } from '../models/modelOutputs'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { chooseTrainingPath, type FastPathSetting } from '../fastcpu/choosePath'
@@ -50,8 +51,10 @@ export function tfjsPredictor(model: tf.LayersModel, spec: ModelSpec): NotePredi
   const twin = spec.stateful && spec.batchSize !== 1 ? buildModel({ ...spec, batchSize: 1 }) : undefined
   if (twin) twin.setWeights(model.getWeights())
   const single = twin ?? model
+  // a functional model's heads give one probability per code, as a stack's softmax does
+  const scoring = modelScoring(spec)
   const probabilities = (features: readonly (readonly number[])[]) => {
-    const output = tf.tidy(() => single.predictOnBatch(tf.tensor(features.flat(), inputShape(spec, 1))) as tf.Tensor)
+    const output = tf.tidy(() => scoring.codeProbabilities(single.predictOnBatch(scoring.inputs(tf.tensor(features.flat(), inputShape(spec, 1))))))
     const values = output.dataSync() as Float32Array
     output.dispose()
     return values

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { LAYER_STACK_SCHEMA } from '../../shared/layerSpec'
+import { LOSS_WEIGHTS_SCHEMA, MODEL_GRAPH_SCHEMA } from '../../shared/modelGraph'
 import {
   ABC_FIELD_MAX_CHARS,
   BAR_MAX_QUARTERS,
@@ -84,7 +85,17 @@ const SPEC_SCHEMA = z.object({
   epochs: z.number().int().min(1).max(EPOCHS_MAX),
   learningRate: z.number().positive(),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  layers: LAYER_STACK_SCHEMA.optional()
+  layers: LAYER_STACK_SCHEMA.optional(),
+  graph: MODEL_GRAPH_SCHEMA.optional(),
+  parts: z
+    .strictObject({
+      pitchOf: z.array(z.number().int().min(0).max(SAVED_VOCABULARY_MAX_CODES)).max(SAVED_VOCABULARY_MAX_CODES),
+      lengthOf: z.array(z.number().int().min(0).max(SAVED_VOCABULARY_MAX_CODES)).max(SAVED_VOCABULARY_MAX_CODES),
+      pitches: z.number().int().min(1).max(SAVED_VOCABULARY_MAX_CODES),
+      lengths: z.number().int().min(1).max(SAVED_VOCABULARY_MAX_CODES)
+    })
+    .optional(),
+  lossWeights: LOSS_WEIGHTS_SCHEMA.optional()
 })
 
 const HEADER_SCHEMA = z.object({
@@ -116,6 +127,11 @@ const INFO_SCHEMA = z
   .superRefine((info, context) => {
     const codes = info.vocabulary.codes.length
     if (info.spec.classes > codes) context.addIssue({ code: 'custom', path: ['spec', 'classes'], message: `${info.spec.classes} classes for a vocabulary of ${codes} codes` })
+    const parts = info.spec.parts
+    if (parts && (parts.pitchOf.length !== codes || parts.lengthOf.length !== codes || parts.pitchOf.some((p) => p >= parts.pitches) || parts.lengthOf.some((l) => l >= parts.lengths))) {
+      context.addIssue({ code: 'custom', path: ['spec', 'parts'], message: `the pitches and lengths do not fit the vocabulary of ${codes} codes` })
+    }
+    if (info.spec.graph && !parts) context.addIssue({ code: 'custom', path: ['spec', 'parts'], message: 'a functional model needs its pitches and lengths' })
     const outside = info.song.findIndex((index) => index >= codes)
     if (outside >= 0) context.addIssue({ code: 'custom', path: ['song', outside], message: `note ${info.song[outside]} is not in the vocabulary of ${codes} codes` })
   })

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { chooseBackend } from '../backend/chooseBackend'
 import { OptionError } from '../errors'
 import { buildModel, disposeModel } from './build'
-import { countSpecParams, MODEL_KINDS, resolveModelSpec } from './spec'
+import { SEED_MODEL_KINDS } from '../../shared/studioNames'
+import { countSpecParams, resolveModelSpec } from './spec'
 
 beforeAll(async () => {
   await chooseBackend({ env: process.env })
@@ -13,7 +14,7 @@ describe('seed models', () => {
   // LSTM(128) on 1 feature 66,560 and on 2 features 67,072, Dense(12) on 128 inputs 1,548.
   const expected = { mlp: 18_700, lstm: 68_108, 'stateful-lstm': 68_108, 'stateful-lstm-2f': 68_620 }
 
-  it.each(MODEL_KINDS)('%s has Keras\'s parameter count', (kind) => {
+  it.each(SEED_MODEL_KINDS)('%s has Keras\'s parameter count', (kind) => {
     const spec = resolveModelSpec(kind, {}, 12)
     const model = buildModel(spec)
     expect(model.countParams()).toBe(expected[kind])

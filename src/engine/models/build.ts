@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
+import { buildGraphModel } from './graph'
 import { buildLayerStack, type LayerSpec } from './layers'
-import { featureCount, specLayers, type ModelSpec } from './spec'
+import { featureCount, graphContext, specLayers, type ModelSpec } from './spec'
 
 /**
  * Builds the layers of a spec (the preset's, or the lab's) with Keras's default initialisers
@@ -9,14 +10,16 @@ import { featureCount, specLayers, type ModelSpec } from './spec'
  * at 1), each seeded from `spec.seed` so a run can be repeated exactly.
  * @throws OptionError for a stack that cannot be built (see `buildLayerStack`)
  */
-export function buildModel(spec: ModelSpec): tf.Sequential {
+export function buildModel(spec: ModelSpec): tf.LayersModel {
   // tfjs-layers leaves a few intermediate tensors of the initialisers behind; the tidy frees
   // them while the weights, being variables, stay.
-  let model: tf.Sequential | undefined
+  let model: tf.LayersModel | undefined
   tf.tidy(() => {
-    model = buildLayers(spec)
+    model = spec.graph
+      ? buildGraphModel(spec.graph, graphContext(spec), { stateful: spec.stateful, batchSize: spec.batchSize, seed: spec.seed })
+      : buildLayers(spec)
   })
-  return model as unknown as tf.Sequential
+  return model as unknown as tf.LayersModel
 }
 
 /**
@@ -64,6 +67,7 @@ const PER_STEP_LAYERS: readonly LayerSpec['type'][] = ['embedding', 'lstm', 'gru
  * @throws OptionError for a stack with a layer that does not keep the time axis (convolution, pooling, flatten, bidirectional)
  */
 export function sequenceLayers(spec: ModelSpec): LayerSpec[] {
+  if (spec.graph) throw new OptionError('sequence training takes a stack of layers; a functional model (named inputs and outputs) trains with windows')
   return specLayers(spec).map((layer) => {
     if (!PER_STEP_LAYERS.includes(layer.type) || ('bidirectional' in layer && layer.bidirectional) || (layer.type === 'dense' && layer === specLayers(spec)[0])) {
       throw new OptionError(`sequence training needs every layer to keep the time axis; ${layer.type}${'bidirectional' in layer && layer.bidirectional ? ' (bidirectional)' : ''} does not: train it with windows`)

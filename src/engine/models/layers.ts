@@ -28,12 +28,6 @@ export interface LayerInput {
   readonly tokens?: number
 }
 
-/** A layer's output: a sequence [steps, width] or a flat [width]. */
-interface Shape {
-  readonly steps: number | null
-  readonly width: number
-}
-
 /**
  * One line of Keras's `summary()` (with the "Connected to" column of a functional model's) and one
  * box of `plot_model(show_shapes=True)`: the layer's unique name, its Keras class, the shapes in
@@ -74,108 +68,117 @@ export function uniqueLayerNamer(): (base: string) => string {
   }
 }
 
-const shapeOf = (shape: Shape): (number | null)[] => (shape.steps === null ? [null, shape.width] : [null, shape.steps, shape.width])
 
 function isRecurrent(layer: LayerSpec): layer is Extract<LayerSpec, { type: RecurrentType }> {
   return layer.type === 'simple-rnn' || layer.type === 'lstm' || layer.type === 'gru'
 }
 
-function positive(name: string, value: number, index: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new OptionError(`layer ${index + 1}: ${name} must be a whole number ≥ 1, got ${value}`)
+/** A layer's output: a sequence [steps, width] or a flat [width]; `tokens` while it is token ids. */
+export interface LayerShape {
+  readonly steps: number | null
+  readonly width: number
+  /** The vocabulary's size where these are token ids (only an Embedding reads them). */
+  readonly tokens?: number
 }
 
-function rate(name: string, value: number | undefined, index: number): void {
-  if (value !== undefined && !(value >= 0 && value < 1)) throw new OptionError(`layer ${index + 1}: ${name} must be in [0, 1), got ${value}`)
+export const shapeDims = (shape: LayerShape): (number | null)[] =>
+  shape.tokens !== undefined && shape.steps !== null ? [null, shape.steps] : shape.steps === null ? [null, shape.width] : [null, shape.steps, shape.width]
+
+/**
+ * One layer's output shape and parameter count from its input, as Keras works them out (tfjs's
+ * GRU is Keras's GRU with reset_after=False: 3·(u·(f+u)+u)). `where` names the layer in errors.
+ * A Dense on a sequence applies at every step in a graph (`denseOnSequence`); a stack refuses it,
+ * as its output must be one vector per window.
+ * @throws OptionError when the layer cannot take this input
+ */
+export function layerOutput(layer: LayerSpec, shape: LayerShape, where: string, options: { denseOnSequence?: boolean } = {}): { shape: LayerShape; params: number } {
+  const needSequence = () => {
+    if (shape.steps === null) throw new OptionError(`${where} needs a sequence, but the layer before it gives one vector per window`)
+    return shape.steps
+  }
+  const check = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 1) throw new OptionError(`${where}: ${name} must be a whole number ≥ 1, got ${value}`)
+  }
+  const checkRate = (name: string, value: number | undefined) => {
+    if (value !== undefined && !(value >= 0 && value < 1)) throw new OptionError(`${where}: ${name} must be in [0, 1), got ${value}`)
+  }
+  if (layer.type !== 'embedding' && shape.tokens !== undefined) {
+    throw new OptionError(`${where} reads token ids: put an Embedding first, which turns each id into numbers`)
+  }
+  switch (layer.type) {
+    case 'embedding': {
+      if (shape.tokens === undefined) throw new OptionError(`${where}: an Embedding must be the first layer, on token input`)
+      check('outputDim', layer.outputDim)
+      return { shape: { steps: needSequence(), width: layer.outputDim }, params: shape.tokens * layer.outputDim }
+    }
+    case 'simple-rnn':
+    case 'lstm':
+    case 'gru': {
+      check('units', layer.units)
+      checkRate('dropout', layer.dropout)
+      checkRate('recurrentDropout', layer.recurrentDropout)
+      const steps = needSequence()
+      const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
+      const one = gates * (layer.units * (shape.width + layer.units) + layer.units)
+      const directions = layer.bidirectional ? 2 : 1
+      return { shape: { steps: layer.returnSequences ? steps : null, width: layer.units * directions }, params: one * directions }
+    }
+    case 'conv1d': {
+      check('filters', layer.filters)
+      check('kernelSize', layer.kernelSize)
+      const steps = needSequence()
+      const out = layer.padding === 'same' ? steps : steps - layer.kernelSize + 1
+      if (out < 1) throw new OptionError(`${where}: a kernel of ${layer.kernelSize} is longer than the ${steps} steps it gets`)
+      return { shape: { steps: out, width: layer.filters }, params: layer.kernelSize * shape.width * layer.filters + layer.filters }
+    }
+    case 'max-pooling1d':
+    case 'average-pooling1d': {
+      check('poolSize', layer.poolSize)
+      const steps = needSequence()
+      const out = Math.floor((steps - layer.poolSize) / layer.poolSize) + 1
+      if (out < 1) throw new OptionError(`${where}: a pool of ${layer.poolSize} is longer than the ${steps} steps it gets`)
+      return { shape: { steps: out, width: shape.width }, params: 0 }
+    }
+    case 'global-max-pooling1d':
+    case 'global-average-pooling1d':
+      needSequence()
+      return { shape: { steps: null, width: shape.width }, params: 0 }
+    case 'flatten':
+      return { shape: { steps: null, width: needSequence() * shape.width }, params: 0 }
+    case 'dropout':
+      checkRate('rate', layer.rate)
+      return { shape, params: 0 }
+    case 'dense':
+      check('units', layer.units)
+      if (shape.steps !== null && !options.denseOnSequence) {
+        throw new OptionError(`${where} needs one vector per window: end the recurrent layers with returnSequences off, or add flatten or global pooling first`)
+      }
+      return { shape: { steps: shape.steps, width: layer.units }, params: shape.width * layer.units + layer.units }
+  }
 }
 
 /**
  * Checks a stack against its input and works out every layer's output and parameter count as
- * Keras does (tfjs's GRU is Keras's GRU with reset_after=False: 3·(u·(f+u)+u)).
+ * Keras does (see `layerOutput`).
  * @throws OptionError naming the first layer that cannot follow the one before it
  */
 export function inferLayerRows(layers: readonly LayerSpec[], input: LayerInput, classes: number): LayerRow[] {
-  let shape: Shape = input.tokens !== undefined ? { steps: input.steps, width: 1 } : { steps: input.steps, width: input.features }
-  const flatInput = layers[0]?.type === 'dense'
-  if (flatInput) shape = { steps: null, width: input.steps * input.features }
+  let shape: LayerShape = input.tokens !== undefined ? { steps: input.steps, width: 1, tokens: input.tokens } : { steps: input.steps, width: input.features }
+  if (layers[0]?.type === 'dense') shape = { steps: null, width: input.steps * input.features }
   const rows: LayerRow[] = []
   const nameOf = uniqueLayerNamer()
   layers.forEach((layer, index) => {
-    const inputShape = input.tokens !== undefined && index === 0 ? [null, input.steps] : shapeOf(shape)
-    const where = `layer ${index + 1} (${layer.type})`
-    const needSequence = () => {
-      if (shape.steps === null) throw new OptionError(`${where} needs a sequence, but the layer before it gives one vector per window`)
-      return shape.steps
-    }
-    let params = 0
-    switch (layer.type) {
-      case 'embedding': {
-        if (index !== 0 || input.tokens === undefined) throw new OptionError(`${where}: an Embedding must be the first layer, on token input`)
-        positive('outputDim', layer.outputDim, index)
-        params = input.tokens * layer.outputDim
-        shape = { steps: needSequence(), width: layer.outputDim }
-        break
-      }
-      case 'simple-rnn':
-      case 'lstm':
-      case 'gru': {
-        positive('units', layer.units, index)
-        rate('dropout', layer.dropout, index)
-        rate('recurrentDropout', layer.recurrentDropout, index)
-        const steps = needSequence()
-        const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
-        const one = gates * (layer.units * (shape.width + layer.units) + layer.units)
-        const directions = layer.bidirectional ? 2 : 1
-        params = one * directions
-        shape = { steps: layer.returnSequences ? steps : null, width: layer.units * directions }
-        break
-      }
-      case 'conv1d': {
-        positive('filters', layer.filters, index)
-        positive('kernelSize', layer.kernelSize, index)
-        const steps = needSequence()
-        const out = layer.padding === 'same' ? steps : steps - layer.kernelSize + 1
-        if (out < 1) throw new OptionError(`${where}: a kernel of ${layer.kernelSize} is longer than the ${steps} steps it gets`)
-        params = layer.kernelSize * shape.width * layer.filters + layer.filters
-        shape = { steps: out, width: layer.filters }
-        break
-      }
-      case 'max-pooling1d':
-      case 'average-pooling1d': {
-        positive('poolSize', layer.poolSize, index)
-        const steps = needSequence()
-        const out = Math.floor((steps - layer.poolSize) / layer.poolSize) + 1
-        if (out < 1) throw new OptionError(`${where}: a pool of ${layer.poolSize} is longer than the ${steps} steps it gets`)
-        shape = { steps: out, width: shape.width }
-        break
-      }
-      case 'global-max-pooling1d':
-      case 'global-average-pooling1d':
-        needSequence()
-        shape = { steps: null, width: shape.width }
-        break
-      case 'flatten':
-        shape = { steps: null, width: needSequence() * shape.width }
-        break
-      case 'dropout':
-        rate('rate', layer.rate, index)
-        break
-      case 'dense':
-        positive('units', layer.units, index)
-        if (shape.steps !== null) {
-          throw new OptionError(`${where} needs one vector per window: end the recurrent layers with returnSequences off, or add flatten or global pooling first`)
-        }
-        params = shape.width * layer.units + layer.units
-        shape = { steps: null, width: layer.units }
-        break
-    }
+    const inputShape = shapeDims(shape)
+    const out = layerOutput(layer, shape, `layer ${index + 1} (${layer.type})`)
+    shape = out.shape
     const type = 'bidirectional' in layer && layer.bidirectional ? `Bidirectional(${KERAS_CLASS_NAMES[layer.type]})` : KERAS_CLASS_NAMES[layer.type]
-    rows.push({ name: nameOf(layer.type), type, inputShapes: [inputShape], outputShape: shapeOf(shape), params, connectedTo: [rows.at(-1)?.name ?? 'input'] })
+    rows.push({ name: nameOf(layer.type), type, inputShapes: [inputShape], outputShape: shapeDims(shape), params: out.params, connectedTo: [rows.at(-1)?.name ?? 'input'] })
   })
   if (shape.steps !== null) throw new OptionError('the last layer gives a sequence: end with returnSequences off, flatten or global pooling')
   rows.push({
     name: 'dense (output)',
     type: 'Dense',
-    inputShapes: [shapeOf(shape)],
+    inputShapes: [shapeDims(shape)],
     outputShape: [null, classes],
     params: shape.width * classes + classes,
     connectedTo: [rows.at(-1)?.name ?? 'input']
@@ -209,71 +212,83 @@ export function buildLayerStack(layers: readonly LayerSpec[], options: BuildLaye
     throw new OptionError('a stateful model cannot have a bidirectional layer: it reads the window backwards too')
   }
   if (stateful && !layers.some(isRecurrent)) throw new OptionError('a model without recurrent layers has no state to keep')
-  let nextSeed = options.seed * 1000
-  const seeded = () => ({ seed: nextSeed++ })
-  const glorot = () => tf.initializers.glorotUniform(seeded())
+  const seeds = layerSeeds(options.seed)
   const flatInput = layers[0]?.type === 'dense'
   const inputDims = input.tokens !== undefined ? [input.steps] : flatInput ? [input.steps * input.features] : [input.steps, input.features]
   const shapeArgs = stateful ? { batchInputShape: [batchSize, ...inputDims] } : { inputShape: inputDims }
   const model = tf.sequential()
   layers.forEach((layer, index) => {
-    const first = index === 0 ? shapeArgs : {}
-    switch (layer.type) {
-      case 'embedding':
-        model.add(tf.layers.embedding({ inputDim: input.tokens ?? 1, outputDim: layer.outputDim, inputLength: input.steps, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, ...seeded() }), ...first }))
-        break
-      case 'simple-rnn':
-      case 'lstm':
-      case 'gru': {
-        const config = {
-          units: layer.units,
-          returnSequences: layer.returnSequences ?? false,
-          dropout: layer.dropout ?? 0,
-          recurrentDropout: layer.recurrentDropout ?? 0,
-          kernelInitializer: glorot(),
-          recurrentInitializer: tf.initializers.orthogonal({ gain: 1, ...seeded() }),
-          stateful: stateful && !layer.bidirectional,
-          // a Bidirectional wrapper takes the input shape itself
-          ...(layer.bidirectional ? {} : first)
-        }
-        const gated = layer.type === 'simple-rnn' ? {} : { recurrentActivation: options.recurrentActivation ?? 'hardSigmoid' }
-        const make = () =>
-          layer.type === 'lstm'
-            ? tf.layers.lstm({ ...config, ...gated, unitForgetBias: true })
-            : layer.type === 'gru'
-              ? tf.layers.gru({ ...config, ...gated })
-              : tf.layers.simpleRNN(config)
-        model.add(layer.bidirectional ? tf.layers.bidirectional({ layer: make() as tf.RNN, mergeMode: 'concat', ...first }) : make())
-        break
-      }
-      case 'conv1d':
-        model.add(
-          tf.layers.conv1d({ filters: layer.filters, kernelSize: layer.kernelSize, activation: layer.activation ?? 'relu', padding: layer.padding ?? 'valid', kernelInitializer: glorot(), ...first })
-        )
-        break
-      case 'max-pooling1d':
-        model.add(tf.layers.maxPooling1d({ poolSize: layer.poolSize, ...first }))
-        break
-      case 'average-pooling1d':
-        model.add(tf.layers.averagePooling1d({ poolSize: layer.poolSize, ...first }))
-        break
-      case 'global-max-pooling1d':
-        model.add(tf.layers.globalMaxPooling1d({ ...first }))
-        break
-      case 'global-average-pooling1d':
-        model.add(tf.layers.globalAveragePooling1d({ ...first }))
-        break
-      case 'flatten':
-        model.add(tf.layers.flatten({ ...first }))
-        break
-      case 'dropout':
-        model.add(tf.layers.dropout({ rate: layer.rate, seed: nextSeed++, ...first }))
-        break
-      case 'dense':
-        model.add(tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', kernelInitializer: glorot(), ...first }))
-        break
-    }
+    model.add(makeTfLayer(layer, { seeds, stateful, recurrentActivation: options.recurrentActivation, tokens: input.tokens, steps: input.steps }, index === 0 ? shapeArgs : {}))
   })
-  model.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: glorot() }))
+  model.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform(seeds.next()) }))
   return model
+}
+
+/** Seeds for a model's initialisers, one after another from the spec's seed, so a run repeats exactly. */
+export function layerSeeds(seed: number): { next(): { seed: number } } {
+  let nextSeed = seed * 1000
+  return { next: () => ({ seed: nextSeed++ }) }
+}
+
+export interface TfLayerOptions {
+  readonly seeds: { next(): { seed: number } }
+  readonly stateful: boolean
+  readonly recurrentActivation?: 'hardSigmoid' | 'sigmoid'
+  /** The vocabulary an Embedding reads, and the window's steps. */
+  readonly tokens?: number
+  readonly steps?: number
+}
+
+/**
+ * One of the lab's layers as a tfjs layer with Keras's default initialisers (Glorot-uniform
+ * kernels, orthogonal recurrent kernels, the LSTM's forget bias at 1), each seeded in turn.
+ * `extra` carries the first layer's input shape, or a graph layer's name.
+ */
+export function makeTfLayer(layer: LayerSpec, options: TfLayerOptions, extra: Record<string, unknown> = {}): tf.layers.Layer {
+  const { seeds } = options
+  const glorot = () => tf.initializers.glorotUniform(seeds.next())
+  switch (layer.type) {
+    case 'embedding':
+      return tf.layers.embedding({ inputDim: options.tokens ?? 1, outputDim: layer.outputDim, inputLength: options.steps, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, ...seeds.next() }), ...extra })
+    case 'simple-rnn':
+    case 'lstm':
+    case 'gru': {
+      const { name, ...shape } = extra
+      const config = {
+        units: layer.units,
+        returnSequences: layer.returnSequences ?? false,
+        dropout: layer.dropout ?? 0,
+        recurrentDropout: layer.recurrentDropout ?? 0,
+        kernelInitializer: glorot(),
+        recurrentInitializer: tf.initializers.orthogonal({ gain: 1, ...seeds.next() }),
+        stateful: options.stateful && !layer.bidirectional,
+        // a Bidirectional wrapper takes the input shape and the name itself
+        ...(layer.bidirectional ? {} : extra)
+      }
+      const gated = layer.type === 'simple-rnn' ? {} : { recurrentActivation: options.recurrentActivation ?? 'hardSigmoid' }
+      const make = () =>
+        layer.type === 'lstm'
+          ? tf.layers.lstm({ ...config, ...gated, unitForgetBias: true })
+          : layer.type === 'gru'
+            ? tf.layers.gru({ ...config, ...gated })
+            : tf.layers.simpleRNN(config)
+      return layer.bidirectional ? tf.layers.bidirectional({ layer: make() as tf.RNN, mergeMode: 'concat', ...shape, ...(typeof name === 'string' ? { name } : {}) }) : make()
+    }
+    case 'conv1d':
+      return tf.layers.conv1d({ filters: layer.filters, kernelSize: layer.kernelSize, activation: layer.activation ?? 'relu', padding: layer.padding ?? 'valid', kernelInitializer: glorot(), ...extra })
+    case 'max-pooling1d':
+      return tf.layers.maxPooling1d({ poolSize: layer.poolSize, ...extra })
+    case 'average-pooling1d':
+      return tf.layers.averagePooling1d({ poolSize: layer.poolSize, ...extra })
+    case 'global-max-pooling1d':
+      return tf.layers.globalMaxPooling1d({ ...extra })
+    case 'global-average-pooling1d':
+      return tf.layers.globalAveragePooling1d({ ...extra })
+    case 'flatten':
+      return tf.layers.flatten({ ...extra })
+    case 'dropout':
+      return tf.layers.dropout({ rate: layer.rate, seed: seeds.next().seed, ...extra })
+    case 'dense':
+      return tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'relu', kernelInitializer: glorot(), ...extra })
+  }
 }

@@ -1,10 +1,13 @@
 import { MODEL_MAX_PARAMS, MODEL_MAX_TRAINING_BYTES } from '../../shared/limits'
 import { LimitError, OptionError } from '../errors'
-import type { InputEncodingKind } from '../notation/vocabulary'
-import { inferLayerRows, type LayerSpec } from './layers'
+import { notePartsOf, type InputEncodingKind, type NoteParts, type Vocabulary } from '../notation/vocabulary'
+import type { ModelGraph, OutputRole } from '../../shared/modelGraph'
+import { presetGraph } from '../../shared/modelPresets'
+import { graphLayerRows, type GraphContext } from './graph'
+import { inferLayerRows, type LayerRow, type LayerSpec } from './layers'
 
-import { MODEL_KINDS, type ModelKind } from '../../shared/studioNames'
-export { MODEL_KINDS, type ModelKind }
+import { MODEL_KINDS, SEED_MODEL_KINDS, type ModelKind, type SeedModelKind } from '../../shared/studioNames'
+export { MODEL_KINDS, SEED_MODEL_KINDS, type ModelKind, type SeedModelKind }
 
 /**
  * Everything needed to rebuild a model and retrain it the same way. Saved as JSON beside the
@@ -27,6 +30,15 @@ export interface ModelSpec {
    * added after them). The preset then gives only the training settings.
    */
   readonly layers?: readonly LayerSpec[]
+  /**
+   * A functional model (named inputs and outputs, joins) instead of a stack: the lab's graph or
+   * the preset's. Its inputs are fed from the codes' ids (`encoding` is `token`) through `parts`.
+   */
+  readonly graph?: ModelGraph
+  /** Each code's pitch and length (a graph's pitch and length inputs and outputs). */
+  readonly parts?: NoteParts
+  /** Each output's weight in the loss (Keras's `loss_weights`; 1 where not given). */
+  readonly lossWeights?: Partial<Record<OutputRole, number>>
 }
 
 /** The options a person may set; anything left out takes the seed's value. */
@@ -43,6 +55,10 @@ export interface ModelOptions {
   seed?: number
   /** Layers instead of the preset's (see `LayerSpec`); an Embedding first makes the input token ids. */
   layers?: readonly LayerSpec[]
+  /** A functional model instead of the preset's layers (see src/shared/modelGraph.ts). */
+  graph?: ModelGraph
+  /** Each output's weight in the loss, for a model with several outputs. */
+  lossWeights?: Partial<Record<OutputRole, number>>
 }
 
 export { MODEL_PRESETS } from '../../shared/modelPresets'
@@ -51,8 +67,8 @@ import { MODEL_PRESETS } from '../../shared/modelPresets'
 export const SEED_DEFAULTS = { units: 128, window: 4, epochs: 2000, learningRate: 1e-3, seed: 5 } as const
 
 /** The input encoding of a model: the preset's, unless two features are asked for or refused. */
-export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures' | 'layers'>): InputEncodingKind {
-  if (options.layers?.[0]?.type === 'embedding') return 'token'
+export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures' | 'layers' | 'graph'>): InputEncodingKind {
+  if (options.layers?.[0]?.type === 'embedding' || options.graph || (!options.layers && presetGraph(kind, SEED_DEFAULTS.units))) return 'token'
   if (options.twoFeatures === undefined) return MODEL_PRESETS[kind].encoding
   return options.twoFeatures ? 'pitch-length' : 'index'
 }
@@ -68,9 +84,13 @@ function wholeNumber(name: string, value: number, min: number): number {
   return value
 }
 
-/** @throws OptionError for any option outside its range, with the option's name */
-export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes: number): ModelSpec {
+/**
+ * @param vocabulary the codes the model knows: a functional model's pitch and length come from it
+ * @throws OptionError for any option outside its range, with the option's name
+ */
+export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes: number, vocabulary?: Vocabulary): ModelSpec {
   const preset = MODEL_PRESETS[kind]
+  if (options.layers && options.graph) throw new OptionError('give layers as a stack or as a functional model, not both')
   if (kind === 'mlp' && options.stateful) throw new OptionError('an MLP has no state to keep: choose an LSTM to train statefully')
   const stateful = options.stateful ?? preset.stateful
   const learningRate = options.learningRate ?? SEED_DEFAULTS.learningRate
@@ -92,6 +112,15 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0),
     ...(options.layers ? { layers: options.layers } : {})
   }
+  const graph = options.graph ?? (options.layers ? undefined : presetGraph(kind, spec.units))
+  if (graph) {
+    if (!vocabulary) throw new OptionError('a functional model needs the vocabulary its inputs and outputs are over')
+    for (const [head, weight] of Object.entries(options.lossWeights ?? {})) {
+      if (!graph.outputs.some((output) => output.layer === head)) throw new OptionError(`loss weight for '${head}': the model has no such output (${graph.outputs.map((output) => output.layer).join(', ')})`)
+      if (!(Number.isFinite(weight) && weight >= 0)) throw new OptionError(`loss weight for '${head}' must be a number ≥ 0, got ${weight}`)
+    }
+    Object.assign(spec, { graph, parts: notePartsOf(vocabulary), ...(options.lossWeights ? { lossWeights: options.lossWeights } : {}) })
+  }
   // A stack that cannot be built is refused here, with the layer that does not fit, and one too
   // big to train before a single weight is allocated.
   checkModelSize(spec)
@@ -109,20 +138,18 @@ const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-
 export function estimateTrainingBytes(spec: ModelSpec): { params: number; bytes: number } {
   const rows = specLayerRows(spec)
   const params = rows.reduce((sum, row) => sum + row.params, 0)
-  const layers = specLayers(spec)
   let perSample = 0
-  rows.forEach((row, index) => {
+  for (const row of rows) {
     const size = row.outputShape.slice(1).reduce<number>((product, dim) => product * (dim ?? 1), 1)
-    const layer = layers[index]
-    if (layer && (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'simple-rnn')) {
+    const recurrent = /^(?:Bidirectional\()?(LSTM|GRU|SimpleRNN)/.exec(row.type)?.[1]
+    if (recurrent) {
       // Every step of the window keeps its gates and state for the backward pass, whatever it returns.
-      const gates = layer.type === 'lstm' ? 4 : layer.type === 'gru' ? 3 : 1
-      const width = layer.units * (layer.bidirectional ? 2 : 1)
-      perSample += spec.window * width * (gates + 2)
+      const gates = recurrent === 'LSTM' ? 4 : recurrent === 'GRU' ? 3 : 1
+      perSample += spec.window * (row.outputShape.at(-1) ?? 1) * (gates + 2)
     } else {
       perSample += size * 2
     }
-  })
+  }
   return { params, bytes: 16 * params + 4 * 2 * spec.batchSize * perSample }
 }
 
@@ -162,8 +189,15 @@ export function featureCount(encoding: InputEncodingKind): number {
   return encoding === 'pitch-length' ? 2 : 1
 }
 
+/** What a functional spec's graph is built for: its window and vocabulary. */
+export function graphContext(spec: ModelSpec): GraphContext {
+  if (!spec.parts) throw new OptionError('a functional model needs its vocabulary’s pitches and lengths')
+  return { window: spec.window, classes: spec.classes, parts: spec.parts }
+}
+
 /** Every layer's output shape and parameters, Keras's `summary()` worked out from the spec alone. */
-export function specLayerRows(spec: ModelSpec) {
+export function specLayerRows(spec: ModelSpec): LayerRow[] {
+  if (spec.graph) return graphLayerRows(spec.graph, graphContext(spec))
   const input = { steps: spec.window, features: featureCount(spec.encoding), ...(spec.encoding === 'token' ? { tokens: spec.classes } : {}) }
   return inferLayerRows(specLayers(spec), input, spec.classes)
 }

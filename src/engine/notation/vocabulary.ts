@@ -158,21 +158,41 @@ export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabular
   if (kind === 'index') {
     return { kind, featureCount: 1, encode: (index) => [index / maxIndex] }
   }
-  const notes = vocabulary.codes.map(parseVocabularyCode)
-  const pitches = [...new Set(notes.map(pitchRank))].sort((a, b) => a - b)
-  const lengths = [...new Set(notes.map(lengthRank))].sort((a, b) => a - b)
+  const parts = notePartsOf(vocabulary)
   const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
-  const features = notes.map((note) => [
-    scale(pitches.indexOf(pitchRank(note)), pitches.length),
-    scale(lengths.indexOf(lengthRank(note)), lengths.length)
-  ])
+  const features = vocabulary.codes.map((_, index) => [scale(parts.pitchOf[index] ?? 0, parts.pitches), scale(parts.lengthOf[index] ?? 0, parts.lengths)])
   return {
     kind,
     featureCount: 2,
     encode: (index) => {
       const feature = features[index]
-      if (!feature) throw new RangeError(`class ${index} is outside the vocabulary of ${notes.length} codes`)
+      if (!feature) throw new RangeError(`class ${index} is outside the vocabulary of ${vocabulary.codes.length} codes`)
       return feature
     }
+  }
+}
+
+/**
+ * Each code of a vocabulary as its pitch and its length, each an index into the vocabulary's own
+ * pitches (lowest first, rests last) and lengths (longest first, a tied piece after the untied
+ * length): what a pitch-and-length model reads and predicts, and what marks a wrong prediction
+ * as a wrong pitch or a wrong length.
+ */
+export interface NoteParts {
+  readonly pitchOf: readonly number[]
+  readonly lengthOf: readonly number[]
+  readonly pitches: number
+  readonly lengths: number
+}
+
+export function notePartsOf(vocabulary: Vocabulary): NoteParts {
+  const notes = vocabulary.codes.map(parseVocabularyCode)
+  const pitches = [...new Set(notes.map(pitchRank))].sort((a, b) => a - b)
+  const lengths = [...new Set(notes.map(lengthRank))].sort((a, b) => a - b)
+  return {
+    pitchOf: notes.map((note) => pitches.indexOf(pitchRank(note))),
+    lengthOf: notes.map((note) => lengths.indexOf(lengthRank(note))),
+    pitches: pitches.length,
+    lengths: lengths.length
   }
 }

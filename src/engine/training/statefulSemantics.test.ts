@@ -40,7 +40,7 @@ async function trainOneEpoch(batchSize: number) {
     xs: tensors.xs,
     afterEpoch: lstmState(model),
     dispose() {
-      tf.dispose([tensors.xs, tensors.labels, tensors.ys])
+      tf.dispose([tensors.xs, tensors.labels])
       optimizer.dispose()
       disposeModel(model)
     }

@@ -7,6 +7,7 @@ import { loadSystemBlas } from '../fastcpu/systemBlas'
 import { FastNetwork, type NetworkPlan } from '../fastcpu/fastNetwork'
 import { fastPredictor, notePredictor, predictAlongSong, type NotePredictor, type SongPrediction } from '../generate/predict'
 import { inputShape } from '../models/build'
+import { modelScoring, type ModelScoring } from '../models/modelOutputs'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { epochBatches } from './batches'
@@ -188,21 +189,15 @@ function checkWithPredictor(predictor: NotePredictor, spec: ModelSpec, data: Tra
   }
 }
 
-/** The song's samples as tensors, made once per training run. */
+/** The song's samples as tensors, made once per training run, and how the model's outputs on them are scored. */
 export interface SampleTensors {
   readonly xs: tf.Tensor
   readonly labels: tf.Tensor1D
-  readonly ys: tf.Tensor2D
+  readonly scoring: ModelScoring
 }
 
 export function sampleTensors(spec: ModelSpec, dataset: WindowDataset): SampleTensors {
-  const samples = dataset.labels.length
-  const labels = tf.tensor1d(dataset.labels, 'int32')
-  return {
-    xs: tf.tensor(dataset.inputs.flat(2), inputShape(spec, samples)),
-    labels,
-    ys: tf.tidy(() => tf.oneHot(labels, spec.classes).toFloat() as tf.Tensor2D)
-  }
+  return { xs: tf.tensor(dataset.inputs.flat(2), inputShape(spec, dataset.labels.length)), labels: tf.tensor1d(dataset.labels, 'int32'), scoring: modelScoring(spec) }
 }
 
 export interface EpochTotals {
@@ -214,6 +209,27 @@ export interface EpochTotals {
   /** Hits and steps at label positions ≥ window (sequence validation). */
   readonly lateCorrect?: number
   readonly lateCount?: number
+  /** Each output head's summed loss and hits (a functional model). */
+  readonly heads?: readonly { readonly lossSum: number; readonly correct: number }[]
+}
+
+/** Adds a batch's figures (read back from their tensors) to an epoch's. */
+class EpochSums {
+  private readonly parts: tf.Tensor[][] = []
+  add(scores: { lossSum: tf.Scalar; correct: tf.Scalar; heads: readonly { lossSum: tf.Scalar; correct: tf.Scalar }[] }): void {
+    this.parts.push([scores.lossSum, scores.correct, ...scores.heads.flatMap((head) => [head.lossSum, head.correct])].map((t) => tf.keep(t)))
+  }
+  /** The sums, read in one go at the end of the epoch (reading each batch's would wait on it). */
+  totals(scale = 1): EpochTotals {
+    if (this.parts.length === 0) return { lossSum: 0, correct: 0 }
+    const columns = this.parts[0]?.length ?? 0
+    const sums = tf.tidy(() => Array.from({ length: columns }, (_, column) => tf.addN(this.parts.map((row) => row[column] as tf.Tensor)).dataSync()[0] ?? 0))
+    const [lossSum = 0, correct = 0, ...heads] = sums.map((sum) => sum * scale)
+    return { lossSum, correct, ...(heads.length > 0 ? { heads: Array.from({ length: heads.length / 2 }, (_, h) => ({ lossSum: heads[2 * h] ?? 0, correct: heads[2 * h + 1] ?? 0 })) } : {}) }
+  }
+  dispose(): void {
+    tf.dispose(this.parts.flat())
+  }
 }
 
 /** Zeroes some batch rows of every stateful recurrent layer's state: a new song starts in those streams. */
@@ -260,34 +276,27 @@ export async function trainEpoch(
   starts?: readonly boolean[],
   afterBatch?: AfterBatch
 ): Promise<EpochTotals> {
-  const lossSums: tf.Tensor[] = []
-  const corrects: tf.Tensor[] = []
+  const { scoring } = tensors
+  const sums = new EpochSums()
   try {
     for (const [index, batch] of batches.entries()) {
       if (signal?.aborted) throw new TrainingCancelledError(epochsDone)
       resetStateRows(model, songStartRows(batch, starts))
       const batchIndices = tf.tensor1d(batch, 'int32')
       const x = tf.gather(tensors.xs, batchIndices)
-      const y = tf.gather(tensors.ys, batchIndices)
-      const batchLabels = tf.gather(tensors.labels, batchIndices)
+      const batchLabels = tf.gather(tensors.labels, batchIndices) as tf.Tensor1D
       optimizer.minimize(() => {
-        const probabilities = model.apply(x, { training: true }) as tf.Tensor2D
-        const sampleLosses = tf.metrics.categoricalCrossentropy(y, probabilities)
-        // Sums, not means, so the epoch figure is the mean over samples as Keras reports it.
-        lossSums.push(tf.keep(sampleLosses.sum()))
-        corrects.push(tf.keep(tf.equal(probabilities.argMax(-1), batchLabels).sum()))
-        return sampleLosses.mean() as tf.Scalar
+        const scores = scoring.score(model.apply(scoring.inputs(x), { training: true }) as tf.Tensor | tf.Tensor[], batchLabels)
+        sums.add(scores)
+        return scores.loss
       })
-      tf.dispose([batchIndices, x, y, batchLabels])
+      tf.dispose([batchIndices, x, batchLabels])
       await afterBatch?.(index)
       await yieldNow()
     }
-    const [lossSum = 0, correct = 0] = tf.tidy(() =>
-      [tf.addN(lossSums), tf.addN(corrects)].map((sum) => sum.dataSync()[0] ?? 0)
-    )
-    return { lossSum, correct }
+    return sums.totals()
   } finally {
-    tf.dispose([...lossSums, ...corrects])
+    sums.dispose()
   }
 }
 
@@ -298,31 +307,49 @@ export async function trainEpoch(
 export function evaluateModel(model: tf.LayersModel, spec: ModelSpec, dataset: WindowDataset): EpochTotals {
   const rows = spec.stateful ? spec.batchSize : 256
   const count = dataset.labels.length - (spec.stateful ? dataset.labels.length % rows : 0)
-  let lossSum = 0
-  let correct = 0
-  if (spec.stateful) model.resetStates()
-  for (let start = 0; start < count; start += rows) {
-    const end = Math.min(start + rows, count)
-    if (spec.stateful) resetStateRows(model, songStartRows(Array.from({ length: end - start }, (_, i) => start + i), dataset.starts))
-    const [loss, hits] = tf.tidy(() => {
-      const x = tf.tensor(dataset.inputs.slice(start, end).flat(2), inputShape(spec, end - start))
-      const labels = tf.tensor1d(dataset.labels.slice(start, end), 'int32')
-      const probabilities = model.predictOnBatch(x) as tf.Tensor2D
-      const y = tf.oneHot(labels, spec.classes).toFloat()
-      return [tf.metrics.categoricalCrossentropy(y, probabilities).sum(), tf.equal(probabilities.argMax(-1), labels).sum()].map((t) => t.dataSync()[0] ?? 0)
-    })
-    lossSum += loss ?? 0
-    correct += hits ?? 0
+  const scoring = modelScoring(spec)
+  const sums = new EpochSums()
+  try {
+    if (spec.stateful) model.resetStates()
+    for (let start = 0; start < count; start += rows) {
+      const end = Math.min(start + rows, count)
+      if (spec.stateful) resetStateRows(model, songStartRows(Array.from({ length: end - start }, (_, i) => start + i), dataset.starts))
+      tf.tidy(() => {
+        const x = tf.tensor(dataset.inputs.slice(start, end).flat(2), inputShape(spec, end - start))
+        const labels = tf.tensor1d(dataset.labels.slice(start, end), 'int32')
+        sums.add(scoring.score(model.predictOnBatch(scoring.inputs(x)), labels))
+      })
+    }
+    if (spec.stateful) model.resetStates()
+    // windows left over by a stateful batch count at the mean of the rest
+    return sums.totals(dataset.labels.length / Math.max(count, 1))
+  } finally {
+    sums.dispose()
   }
-  if (spec.stateful) model.resetStates()
-  // windows left over by a stateful batch count at the mean of the rest
-  const scale = dataset.labels.length / Math.max(count, 1)
-  return { lossSum: lossSum * scale, correct: correct * scale }
+}
+
+/** Each output head's figures for an epoch, where the model has heads. */
+function headProgress(names: readonly string[], totals: EpochTotals, trained: number, validation: EpochTotals | undefined, validationCount: number): Pick<EpochProgress, 'heads'> {
+  if (names.length === 0 || !totals.heads) return {}
+  return {
+    heads: names.map((name, index) => {
+      const head = totals.heads?.[index]
+      const held = validation?.heads?.[index]
+      return {
+        name,
+        loss: (head?.lossSum ?? 0) / trained,
+        accuracy: (head?.correct ?? 0) / trained,
+        ...(held ? { valLoss: held.lossSum / validationCount, valAccuracy: held.correct / validationCount } : {})
+      }
+    })
+  }
 }
 
 /** One implementation of training: tfjs's operations or the fast CPU path. */
 interface EpochRunner {
   readonly path: TrainingPath
+  /** The model's output heads (a functional model's; empty for a stack). */
+  readonly heads: readonly string[]
   resetStates(): void
   runEpoch(
     batches: readonly number[][],
@@ -351,6 +378,7 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
   const snapshots = new Set<tf.Tensor[]>()
   return {
     path,
+    heads: tensors.scoring.heads,
     resetStates: () => {
       if (spec.stateful) model.resetStates()
     },
@@ -362,7 +390,7 @@ function tfjsRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
     snapshot: () => weightSnapshot(model, snapshots),
     syncModel: () => undefined,
     finish: () => {
-      tf.dispose([tensors.xs, tensors.labels, tensors.ys, ...[...snapshots].flat()])
+      tf.dispose([tensors.xs, tensors.labels, ...[...snapshots].flat()])
       optimizer.dispose()
       if (spec.stateful) model.resetStates()
     }
@@ -378,6 +406,7 @@ function fastRunner(model: tf.LayersModel, spec: ModelSpec, data: TrainingData, 
   const adam = { learningRate: spec.learningRate }
   return {
     path,
+    heads: [],
     resetStates: () => network.resetStates(),
     async runEpoch(batches, signal, epochsDone, yieldNow, afterBatch) {
       let lossSum = 0
@@ -432,6 +461,7 @@ function sequenceEpochRunner(model: tf.LayersModel, spec: ModelSpec, data: Train
   const runner = sequenceRunner(model, spec, sequences, data.encoding, chosen)
   return {
     path: runner.path,
+    heads: [],
     resetStates: () => runner.resetStates(),
     runEpoch: (_batches, signal, epochsDone, yieldNow, afterBatch) => runner.runEpoch(signal, epochsDone, yieldNow, afterBatch),
     evaluate: () => {
@@ -632,6 +662,7 @@ export async function trainModel(
             }
           : {}),
         learningRate: run.learningRate,
+        ...headProgress(runner.heads, totals, trained, validation, validationCount),
         elapsedMs: trainMs,
         etaMs: (trainMs / (epoch - firstEpoch + 1)) * (spec.epochs - epoch),
         samplesPerSecond: trained / (epochMs / 1000)
