@@ -13,6 +13,8 @@ const PAD_X = 10
 const PAD_Y = 8
 /** A name longer than this is shortened in the picture (names come from people's JSON). */
 const NAME_MAX_CHARS = 48
+/** How much wider the bold first line is drawn. */
+const BOLD = 1.14
 
 /** Text safe inside an element or a double-quoted attribute; characters XML cannot hold become U+FFFD. */
 export function escapeXml(text: string): string {
@@ -88,7 +90,7 @@ export function modelPlotSvg(rows: readonly LayerRow[], options: ModelPlotOption
   const graph = new dagre.graphlib.Graph({ multigraph: true })
   graph.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 36, edgesep: 12, marginx: 12, marginy: 12 })
   graph.setDefaultEdgeLabel(() => ({}))
-  for (const box of boxes) graph.setNode(box.id, { width: Math.max(...box.lines.map(textWidth)) + 2 * PAD_X, height: 3 * LINE_HEIGHT + 2 * PAD_Y })
+  for (const box of boxes) graph.setNode(box.id, { width: Math.max(Math.ceil(textWidth(box.lines[0]) * BOLD), textWidth(box.lines[1]), textWidth(box.lines[2])) + 2 * PAD_X, height: 3 * LINE_HEIGHT + 2 * PAD_Y })
   // One arrow per read, even of the same layer twice (Add(x, x)): a multigraph, each edge named.
   const arrows: { from: string; to: string; v: string; w: string; name: string }[] = []
   rows.forEach((row, index) => {
@@ -118,9 +120,9 @@ export function modelPlotSvg(rows: readonly LayerRow[], options: ModelPlotOption
       `<g data-layer="${escapeXml(shortName(box.name))}"${box.input ? ' data-input="true"' : ''}>`,
       `<title>${title} · ${input} · ${output}</title>`,
       `<rect x="${left}" y="${top}" width="${round(node.width)}" height="${round(node.height)}" rx="3" fill="${box.input ? '#eef3fb' : '#ffffff'}" stroke="#333333"/>`,
-      `<text x="${round(left + PAD_X)}" y="${round(top + PAD_Y + LINE_HEIGHT - 4)}" fill="#111111" font-weight="bold">${title}</text>`,
-      `<text x="${round(left + PAD_X)}" y="${round(top + PAD_Y + 2 * LINE_HEIGHT - 4)}" fill="#111111">${input}</text>`,
-      `<text x="${round(left + PAD_X)}" y="${round(top + PAD_Y + 3 * LINE_HEIGHT - 4)}" fill="#111111">${output}</text>`,
+      `<text x="${round(node.x)}" y="${round(top + PAD_Y + LINE_HEIGHT - 4)}" text-anchor="middle" fill="#111111" font-weight="bold">${title}</text>`,
+      `<text x="${round(node.x)}" y="${round(top + PAD_Y + 2 * LINE_HEIGHT - 4)}" text-anchor="middle" fill="#111111">${input}</text>`,
+      `<text x="${round(node.x)}" y="${round(top + PAD_Y + 3 * LINE_HEIGHT - 4)}" text-anchor="middle" fill="#111111">${output}</text>`,
       '</g>'
     )
   }
