@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs'
+import { graphInputs, kerasTensorName } from '../../shared/layerGraph'
 import type { LayerRow } from './layers'
 
 /** One line of Keras's `model.summary()`. */
@@ -77,29 +78,7 @@ export function formatDiagram(summary: ModelSummary): string {
   return lines.join('\n')
 }
 
-/** An input a model's rows read that is not itself a row (a stack's `input`), with the shape its first reader gets. */
-export interface GraphInput {
-  readonly name: string
-  readonly shape: (number | null)[]
-}
-
-/** The inputs of a model's rows, in the order they are first read (Keras's InputLayers). */
-export function graphInputs(rows: readonly LayerRow[]): GraphInput[] {
-  const names = new Set(rows.map((row) => row.name))
-  const inputs = new Map<string, GraphInput>()
-  for (const row of rows) {
-    row.connectedTo.forEach((from, slot) => {
-      if (names.has(from) || inputs.has(from)) return
-      inputs.set(from, { name: from, shape: [...(row.inputShapes[slot] ?? row.inputShapes[0] ?? [])] })
-    })
-  }
-  return [...inputs.values()]
-}
-
-/** Whether a model is more than a stack: more than one input, or a layer that reads several (Keras then prints "Connected to"). */
-export function isGraphModel(rows: readonly LayerRow[]): boolean {
-  return graphInputs(rows).length > 1 || rows.some((row) => row.connectedTo.length > 1)
-}
+export { graphInputs, isGraphModel, type GraphInput } from '../../shared/layerGraph'
 
 /**
  * The summary of a functional model as Keras prints it, with the "Connected to" column: the
@@ -110,7 +89,7 @@ export function formatConnectedSummary(rows: readonly LayerRow[], title = 'model
   const width = 98
   const cell = (text: string, size: number) => (text.length < size ? text.padEnd(size) : `${text} `)
   const line = (a: string, b: string, c: string, d: string) => ` ${cell(a, 31)}${cell(b, 21)}${cell(c, 12)}${d}`.trimEnd()
-  const connected = (names: readonly string[]) => names.map((name, index) => `${index === 0 ? '[' : ' '}'${name}[0][0]'${index === names.length - 1 ? ']' : ','}`)
+  const connected = (names: readonly string[]) => names.map((name, index) => `${index === 0 ? '[' : ' '}'${kerasTensorName(name)}'${index === names.length - 1 ? ']' : ','}`)
   const table = [
     ...graphInputs(rows).map((input) => ({ layer: `${input.name} (InputLayer)`, shape: `[${shapeText(input.shape)}]`, params: 0, reads: ['[]'] })),
     ...rows.map((row) => ({ layer: `${row.name} (${row.type})`, shape: shapeText(row.outputShape), params: row.params, reads: row.connectedTo.length > 0 ? connected(row.connectedTo) : ['[]'] }))
