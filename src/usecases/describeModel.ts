@@ -35,7 +35,7 @@ export function describeModel(melody: Melody, model: StudioModelKind, options: M
 /** The picture of the model, left out (the table still says it all) for one too large to draw. */
 function modelPicture(layers: Parameters<typeof modelPlotSvg>[0], title: string): { picture?: string } {
   try {
-    return { picture: modelPlotSvg(layers, { title }) }
+    return { picture: modelPlotSvg(layers, { title: `Model: ${title}` }) }
   } catch (error) {
     if (error instanceof LimitError) return {}
     throw error
