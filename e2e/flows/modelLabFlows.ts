@@ -1,12 +1,12 @@
 import { expect } from '@playwright/test'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileText, useNabiya, type StudioFlow } from './studioUnderTest'
 
 export const modelLabFlow: StudioFlow = {
   title: 'the model lab: a GRU stack from JSON with its summary, trained, then the song continued in two variations',
   timeoutMs: 120_000,
-  async run({ page }) {
+  async run({ kind, page }) {
     await useNabiya(page)
     await page.getByTestId('model').selectOption('lstm')
     await page.getByText('Options').click()
@@ -16,6 +16,27 @@ export const modelLabFlow: StudioFlow = {
     // Embedding 12·8, GRU 3·(16·(8+16)+16), the output Dense 16·12+12
     await expect(summary.locator('tbody tr')).toHaveText([/embedding.*\(None, 4, 8\).*96/, /gru.*\(None, 16\).*1,200/, /dense \(output\).*\(None, 12\).*204/])
     await expect(page.getByTestId('model-description')).toHaveText(/1,500 parameters/)
+    // A stack: no "Connected to" column (Keras prints one only for functional models).
+    await expect(summary.locator('th')).toHaveText(['Layer', 'Output shape', 'Parameters'])
+    // The picture, as plot_model draws it: the input, a box per layer, an arrow down to each.
+    const picture = page.getByTestId('model-picture')
+    await picture.locator('summary').click()
+    const svg = picture.locator('svg')
+    await expect(svg).toBeVisible()
+    await expect(svg.locator('g[data-layer]')).toHaveCount(4)
+    expect(await svg.locator('g[data-layer]').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-layer')))).toEqual(['input', 'embedding', 'gru', 'dense (output)'])
+    await expect(svg.locator('g[data-layer="gru"] text')).toHaveText(['gru: GRU', 'input: (None, 4, 8)', 'output: (None, 16)'])
+    expect(await svg.locator('path[data-edge]').evaluateAll((arrows) => arrows.map((arrow) => arrow.getAttribute('data-edge')))).toEqual([
+      'input->embedding',
+      'embedding->gru',
+      'gru->dense (output)'
+    ])
+    // Drawn at a size: every box has width and height on the page, inside the pane.
+    for (const box of await svg.locator('g[data-layer] rect').all()) expect((await box.boundingBox())?.height).toBeGreaterThan(10)
+    mkdirSync('test-results', { recursive: true })
+    writeFileSync(`test-results/${kind}-model-picture.svg`, await svg.evaluate((element) => element.outerHTML))
+    // The Train button stays on screen beside it (the model's section scrolls by itself).
+    await expect(page.getByRole('button', { name: 'Train' })).toBeInViewport()
     // A stack the schema refuses is named at its field, next to the editor, and cannot be trained.
     await page.getByTestId('layers').fill('[{"type": "embedding", "outputDim": 8}, {"type": "gru"}]')
     await expect(page.getByTestId('layers-problem')).toHaveText(/^Layers: layers\[2\]\.units: /)

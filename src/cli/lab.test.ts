@@ -1,11 +1,13 @@
 // The model lab's commands, run as a person runs them: layers from JSON, summary, train with
 // --save, generate from the saved model, train on a folder of songs, compare the runs.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { JSDOM } from 'jsdom'
 import { describe, expect, it } from 'vitest'
 import { readWithMido } from '../engine/testing/mido'
+import { readPng } from '../engine/testing/pngPixels'
 import { NABIYA_CODES_PATH, REPO_ROOT } from '../engine/testing/seedSong'
 
 function studio(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -17,6 +19,16 @@ function studio(...args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'studio-lab-'))
+
+/** A picture's boxes (name and texts) and arrows, read back by jsdom's XML parser. */
+function readPicture(path: string): { boxes: { name: string; texts: string[] }[]; arrows: string[] } {
+  const doc = new new JSDOM('').window.DOMParser().parseFromString(readFileSync(path, 'utf8'), 'image/svg+xml')
+  expect(doc.getElementsByTagName('parsererror')).toHaveLength(0)
+  return {
+    boxes: [...doc.querySelectorAll('g[data-layer]')].map((g) => ({ name: g.getAttribute('data-layer') ?? '', texts: [...g.querySelectorAll('text')].map((text) => text.textContent ?? '') })),
+    arrows: [...doc.querySelectorAll('path[data-edge]')].map((path) => path.getAttribute('data-edge') ?? '')
+  }
+}
 
 describe('model lab on the command line', () => {
   it('summary prints Keras’s table and a diagram for a JSON layer stack, and names a bad field', async () => {
@@ -30,6 +42,56 @@ describe('model lab on the command line', () => {
     const bad = await studio('summary', NABIYA_CODES_PATH, '--layers', '[{"type":"lstm","units":-3}]')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/--layers: layers\[1\]\.units: /)
+  })
+
+  it('plot draws the model as plot_model does, as SVG or PNG, from a song or a saved model’s spec; other extensions are refused', async () => {
+    const layers = '[{"type":"embedding","outputDim":8},{"type":"gru","units":16,"returnSequences":true},{"type":"simple-rnn","units":8}]'
+    const svg = join(dir, 'lab.svg')
+    const run = await studio('plot', NABIYA_CODES_PATH, svg, '--layers', layers)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`wrote ${svg}`)
+    const picture = readPicture(svg)
+    expect(picture.boxes).toEqual([
+      { name: 'input', texts: ['input: InputLayer', 'input: (None, 4)', 'output: (None, 4)'] },
+      { name: 'embedding', texts: ['embedding: Embedding', 'input: (None, 4)', 'output: (None, 4, 8)'] },
+      { name: 'gru', texts: ['gru: GRU', 'input: (None, 4, 8)', 'output: (None, 4, 16)'] },
+      { name: 'simple-rnn', texts: ['simple-rnn: SimpleRNN', 'input: (None, 4, 16)', 'output: (None, 8)'] },
+      { name: 'dense (output)', texts: ['dense (output): Dense', 'input: (None, 8)', 'output: (None, 12)'] }
+    ])
+    expect(picture.arrows).toEqual(['input->embedding', 'embedding->gru', 'gru->simple-rnn', 'simple-rnn->dense (output)'])
+
+    // A saved model is drawn from its spec in model.json alone: this folder has no weights.
+    const folder = join(dir, 'spec-only')
+    mkdirSync(folder, { recursive: true })
+    const spec = { kind: 'lstm', units: 32, window: 8, encoding: 'pitch-length', classes: 3, stateful: false, batchSize: 1, shuffle: false, epochs: 1, learningRate: 0.001, seed: 1 }
+    const info = { spec, vocabulary: { kind: 'song', codes: ['c8', 'd8', 'e4'] }, song: [0, 1, 2] }
+    writeFileSync(join(folder, 'model.json'), JSON.stringify({ format: 'melody-studio-model', version: 1, info, modelTopology: {}, weightSpecs: [] }))
+    const png = join(dir, 'saved.png')
+    const saved = await studio('plot', folder, png)
+    expect(saved.code).toBe(0)
+    const bytes = readFileSync(png)
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR')
+    const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)]
+    expect(width).toBeGreaterThan(0)
+    expect(height).toBeGreaterThan(0)
+    // Decoded: mostly white, with dark text and lines (three boxes: input, lstm, dense (output)).
+    const pixels = readPng(png)
+    expect([pixels.width, pixels.height]).toEqual([width, height])
+    expect(pixels.light / (width * height)).toBeGreaterThan(0.5)
+    expect(pixels.dark / (width * height)).toBeGreaterThan(0.01)
+    expect(pixels.colours).toBeGreaterThan(2)
+    const savedSvg = join(dir, 'saved.svg')
+    expect((await studio('plot', folder, savedSvg)).code).toBe(0)
+    expect(readPicture(savedSvg).boxes.map((box) => box.texts[0])).toEqual(['input: InputLayer', 'lstm: LSTM', 'dense (output): Dense'])
+    expect(readPicture(savedSvg).boxes[0]?.texts[1]).toBe('input: (None, 8, 2)')
+
+    const gif = await studio('plot', NABIYA_CODES_PATH, join(dir, 'lab.gif'))
+    expect(gif.code).toBe(2)
+    expect(gif.stderr).toMatch(/lab\.gif: unknown picture format; use \.svg or \.png/)
+    const missing = await studio('plot', NABIYA_CODES_PATH)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/plot needs a song or a saved model folder, and the file to write/)
   })
 
   it('train --save keeps the model and its run; generate continues it in whole bars, the same for the same seed', async () => {

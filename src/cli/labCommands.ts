@@ -1,6 +1,6 @@
-// The model lab on the command line: layer stacks from JSON, model summaries, and generation
-// from a saved model.
-import { readFile, writeFile } from 'node:fs/promises'
+// The model lab on the command line: layer stacks from JSON, model summaries and pictures, and
+// generation from a saved model.
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, extname, join, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
@@ -8,20 +8,27 @@ import {
   chooseBackend,
   disposeModel,
   exportSong,
+  formatConnectedSummary,
   formatDiagram,
   formatSummary,
+  isGraphModel,
   isModelKind,
   MODEL_KINDS,
   noteCodeToString,
   OptionError,
   parseLayerStack,
   prepareSongTraining,
+  readTrainedModelInfo,
   songFormatOf,
+  specLayerRows,
   SongError,
   StudioError,
   summarizeModel,
-  type LayerSpec
+  type LayerRow,
+  type LayerSpec,
+  type ModelKind
 } from '../engine'
+import { modelPicture, modelPictureFormatOf } from '../usecases/plotModel'
 import { continueSavedModel } from '../usecases/savedModels'
 import { definedOnly, numberOption, readMelody, readSong } from './songInput'
 
@@ -39,24 +46,32 @@ export async function readLayersOption(text: string | undefined): Promise<LayerS
   return parsed.layers
 }
 
-export async function summaryCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string', default: 'lstm' },
-      layers: { type: 'string' },
-      units: { type: 'string' },
-      window: { type: 'string' },
-      vocabulary: { type: 'string' },
-      tune: { type: 'string' },
-      track: { type: 'string' },
-      json: { type: 'boolean' }
-    }
-  })
+/** The options `summary` and `plot` share: which model, for which song. */
+const MODEL_OPTIONS = {
+  model: { type: 'string', default: 'lstm' },
+  layers: { type: 'string' },
+  units: { type: 'string' },
+  window: { type: 'string' },
+  vocabulary: { type: 'string' },
+  tune: { type: 'string' },
+  track: { type: 'string' }
+} as const
+
+interface ModelOptionValues {
+  readonly model?: string | undefined
+  readonly layers?: string | undefined
+  readonly units?: string | undefined
+  readonly window?: string | undefined
+  readonly vocabulary?: string | undefined
+  readonly tune?: string | undefined
+  readonly track?: string | undefined
+}
+
+/** The model `--model`, `--layers`, `--units`, `--window` and `--vocabulary` make for a song. */
+async function songModelSetup(path: string | undefined, values: ModelOptionValues): Promise<{ kind: ModelKind; setup: ReturnType<typeof prepareSongTraining> }> {
   const kind = values.model ?? 'lstm'
   if (!isModelKind(kind)) throw new OptionError(`--model must be one of ${MODEL_KINDS.join(', ')}, got '${kind}'`)
-  const notes = await readSong(positionals[0], values)
+  const notes = await readSong(path, values)
   const vocabulary = values.vocabulary === 'seed' || values.vocabulary === 'song' ? values.vocabulary : undefined
   const setup = prepareSongTraining(notes, kind, {
     layers: await readLayersOption(values.layers),
@@ -64,6 +79,19 @@ export async function summaryCommand(args: string[]): Promise<void> {
     window: numberOption('window', values.window),
     vocabulary
   })
+  return { kind, setup }
+}
+
+export async function summaryCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MODEL_OPTIONS, json: { type: 'boolean' } } })
+  const { kind, setup } = await songModelSetup(positionals[0], values)
+  const title = setup.spec.layers ? 'lab model' : kind
+  // A model with several inputs or joins is printed as Keras prints a functional model ("Connected to").
+  const rows = specLayerRows(setup.spec)
+  if (isGraphModel(rows) && !values.json) {
+    console.log(formatConnectedSummary(rows, title))
+    return
+  }
   await chooseBackend({ env: process.env })
   const model = buildModel(setup.spec)
   const summary = summarizeModel(model)
@@ -72,8 +100,35 @@ export async function summaryCommand(args: string[]): Promise<void> {
     console.log(JSON.stringify({ spec: setup.spec, ...summary }))
     return
   }
-  console.log(formatSummary(summary, setup.spec.layers ? 'lab model' : kind))
+  console.log(formatSummary(summary, title))
   console.log(formatDiagram(summary))
+}
+
+/** `plot <song | saved model folder> <out.svg | out.png>`: the model's picture, as plot_model draws it. */
+export async function plotCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: MODEL_OPTIONS })
+  const [source, out] = positionals
+  if (!source || !out) throw new OptionError('plot needs a song or a saved model folder, and the file to write (.svg or .png)')
+  const format = modelPictureFormatOf(out)
+  if (!format) throw new OptionError(`${out}: unknown picture format; use .svg or .png`)
+  const folder = await stat(source).then(
+    (entry) => entry.isDirectory(),
+    () => false
+  )
+  let rows: LayerRow[]
+  let title: string
+  if (folder) {
+    // A saved model: its spec is enough to draw it; the weights are not read.
+    const info = await readTrainedModelInfo(source)
+    rows = specLayerRows(info.spec)
+    title = `${basename(source)} (${info.spec.layers ? 'lab model' : info.spec.kind})`
+  } else {
+    const { kind, setup } = await songModelSetup(source, values)
+    rows = specLayerRows(setup.spec)
+    title = setup.spec.layers ? 'lab model' : kind
+  }
+  await writeFile(out, await modelPicture(rows, format, `Model: ${title}`))
+  console.log(`wrote ${out} (${rows.length} layers)`)
 }
 
 /** Where variation i of several goes: song.mid → song-1.mid, song-2.mid, … */

@@ -25,7 +25,7 @@ import { DEFAULT_INSTRUMENT, INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId } from 
 import { trainSong } from '../usecases/trainSong'
 import { formatDuration, terminalProgress } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
-import { generateCommand, readLayersOption, summaryCommand } from './labCommands'
+import { generateCommand, plotCommand, readLayersOption, summaryCommand } from './labCommands'
 import { definedOnly, numberOption, readMelody, readSong, readSongBytes, readSongToTrain } from './songInput'
 
 const USAGE = `usage: npm run studio -- <command> [options]
@@ -58,6 +58,12 @@ commands:
       the model as Keras's summary() prints it (layers, output shapes, parameters) and a diagram
       of its layers; --layers gives the lab's layers instead of the preset's, e.g.
       '[{"type":"embedding","outputDim":16},{"type":"gru","units":64}]'
+      (a model with several inputs or joins is printed with Keras's "Connected to" column)
+  plot <song | model folder> <out.svg|out.png> [--model lstm] [--layers <json|file.json>]
+        [--units N] [--window N]
+      the model's picture as Keras's plot_model(show_shapes=True) draws it: a box per layer with
+      its input and output shapes, arrows from the layers each reads; a folder saved by
+      train --save is drawn from its spec (its weights are not read)
   generate <model folder> (--notes N | --bars N) [--prime <song>] [--temperature 1] [--top-k K]
         [--seed 1] [--variations 1] [--out <file.(abc|mid|codes)>] [--json]
       continues a melody with a model saved by train --save: greedy at temperature 0, sampled
@@ -306,6 +312,9 @@ async function main(argv: string[]): Promise<number> {
       case 'summary':
         await summaryCommand(rest)
         return 0
+      case 'plot':
+        await plotCommand(rest)
+        return 0
       case 'generate':
         await generateCommand(rest)
         return 0
@@ -316,7 +325,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(USAGE)
         return command === undefined ? 2 : 0
       default:
-        throw new OptionError(`unknown command '${command}': try dataset, train, train-corpus, compare, summary, generate, convert or inspect (npm run studio -- help)`)
+        throw new OptionError(`unknown command '${command}': try dataset, train, train-corpus, compare, summary, plot, generate, convert or inspect (npm run studio -- help)`)
     }
   } catch (error) {
     if (error instanceof TrainingCancelledError) {

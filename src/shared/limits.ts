@@ -76,6 +76,14 @@ export const MODEL_MAX_GRAPH_LAYERS = 64
 export const LAYER_MAX_CALLS = 8
 export const JOIN_MAX_INPUTS = 8
 export const MODEL_GRAPH_MAX_CHARS = 256 * 1024
+/**
+ * The model's picture (plot_model as SVG): a box per layer and per input, an arrow per read, and
+ * its text. Names longer than 48 characters are shortened in it, so a model under the layer
+ * limits always fits (modelPlot.test.ts draws the largest).
+ */
+export const MODEL_PICTURE_MAX_BOXES = 2 * (MODEL_MAX_GRAPH_LAYERS + 4)
+export const MODEL_PICTURE_MAX_ARROWS = (MODEL_MAX_GRAPH_LAYERS + 4) * JOIN_MAX_INPUTS
+export const MODEL_PICTURE_MAX_CHARS = 1024 * 1024
 
 // ── Saved files read back ───────────────────────────────────────────────────────────────────
 /** A run record (`runs/<id>.json`, `run.json`) or a `model.json` read from disk. */

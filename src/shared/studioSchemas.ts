@@ -20,8 +20,8 @@ import {
   METER_MAX_DENOMINATOR,
   METER_MAX_NUMERATOR,
   MODEL_MAX_GRAPH_LAYERS,
-  MODEL_MAX_LAYERS,
   MODEL_MAX_PARAMS,
+  MODEL_PICTURE_MAX_CHARS,
   PROJECT_MAX_BYTES,
   PROJECT_MAX_MODEL_FILES,
   PROJECT_MAX_RUNS,
@@ -229,7 +229,9 @@ export const MODEL_DESCRIPTION_SCHEMA = z.object({
   stateful: z.boolean(),
   features: z.union([z.literal(1), z.literal(2)]),
   /** Every layer with its output shape and parameters, as Keras's summary() (the output layer last). */
-  layers: z.array(LAYER_ROW_SCHEMA).max(MODEL_MAX_GRAPH_LAYERS + 4)
+  layers: z.array(LAYER_ROW_SCHEMA).max(MODEL_MAX_GRAPH_LAYERS + 4),
+  /** The model as plot_model(show_shapes=True) draws it: SVG text made in the engine, every text in it escaped. */
+  picture: z.string().max(MODEL_PICTURE_MAX_CHARS).optional()
 })
 
 export const BACKEND_VIEW_SCHEMA = z.object({

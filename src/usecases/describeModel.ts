@@ -1,4 +1,6 @@
 // Use case: what a model would be for a song and options, before training it (the model screen).
+import { LimitError } from '../engine/errors'
+import { modelPlotSvg } from '../engine/models/modelPlot'
 import { countSpecParams, MODEL_PRESETS, specLayerRows } from '../engine/models/spec'
 import { melodyToPlacedCodes } from '../engine/notation/noteCodes'
 import type { Melody } from '../engine/notation/melody'
@@ -10,6 +12,7 @@ import type { ModelDescription, ModelOptionsView, StudioModelKind } from '../sha
 export function describeModel(melody: Melody, model: StudioModelKind, options: ModelOptionsView): ModelDescription {
   checkMelodyLimits(melody)
   const { spec, dataset } = prepareSongTraining(melodyToPlacedCodes(melody), model, options)
+  const layers = specLayerRows(spec)
   return {
     model,
     title: MODEL_PRESETS[model].title,
@@ -24,6 +27,17 @@ export function describeModel(melody: Melody, model: StudioModelKind, options: M
     seed: spec.seed,
     stateful: spec.stateful,
     features: spec.encoding === 'pitch-length' ? 2 : 1,
-    layers: specLayerRows(spec)
+    layers,
+    ...modelPicture(layers, MODEL_PRESETS[model].title)
+  }
+}
+
+/** The picture of the model, left out (the table still says it all) for one too large to draw. */
+function modelPicture(layers: Parameters<typeof modelPlotSvg>[0], title: string): { picture?: string } {
+  try {
+    return { picture: modelPlotSvg(layers, { title: `Model: ${title}` }) }
+  } catch (error) {
+    if (error instanceof LimitError) return {}
+    throw error
   }
 }

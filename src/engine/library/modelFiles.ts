@@ -152,15 +152,8 @@ const SAVED_MODEL_SCHEMA = z.object({
     .max(1000)
 })
 
-/**
- * Loads a saved model: `model.json` and `weights.bin`, each refused over its size limit before it
- * is read, the spec, vocabulary and song checked with the UI's limits, and the model rebuilt from
- * the checked spec (not from the topology in the file) with the weights checked against it.
- * @throws ModelFileError when the folder holds no readable saved model, naming the file and what is wrong; LimitError for a file or model over its limit
- */
-export async function loadTrainedModel(folder: string): Promise<{ model: tf.LayersModel; info: TrainedModelInfo }> {
-  const jsonPath = join(folder, 'model.json')
-  const weightsPath = join(folder, 'weights.bin')
+/** `model.json` read and checked: its spec must describe a model this studio can build, under MODEL_MAX_PARAMS. */
+async function readModelJson(jsonPath: string): Promise<{ json: z.infer<typeof SAVED_MODEL_SCHEMA>; info: TrainedModelInfo }> {
   const json = await readSavedJson(jsonPath, SAVED_MODEL_SCHEMA, SAVED_JSON_MAX_BYTES, 'SAVED_JSON_MAX_BYTES')
   const info: TrainedModelInfo = json.info
   let params: number
@@ -172,6 +165,28 @@ export async function loadTrainedModel(folder: string): Promise<{ model: tf.Laye
   if (params > MODEL_MAX_PARAMS) {
     throw new LimitError('MODEL_MAX_PARAMS', `${jsonPath} describes a model of ${params.toLocaleString('en')} parameters, more than ${MODEL_MAX_PARAMS.toLocaleString('en')}`)
   }
+  return { json, info }
+}
+
+/**
+ * What a saved model is, without its weights (to describe or draw it): `model.json` checked as
+ * `loadTrainedModel` checks it.
+ * @throws ModelFileError, LimitError as loadTrainedModel
+ */
+export async function readTrainedModelInfo(folder: string): Promise<TrainedModelInfo> {
+  return (await readModelJson(join(folder, 'model.json'))).info
+}
+
+/**
+ * Loads a saved model: `model.json` and `weights.bin`, each refused over its size limit before it
+ * is read, the spec, vocabulary and song checked with the UI's limits, and the model rebuilt from
+ * the checked spec (not from the topology in the file) with the weights checked against it.
+ * @throws ModelFileError when the folder holds no readable saved model, naming the file and what is wrong; LimitError for a file or model over its limit
+ */
+export async function loadTrainedModel(folder: string): Promise<{ model: tf.LayersModel; info: TrainedModelInfo }> {
+  const jsonPath = join(folder, 'model.json')
+  const weightsPath = join(folder, 'weights.bin')
+  const { json, info } = await readModelJson(jsonPath)
   const sizes = json.weightSpecs.map((entry) => entry.shape.reduce((product, dimension) => product * dimension, 1))
   const bytes = sizes.reduce((sum, size) => sum + size, 0) * Float32Array.BYTES_PER_ELEMENT
   if (bytes > SAVED_WEIGHTS_MAX_BYTES) {

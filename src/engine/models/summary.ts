@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs'
+import { graphInputs, kerasTensorName } from '../../shared/layerGraph'
+import type { LayerRow } from './layers'
 
 /** One line of Keras's `model.summary()`. */
 export interface SummaryRow {
@@ -37,7 +39,8 @@ export function summarizeModel(model: tf.LayersModel): ModelSummary {
   }
 }
 
-const shapeText = (shape: (number | null)[]) => `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`
+/** Keras's text of a shape: `(None, 4, 8)`. */
+export const shapeText = (shape: readonly (number | null)[]) => `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`
 const count = (n: number) => n.toLocaleString('en')
 
 /** The summary as Keras prints it. */
@@ -73,4 +76,39 @@ export function formatDiagram(summary: ModelSummary): string {
     lines.push(`┌${'─'.repeat(width)}┐`, `│ ${box.title.padEnd(width - 1)}│`, `│ ${box.detail.padEnd(width - 1)}│`, `└${'─'.repeat(width)}┘`)
   })
   return lines.join('\n')
+}
+
+export { graphInputs, isGraphModel, type GraphInput } from '../../shared/layerGraph'
+
+/**
+ * The summary of a functional model as Keras prints it, with the "Connected to" column: the
+ * inputs first as InputLayer rows, then each layer with the layers it reads (`embedding[0][0]`),
+ * one to a line, a blank line between layers.
+ */
+export function formatConnectedSummary(rows: readonly LayerRow[], title = 'model'): string {
+  const width = 98
+  const cell = (text: string, size: number) => (text.length < size ? text.padEnd(size) : `${text} `)
+  const line = (a: string, b: string, c: string, d: string) => ` ${cell(a, 31)}${cell(b, 21)}${cell(c, 12)}${d}`.trimEnd()
+  const connected = (names: readonly string[]) => names.map((name, index) => `${index === 0 ? '[' : ' '}'${kerasTensorName(name)}'${index === names.length - 1 ? ']' : ','}`)
+  const table = [
+    ...graphInputs(rows).map((input) => ({ layer: `${input.name} (InputLayer)`, shape: `[${shapeText(input.shape)}]`, params: 0, reads: ['[]'] })),
+    ...rows.map((row) => ({ layer: `${row.name} (${row.type})`, shape: shapeText(row.outputShape), params: row.params, reads: row.connectedTo.length > 0 ? connected(row.connectedTo) : ['[]'] }))
+  ]
+  const total = rows.reduce((sum, row) => sum + row.params, 0)
+  return [
+    `Model: "${title}"`,
+    '_'.repeat(width),
+    line('Layer (type)', 'Output Shape', 'Param #', 'Connected to'),
+    '='.repeat(width),
+    ...table.flatMap((entry, index) => [
+      ...(index > 0 ? [''] : []),
+      line(entry.layer, entry.shape, String(entry.params), entry.reads[0] ?? ''),
+      ...entry.reads.slice(1).map((read) => line('', '', '', read))
+    ]),
+    '='.repeat(width),
+    `Total params: ${count(total)}`,
+    `Trainable params: ${count(total)}`,
+    'Non-trainable params: 0',
+    '_'.repeat(width)
+  ].join('\n')
 }
