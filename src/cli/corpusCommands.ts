@@ -19,7 +19,7 @@ import {
 } from '../engine'
 import { compareRuns, loadRunRecord, runIdFromName } from '../usecases/runRecords'
 import { trainCorpus } from '../usecases/trainCorpus'
-import { readLayersOption } from './labCommands'
+import { readLayersOption, readLossWeightsOption } from './labCommands'
 import { definedOnly, numberOption, readSongBytes } from './songInput'
 
 /** Every song in the named files and folders: each tune of an ABC file, each MIDI file. */
@@ -59,6 +59,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
     options: {
       model: { type: 'string', default: 'lstm' },
       layers: { type: 'string' },
+      'loss-weights': { type: 'string' },
       epochs: { type: 'string', default: '20' },
       window: { type: 'string', default: '16' },
       units: { type: 'string' },
@@ -90,8 +91,8 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   // Resuming takes the checkpoint's weights and goes on after its epoch (Adam's moments start afresh).
   const resumeFrom = values.resume ? await resumePointOf(values.resume) : undefined
   const name = basename(values.save ?? values.resume ?? 'corpus')
-  const layers = await readLayersOption(values.layers)
-  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? defaultCorpusScheme(kind, layers)
+  const { layers, graph } = await readLayersOption(values.layers)
+  const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? defaultCorpusScheme(kind, layers, graph !== undefined)
   const { outcome } = await trainCorpus(
     {
       runId: runIdFromName(name),
@@ -104,6 +105,8 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
         untilPerfect: false,
         options: definedOnly({
           layers,
+          graph,
+          lossWeights: readLossWeightsOption(values['loss-weights']),
           window: numberOption('window', values.window),
           units: numberOption('units', values.units),
           batchSize: numberOption('batch-size', values['batch-size']),

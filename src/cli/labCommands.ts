@@ -16,7 +16,8 @@ import {
   MODEL_KINDS,
   noteCodeToString,
   OptionError,
-  parseLayerStack,
+  parseModelLayers,
+  OUTPUT_ROLES,
   prepareSongTraining,
   readTrainedModelInfo,
   songFormatOf,
@@ -26,24 +27,54 @@ import {
   summarizeModel,
   type LayerRow,
   type LayerSpec,
-  type ModelKind
+  type ModelGraph,
+  type ModelKind,
+  type OutputRole
 } from '../engine'
+import { MODEL_GRAPH_MAX_CHARS } from '../shared/limits'
 import { modelPicture, modelPictureFormatOf } from '../usecases/plotModel'
 import { continueSavedModel } from '../usecases/savedModels'
 import { definedOnly, numberOption, readMelody, readSong } from './songInput'
 
-/** `--layers` takes JSON text (starting with `[`) or the path of a JSON file. */
-export async function readLayersOption(text: string | undefined): Promise<LayerSpec[] | undefined> {
-  if (text === undefined) return undefined
+/**
+ * `--layers` takes JSON text (starting with `[` or `{`) or the path of a JSON file: a stack of the
+ * lab's layers, or a Keras functional model (`model.to_json()`), as `layers` or `graph` options.
+ */
+export async function readLayersOption(text: string | undefined): Promise<{ layers?: LayerSpec[]; graph?: ModelGraph }> {
+  if (text === undefined) return {}
   let json: unknown
   try {
-    json = JSON.parse(text.trimStart().startsWith('[') ? text : await readFile(text, 'utf8'))
+    const inline = /^\s*[[{]/.test(text)
+    if (!inline && (await stat(text)).size > MODEL_GRAPH_MAX_CHARS) throw new OptionError(`--layers: ${text} is over ${MODEL_GRAPH_MAX_CHARS.toLocaleString('en')} bytes (MODEL_GRAPH_MAX_CHARS)`)
+    const source = inline ? text : await readFile(text, 'utf8')
+    if (source.length > MODEL_GRAPH_MAX_CHARS) throw new OptionError(`--layers: over ${MODEL_GRAPH_MAX_CHARS.toLocaleString('en')} characters (MODEL_GRAPH_MAX_CHARS)`)
+    json = JSON.parse(source)
   } catch (error) {
+    if (error instanceof OptionError) throw error
     throw new OptionError(`--layers: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `${text}: no such file` : `not JSON (${(error as Error).message})`}`)
   }
-  const parsed = parseLayerStack(json)
+  const parsed = parseModelLayers(json)
   if (!parsed.ok) throw new OptionError(`--layers: ${parsed.message}`)
-  return parsed.layers
+  return 'graph' in parsed ? { graph: parsed.graph } : { layers: parsed.layers }
+}
+
+/** `--loss-weights next_pitch=1,next_length=0.5`: each output's weight in the loss. */
+export function readLossWeightsOption(text: string | undefined): Partial<Record<OutputRole, number>> | undefined {
+  if (text === undefined) return undefined
+  const weights: Partial<Record<OutputRole, number>> = {}
+  for (const part of text.split(',')) {
+    const [name = '', value = ''] = part.split('=').map((piece) => piece.trim())
+    if (!(OUTPUT_ROLES as readonly string[]).includes(name)) throw new OptionError(`--loss-weights: '${name}' is not an output (${OUTPUT_ROLES.join(', ')})`)
+    const weight = Number(value)
+    if (value === '' || !Number.isFinite(weight) || weight < 0) throw new OptionError(`--loss-weights: ${name} must be a number ≥ 0, got '${value}'`)
+    weights[name as OutputRole] = weight
+  }
+  return weights
+}
+
+/** What tables and pictures call a spec's model: the preset, the lab's stack, or the graph's name. */
+export function modelTitle(spec: { kind: ModelKind; layers?: unknown; graph?: ModelGraph }): string {
+  return spec.graph && spec.kind !== 'pitch-length' ? spec.graph.name : spec.layers ? 'lab model' : spec.kind
 }
 
 /** The options `summary` and `plot` share: which model, for which song. */
@@ -74,7 +105,7 @@ async function songModelSetup(path: string | undefined, values: ModelOptionValue
   const notes = await readSong(path, values)
   const vocabulary = values.vocabulary === 'seed' || values.vocabulary === 'song' ? values.vocabulary : undefined
   const setup = prepareSongTraining(notes, kind, {
-    layers: await readLayersOption(values.layers),
+    ...(await readLayersOption(values.layers)),
     units: numberOption('units', values.units),
     window: numberOption('window', values.window),
     vocabulary
@@ -85,7 +116,7 @@ async function songModelSetup(path: string | undefined, values: ModelOptionValue
 export async function summaryCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MODEL_OPTIONS, json: { type: 'boolean' } } })
   const { kind, setup } = await songModelSetup(positionals[0], values)
-  const title = setup.spec.layers ? 'lab model' : kind
+  const title = modelTitle(setup.spec)
   // A model with several inputs or joins is printed as Keras prints a functional model ("Connected to").
   const rows = specLayerRows(setup.spec)
   if (isGraphModel(rows) && !values.json) {
@@ -121,11 +152,11 @@ export async function plotCommand(args: string[]): Promise<void> {
     // A saved model: its spec is enough to draw it; the weights are not read.
     const info = await readTrainedModelInfo(source)
     rows = specLayerRows(info.spec)
-    title = `${basename(source)} (${info.spec.layers ? 'lab model' : info.spec.kind})`
+    title = `${basename(source)} (${modelTitle(info.spec)})`
   } else {
     const { kind, setup } = await songModelSetup(source, values)
     rows = specLayerRows(setup.spec)
-    title = setup.spec.layers ? 'lab model' : kind
+    title = modelTitle(setup.spec)
   }
   await writeFile(out, await modelPicture(rows, format, `Model: ${title}`))
   console.log(`wrote ${out} (${rows.length} layers)`)

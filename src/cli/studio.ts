@@ -25,7 +25,7 @@ import { DEFAULT_INSTRUMENT, INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId } from 
 import { trainSong } from '../usecases/trainSong'
 import { formatDuration, terminalProgress } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
-import { generateCommand, plotCommand, readLayersOption, summaryCommand } from './labCommands'
+import { generateCommand, plotCommand, readLayersOption, readLossWeightsOption, summaryCommand } from './labCommands'
 import { definedOnly, numberOption, readMelody, readSong, readSongBytes, readSongToTrain } from './songInput'
 
 const USAGE = `usage: npm run studio -- <command> [options]
@@ -36,12 +36,17 @@ commands:
   train <song> --model <${MODEL_KINDS.join('|')}> [--epochs N] [--until-perfect]
         [--check-every 10] [--units 128] [--window 4] [--batch-size N] [--learning-rate 0.001]
         [--seed 5] [--vocabulary auto|seed|song] [--backend tfjs-node-gpu|tfjs-node|wasm|cpu]
-        [--fast-path auto|on|off] [--layers <json|file.json>] [--save <folder>] [--json]
-      trains one of the seed tutorial's models on a song and prints its one-step and full-song
-      predictions; --json prints one JSON line at the end instead. --fast-path off trains with
-      tfjs's own operations instead of the fast CPU path (default auto; also MELODY_STUDIO_FAST_PATH)
+        [--fast-path auto|on|off] [--layers <json|file.json>] [--loss-weights next_pitch=1,next_length=0.5]
+        [--save <folder>] [--json]
+      trains one of the seed tutorial's models (or pitch-length, two inputs and two outputs) on
+      a song and prints its one-step and full-song predictions; --json prints one JSON line at
+      the end instead. --fast-path off trains with tfjs's own operations instead of the fast CPU
+      path (default auto; also MELODY_STUDIO_FAST_PATH). --layers takes a stack of the lab's
+      layers or a Keras functional model (model.to_json(): inputs named note, pitch, length,
+      features or index; Dense softmax outputs named next_note, next_pitch, next_length; Add,
+      Concatenate, shared layers), which trains on tfjs; --loss-weights weighs its outputs' losses
 
-  train-corpus <songs…> [--model lstm] [--layers <json|file>] [--epochs 20] [--window 16]
+  train-corpus <songs…> [--model lstm] [--layers <json|file>] [--loss-weights …] [--epochs 20] [--window 16]
         [--batch-size 64] [--validation 0.1] [--transpose N] [--early-stopping val_loss:5]
         [--reduce-lr val_loss:0.5:2] [--save <folder>] [--csv <file>] [--scheme windows|sequence]
       trains on many songs (every tune of .abc files, .mid files, folders): split by song into
@@ -50,8 +55,9 @@ commands:
       <folder> goes on from it; a stateful model reads the songs as --batch-size parallel streams.
       --scheme sequence (the default for recurrent models): the loss at every note of each window,
       the state carried across a song's windows (truncated backpropagation through time, at most
-      --batch-size streams, one per song); --scheme windows (the default for an MLP and layers
-      that cannot run per step): each window predicts the note after it; a resumed run keeps its scheme
+      --batch-size streams, one per song); --scheme windows (the default for an MLP, layers
+      that cannot run per step and functional models): each window predicts the note after it;
+      a resumed run keeps its scheme
   compare <run folder…> [--csv <file>]
       a table of saved runs (model, parameters, epochs, time, accuracies), and their curves as CSV
   summary <song> [--model lstm] [--layers <json|file.json>] [--units N] [--window N] [--json]
@@ -138,6 +144,7 @@ async function trainCommand(args: string[]): Promise<void> {
       backend: { type: 'string' },
       'fast-path': { type: 'string' },
       layers: { type: 'string' },
+      'loss-weights': { type: 'string' },
       save: { type: 'string' },
       tune: { type: 'string' },
       track: { type: 'string' },
@@ -161,7 +168,8 @@ async function trainCommand(args: string[]): Promise<void> {
     learningRate: numberOption('learning-rate', values['learning-rate']),
     seed: numberOption('seed', values.seed),
     vocabulary: vocabularyChoice(values.vocabulary),
-    layers: await readLayersOption(values.layers)
+    lossWeights: readLossWeightsOption(values['loss-weights']),
+    ...(await readLayersOption(values.layers))
   })
   const json = values.json === true
   const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n')

@@ -4,6 +4,8 @@
 /** What of a layer's row its graph needs (LAYER_ROW_SCHEMA, the engine's LayerRow). */
 export interface GraphRow {
   readonly name: string
+  /** Keras's class name: a functional model has `InputLayer` rows. */
+  readonly type?: string
   readonly inputShapes: readonly (readonly (number | null)[])[]
   readonly connectedTo: readonly string[]
 }
@@ -29,7 +31,7 @@ export function graphInputs(rows: readonly GraphRow[]): GraphInput[] {
 
 /** Whether a model is more than a stack: more than one input, or a layer that reads several (Keras then prints "Connected to"). */
 export function isGraphModel(rows: readonly GraphRow[]): boolean {
-  return graphInputs(rows).length > 1 || rows.some((row) => row.connectedTo.length > 1)
+  return graphInputs(rows).length > 1 || rows.some((row) => row.connectedTo.length > 1 || row.type === 'InputLayer')
 }
 
 /** How Keras's summary names the tensor a layer reads: `embedding[0][0]` (the layer's first call, its first output). */

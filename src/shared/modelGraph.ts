@@ -92,7 +92,7 @@ export const LOSS_WEIGHTS_SCHEMA = z.strictObject({
 })
 
 /** The studio's form of a graph, as requests, run records and saved models carry it. */
-export const MODEL_GRAPH_SCHEMA = z
+export const MODEL_GRAPH_SCHEMA: z.ZodType<ModelGraph> = z
   .strictObject({
     name: LAYER_NAME,
     layers: z

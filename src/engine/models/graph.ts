@@ -148,7 +148,8 @@ export function inferGraph(graph: ModelGraph, context: GraphContext): InferredGr
     return {
       name: layer.name,
       type: kerasClass(layer),
-      inputShapes: layer.spec.type === 'input' ? [] : (inputShapes.get(layer.name) ?? []),
+      // Keras shows an input layer's shape as what it takes and gives
+      inputShapes: layer.spec.type === 'input' && outputShape ? [shapeDims(outputShape)] : (inputShapes.get(layer.name) ?? []),
       outputShape: outputShape ? shapeDims(outputShape) : [],
       params: params.get(layer.name) ?? 0,
       connectedTo: [...new Set(layer.calls.flatMap((call) => call.map((ref) => ref.layer)))]
