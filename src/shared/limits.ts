@@ -76,6 +76,12 @@ export const MODEL_MAX_GRAPH_LAYERS = 64
 export const LAYER_MAX_CALLS = 8
 export const JOIN_MAX_INPUTS = 8
 export const MODEL_GRAPH_MAX_CHARS = 256 * 1024
+/**
+ * One TensorBoard events file a run writes (`<saved run>/logs/train/…`, `…/validation/…`). An epoch
+ * is tens of bytes a figure: 100,000 epochs (EPOCHS_MAX) of a model with a few heads is a few tens of
+ * megabytes; past this the run goes on and its later epochs are not logged.
+ */
+export const TENSORBOARD_MAX_FILE_BYTES = 64 * 1024 * 1024
 
 // ── Saved files read back ───────────────────────────────────────────────────────────────────
 /** A run record (`runs/<id>.json`, `run.json`) or a `model.json` read from disk. */
