@@ -218,7 +218,12 @@ export class TensorBoardWriter {
     const path = join(folder, eventFileName(now() / 1000, hostname(), process.pid, filesOpened++))
     // 'wx': a new file, never someone else's with the same name
     const writer = new TensorBoardWriter(path, await open(path, 'wx'), options)
-    await writer.write([{ wallTime: now() / 1000, step: 0, fileVersion: EVENT_FILE_VERSION }])
+    try {
+      await writer.write([{ wallTime: now() / 1000, step: 0, fileVersion: EVENT_FILE_VERSION }])
+    } catch (error) {
+      await writer.close().catch(() => undefined)
+      throw error
+    }
     return writer
   }
 
