@@ -20,6 +20,7 @@ import {
 import { compareRuns, loadRunRecord, runIdFromName } from '../usecases/runRecords'
 import { trainCorpus } from '../usecases/trainCorpus'
 import { readLayersOption, readLossWeightsOption } from './labCommands'
+import { tensorBoardLines } from './progress'
 import { definedOnly, numberOption, readSongBytes } from './songInput'
 
 /** Every song in the named files and folders: each tune of an ABC file, each MIDI file. */
@@ -93,7 +94,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   const name = basename(values.save ?? values.resume ?? 'corpus')
   const { layers, graph } = await readLayersOption(values.layers)
   const chosenScheme: CorpusScheme = (scheme as CorpusScheme | undefined) ?? resumeFrom?.scheme ?? defaultCorpusScheme(kind, layers, graph !== undefined)
-  const { outcome } = await trainCorpus(
+  const run = await trainCorpus(
     {
       runId: runIdFromName(name),
       name,
@@ -155,6 +156,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
         )
     }
   )
+  const { outcome } = run
   if (outcome.stoppedEarly) console.log(`stopped early at epoch ${outcome.stoppedEarly.epoch}; best epoch ${outcome.stoppedEarly.bestEpoch}`)
   const valAccuracy = Math.max(...outcome.history.map((e) => e.valAccuracy ?? 0))
   console.log(`best validation accuracy ${(valAccuracy * 100).toFixed(1)} % (${outcome.path.reason})`)
@@ -164,6 +166,7 @@ export async function trainCorpusCommand(args: string[]): Promise<void> {
   }
   if (values.csv) await writeFile(values.csv, metricsToCsv(outcome.history))
   if (values.save) console.log(`best checkpoint and run record in ${values.save}`)
+  for (const line of tensorBoardLines(run)) console.log(line)
 }
 
 /** A saved run to go on from: its folder, the epoch its saved weights are from, and its curve up to there. */

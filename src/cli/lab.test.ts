@@ -1,7 +1,7 @@
 // The model lab's commands, run as a person runs them: layers from JSON, summary, train with
 // --save, generate from the saved model, train on a folder of songs, compare the runs.
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JSDOM } from 'jsdom'
@@ -98,6 +98,10 @@ describe('model lab on the command line', () => {
     const folder = join(dir, 'nabiya-2f')
     const train = await studio('train', join(REPO_ROOT, 'resources/songs/nabiya.abc'), '--model', 'stateful-lstm-2f', '--until-perfect', '--save', folder)
     expect(train.code).toBe(0)
+    // its TensorBoard logs, named on one line
+    const logs = join(folder, 'logs')
+    expect(train.stdout).toContain(`TensorBoard logs: ${logs}  (tensorboard --logdir ${logs})\n`)
+    expect(readdirSync(logs)).toEqual(['train'])
     const greedy = await studio('generate', folder, '--bars', '4', '--temperature', '0', '--json')
     expect(greedy.code).toBe(0)
     const notes: string[] = JSON.parse(greedy.stdout).continuations[0].notes
@@ -121,6 +125,8 @@ describe('model lab on the command line', () => {
       '--learning-rate', '0.01', '--early-stopping', 'val_loss:3', '--save', folder, '--csv', join(dir, 'corpus.csv'))
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/3 songs to train on \(\+0 transposed\), 2 held out/)
+    expect(run.stdout).toContain(`TensorBoard logs: ${join(folder, 'logs')}  (tensorboard --logdir ${join(folder, 'logs')})\n`)
+    expect(readdirSync(join(folder, 'logs')).sort()).toEqual(['train', 'validation'])
     expect(run.stdout).toMatch(/stopped early at epoch (\d+); best epoch (\d+)/)
     const [, stopped, best] = /stopped early at epoch (\d+); best epoch (\d+)/.exec(run.stdout) ?? []
     expect(Number(stopped) - Number(best)).toBe(3)

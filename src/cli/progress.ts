@@ -40,3 +40,11 @@ export function terminalProgress(json: boolean, log: (line: string) => void) {
     }
   }
 }
+
+/** What a saved run tells of its TensorBoard logs: where they are, and a warning if they stopped. */
+export function tensorBoardLines(run: { readonly logsFolder?: string; readonly logsProblem?: string }): string[] {
+  return [
+    ...(run.logsFolder !== undefined ? [`TensorBoard logs: ${run.logsFolder}  (tensorboard --logdir ${run.logsFolder})`] : []),
+    ...(run.logsProblem !== undefined ? [`warning: ${run.logsProblem}`] : [])
+  ]
+}

@@ -23,7 +23,7 @@ import { exportFormatOf, melodyToFileBytes } from '../usecases/exportSong'
 import { melodyToAudioFile } from '../usecases/exportAudio'
 import { DEFAULT_INSTRUMENT, INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId } from '../shared/instruments'
 import { trainSong } from '../usecases/trainSong'
-import { formatDuration, terminalProgress } from './progress'
+import { formatDuration, tensorBoardLines, terminalProgress } from './progress'
 import { compareCommand, trainCorpusCommand } from './corpusCommands'
 import { generateCommand, plotCommand, readLayersOption, readLossWeightsOption, summaryCommand } from './labCommands'
 import { definedOnly, numberOption, readMelody, readSong, readSongBytes, readSongToTrain } from './songInput'
@@ -206,6 +206,7 @@ async function trainCommand(args: string[]): Promise<void> {
   })
   const { outcome, predictions, setup, result } = run
   if (values.save) log(`saved the trained model and its run record in ${values.save}`)
+  for (const line of tensorBoardLines(run)) log(line)
   const last = outcome.history.at(-1)
   const summary = {
     model: kind,

@@ -1,10 +1,12 @@
 // What a run takes from where it runs rather than from its request: the backend, the fast CPU
 // path, the stop signal and who watches its epochs.
+import { join } from 'node:path'
 import { chooseBackend, type BackendChoice } from '../engine/backend/chooseBackend'
 import { OptionError } from '../engine/errors'
 import type { ModelSpec } from '../engine/models/spec'
 import { resolveFastPathSetting, type FastPathSetting } from '../engine/fastcpu/choosePath'
 import { EarlyStopping, LambdaCallback, ReduceLrOnPlateau, type TrainingCallback } from '../engine/training/callbacks'
+import { TensorBoardLogger } from '../engine/training/tensorboardLogger'
 import type { EpochProgress, TrainOptions } from '../engine/training/trainer'
 import type { CallbacksView, CorpusSummary, TrainingProgress } from '../shared/studioApi'
 import { progressThrottle } from './runProgress'
@@ -81,4 +83,20 @@ export function requestCallbacks(callbacks: CallbacksView | undefined, hasValida
     }
   }
   return [...(early ? [new EarlyStopping(early)] : []), ...(plateau ? [new ReduceLrOnPlateau(plateau)] : [])]
+}
+
+/** A saved run's TensorBoard logs (`train/`, `validation/`) go in this folder of its own. */
+export function runLogsFolder(saveTo: string): string {
+  return join(saveTo, 'logs')
+}
+
+/** The TensorBoard callback of a run saved to a folder; a run not saved keeps no logs. */
+export function runTensorBoardLogger(saveTo: string | undefined): TensorBoardLogger | undefined {
+  return saveTo === undefined ? undefined : new TensorBoardLogger(runLogsFolder(saveTo))
+}
+
+/** What a run's outcome says of its logs: where they are, and why they stopped if they did. */
+export function logsOf(logger: TensorBoardLogger | undefined): { logsFolder?: string; logsProblem?: string } {
+  if (!logger) return {}
+  return { logsFolder: logger.logsFolder, ...(logger.problem !== undefined ? { logsProblem: logger.problem } : {}) }
 }

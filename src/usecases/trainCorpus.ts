@@ -13,7 +13,7 @@ import { checkAgainstSong, trainModel, type EpochProgress, type TrainingOutcome 
 import type { CorpusSummary, EpochPoint, PredictionView, RunRecord, RunRequest, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { EMPTY_MELODY } from './predictionViews'
 import { loadResumePoint, type ResumeFrom } from './resumeRun'
-import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
+import { logsOf, prepareEnvironment, requestCallbacks, runTensorBoardLogger, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
 import { trainingResult } from './trainSong'
 
@@ -41,6 +41,10 @@ export interface CorpusRunOutcome {
   readonly result: TrainingResult
   readonly setup: CorpusTrainingSetup
   readonly outcome: TrainingOutcome
+  /** Where a saved run's TensorBoard logs are (`tensorboard --logdir <logsFolder>`). */
+  readonly logsFolder?: string
+  /** Why its logs stopped before the run ended, if they did (the run itself went on). */
+  readonly logsProblem?: string
 }
 
 /** A prediction not made yet (a checkpoint's record is written mid-run). */
@@ -109,6 +113,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
     makeRunRecord({ runId: input.runId, name: input.name ?? `${input.songs.length} songs`, trainedOn: input.trainedOn ?? `${input.songs.length} songs`, request: recordedRequest, history, result })
   const modelInfo = { spec: setup.spec, vocabulary: setup.vocabulary, song: heldOutSong, header: heldOutHeader }
   const saveTo = input.saveTo
+  const logger = runTensorBoardLogger(saveTo)
   /** The epoch of the last best-only checkpoint: the saved model's weights. */
   let checkpointEpoch: number | undefined
   try {
@@ -143,8 +148,14 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
       ...prepared.watch,
       ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {}),
       ...(setup.validationSequences ? { validationSequences: setup.validationSequences } : { validation: setup.validation }),
-      callbacks: [new LambdaCallback({ onEpochEnd: (progress) => void sofar.push(progress) }), prepared.reporter, ...(checkpoint ? [checkpoint] : []), ...callbacks]
-    })
+      callbacks: [
+        new LambdaCallback({ onEpochEnd: (progress) => void sofar.push(progress) }),
+        prepared.reporter,
+        ...(checkpoint ? [checkpoint] : []),
+        ...callbacks,
+        ...(logger ? [logger] : [])
+      ]
+    }).finally(() => logger?.close())
     prepared.finish()
     const evaluation = { dataset: buildWindowDataset(heldOutSong, setup.spec.window, setup.encoding), song: heldOutSong, encoding: setup.encoding }
     const check = checkAgainstSong(model, setup.spec, evaluation, outcome.epochsRun, prepared.fastPath)
@@ -171,7 +182,7 @@ export async function trainCorpus(input: CorpusRunInput, environment: RunEnviron
       if (!checkpointed || checkpointEpoch === undefined) await saveTrainedModel(saveTo, model, modelInfo)
       await saveRunRecord(saveTo, finished)
     }
-    return { record: finished, result, setup, outcome }
+    return { record: finished, result, setup, outcome, ...logsOf(logger) }
   } finally {
     disposeModel(model)
   }

@@ -13,7 +13,7 @@ import type { SongPredictions, TrainingOutcome } from '../engine/training/traine
 import type { EpochPoint, RunRecord, RunRequest, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import { predictionView, type MelodyHeader } from './predictionViews'
 import { loadResumePoint, type ResumeFrom } from './resumeRun'
-import { prepareEnvironment, requestCallbacks, type RunEnvironment } from './runEnvironment'
+import { logsOf, prepareEnvironment, requestCallbacks, runTensorBoardLogger, type RunEnvironment } from './runEnvironment'
 import { epochPointOf, makeRunRecord, saveRunRecord } from './runRecords'
 
 /** A song to train on: the melody, its notes as codes (code files keep where each was written, for errors) and its header. */
@@ -50,6 +50,10 @@ export interface SongRunOutcome {
   readonly setup: SongTrainingSetup
   readonly outcome: TrainingOutcome
   readonly predictions: SongPredictions
+  /** Where a saved run's TensorBoard logs are (`tensorboard --logdir <logsFolder>`). */
+  readonly logsFolder?: string
+  /** Why its logs stopped before the run ended, if they did (the run itself went on). */
+  readonly logsProblem?: string
 }
 
 /** What a result says of how its training went: epochs (numbered on after a resume), time, stops. */
@@ -105,6 +109,7 @@ export async function trainSong(input: SongRunInput, environment: RunEnvironment
   const callbacks = requestCallbacks(request.callbacks, false)
   const resumed = input.resumeFrom ? await loadResumePoint(input.resumeFrom, setup.vocabulary, setup.spec) : undefined
   environment.onStart?.({ backend: prepared.backend, spec: setup.spec, samples: setup.dataset.labels.length, ...(resumed ? { resumedAfterEpoch: resumed.afterEpoch } : {}) })
+  const logger = runTensorBoardLogger(input.saveTo)
   const { outcome, check, model } = await trainOnSong(
     setup,
     {
@@ -112,12 +117,13 @@ export async function trainSong(input: SongRunInput, environment: RunEnvironment
       callbacks: [
         prepared.reporter,
         ...callbacks,
-        ...(request.untilPerfect ? [new UntilPerfect(request.checkEvery !== undefined ? { checkEvery: request.checkEvery } : {})] : [])
+        ...(request.untilPerfect ? [new UntilPerfect(request.checkEvery !== undefined ? { checkEvery: request.checkEvery } : {})] : []),
+        ...(logger ? [logger] : [])
       ],
       ...(resumed ? { resumeAfterEpoch: resumed.afterEpoch } : {})
     },
     resumed?.model
-  )
+  ).finally(() => logger?.close())
   prepared.finish()
   try {
     const result = trainingResult({
@@ -142,7 +148,7 @@ export async function trainSong(input: SongRunInput, environment: RunEnvironment
       await saveTrainedModel(input.saveTo, model, { spec: setup.spec, vocabulary: setup.vocabulary, song: setup.song, header: input.song.header })
       await saveRunRecord(input.saveTo, record)
     }
-    return { record, result, setup, outcome, predictions: check }
+    return { record, result, setup, outcome, predictions: check, ...logsOf(logger) }
   } finally {
     disposeModel(model)
   }
