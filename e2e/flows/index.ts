@@ -1,4 +1,4 @@
-import { corpusFlow, corpusSequenceFlow, modelLabFlow } from './modelLabFlows'
+import { corpusFlow, corpusSequenceFlow, functionalModelFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
 import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, projectFileFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
@@ -18,6 +18,7 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   malformedAbcFlow,
   stopAndTrainOnFlow,
   modelLabFlow,
+  functionalModelFlow,
   corpusFlow,
   corpusSequenceFlow,
   earlyStoppingFlow

@@ -164,3 +164,83 @@ export const corpusSequenceFlow: StudioFlow = {
     expect(record.result.epochs).toBe(2)
   }
 }
+
+const RESIDUAL_TWO_HEADS = join(process.cwd(), 'src/engine/testing/kerasModels/residualTwoHeads.keras2.json')
+
+export const functionalModelFlow: StudioFlow = {
+  title: 'a functional model from Keras JSON (two inputs, a shared layer, a residual block, two outputs): summary with Connected to, its picture, loss weights, trained on the song with a curve per output and on tune books; the pitch-and-length preset to 100 %',
+  timeoutMs: 300_000,
+  async run({ kind, page }) {
+    await useNabiya(page)
+    await page.getByTestId('model').selectOption('lstm')
+    await page.getByText('Options').click()
+    await page.getByTestId('layers').fill(readFileSync(RESIDUAL_TWO_HEADS, 'utf8'))
+    await expect(page.getByTestId('layers-problem')).toBeHidden()
+    const summary = page.getByTestId('layer-summary')
+    await summary.locator('summary').click()
+    // Keras's summary of a functional model: the input layers as rows, and what each layer reads
+    await expect(summary.locator('th')).toHaveText(['Layer', 'Output shape', 'Parameters', 'Connected to'])
+    await expect(summary.locator('tbody tr')).toHaveCount(13)
+    await expect(summary.getByRole('row', { name: /^residual \(None/ })).toContainText(/\(None, 4, 32\).*lstm_1\[0\]\[0\].*dense_2\[0\]\[0\]/)
+    await expect(page.getByTestId('model-description')).toHaveText(/17,145 parameters/)
+    const picture = page.getByTestId('model-picture')
+    await picture.locator('summary').click()
+    const svg = picture.locator('svg')
+    await expect(svg.locator('g[data-layer]')).toHaveCount(13)
+    await expect(svg.locator('g[data-layer="residual"] text')).toHaveText(['residual: Add', 'input: [(None, 4, 32), (None, 4, 32)]', 'output: (None, 4, 32)'])
+    const arrows = await svg.locator('path[data-edge]').evaluateAll((paths) => paths.map((path) => path.getAttribute('data-edge')))
+    expect(arrows.sort()).toEqual(
+      [
+        'pitch->pitch_embedding',
+        'length->length_embedding',
+        'pitch_embedding->project',
+        'length_embedding->project',
+        'project->note',
+        'note->lstm_1',
+        'lstm_1->dense_1',
+        'dense_1->dense_2',
+        'lstm_1->residual',
+        'dense_2->residual',
+        'residual->lstm_2',
+        'lstm_2->next_pitch',
+        'lstm_2->next_length'
+      ].sort()
+    )
+    mkdirSync('test-results', { recursive: true })
+    writeFileSync(`test-results/${kind}-functional-model-picture.svg`, await svg.evaluate((element) => element.outerHTML))
+    // one weight per output in the loss
+    await expect(page.getByTestId('loss-weights').locator('input')).toHaveCount(2)
+    await page.getByTestId('loss-weight-next_length').fill('0.5')
+    await page.getByTestId('epochs').fill('12')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 120_000 })
+    await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-heads', 'next_pitch next_length')
+    await expect(page.getByTestId('training-path')).toContainText('tfjs')
+    await page.getByTestId('training-path').locator('summary').click()
+    await expect(page.getByTestId('training-path')).toContainText('functional model')
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(/One step: \d+ % right/)
+    // The same model on tune books: five MIDI jigs, by windows (a functional model has no other scheme)
+    const jigs = ['jigs1', 'jigs2', 'jigs3', 'jigs4', 'jigs5'].map((name) => join(process.cwd(), `../shared/corpus/nottingham/midi/${name}.mid`))
+    await page.getByText('Train on many songs').click()
+    await page.getByTestId('corpus-files').setInputFiles(jigs)
+    await page.getByTestId('use-corpus').check()
+    await page.getByTestId('validation-share').fill('0.2')
+    await expect(page.getByTestId('corpus-scheme')).toHaveValue('windows')
+    await page.getByTestId('epochs').fill('2')
+    await page.getByRole('button', { name: 'Train on 5 file(s)' }).click()
+    await expect(page.getByTestId('corpus-summary')).toContainText(/Trained on 4 songs/, { timeout: 120_000 })
+    await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-heads', 'next_pitch next_length')
+    await page.getByTestId('use-corpus').uncheck()
+    // The pitch-and-length preset: its graph can be read as Keras JSON; it learns the song to 100 %
+    await page.getByTestId('layers').fill('')
+    await page.getByTestId('model').selectOption('pitch-length')
+    await page.getByTestId('edit-as-keras').click()
+    await expect(page.getByTestId('layers')).toHaveValue(/"class_name": "Functional"/)
+    await page.getByTestId('layers').fill('')
+    await page.getByTestId('epochs').fill('300')
+    await page.getByRole('button', { name: 'Train' }).click()
+    await expect(page.getByTestId('one-step-accuracy')).toHaveText(/One step: 100 % right/, { timeout: 240_000 })
+    await expect(page.getByTestId('full-song-accuracy')).toHaveText(/Full song: 100 % right/)
+    await page.screenshot({ path: `test-results/${kind}-pitch-length.png`, fullPage: true })
+  }
+}

@@ -18,6 +18,7 @@ export type InputRole = (typeof INPUT_ROLES)[number]
 /** What an output predicts, chosen by its layer's name: the next note's code, pitch or length. */
 export const OUTPUT_ROLES = ['next_note', 'next_pitch', 'next_length'] as const
 export type OutputRole = (typeof OUTPUT_ROLES)[number]
+export const isOutputRole = (name: string): name is OutputRole => (OUTPUT_ROLES as readonly string[]).includes(name)
 
 /** Inputs read by an Embedding (token ids), as against numbers read by any layer. */
 export const TOKEN_INPUT_ROLES: readonly InputRole[] = ['note', 'pitch', 'length']

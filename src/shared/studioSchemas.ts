@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { ENGINE_SAYING_SCHEMA } from './engineMessages'
 import { LAYER_STACK_SCHEMA } from './layerSpec'
-import { LOSS_WEIGHTS_SCHEMA, MODEL_GRAPH_SCHEMA } from './modelGraph'
+import { LOSS_WEIGHTS_SCHEMA, MODEL_GRAPH_SCHEMA, OUTPUT_ROLES } from './modelGraph'
 import { INSTRUMENT_IDS } from './instruments'
 import { CORPUS_SCHEMES, EXPORT_FORMATS, MODEL_KINDS, MONITOR_NAMES } from './studioNames'
 import {
@@ -261,6 +261,15 @@ export const CONTINUATION_VIEW_SCHEMA = z.object({ seed: z.number().int(), abc: 
 export const METRIC_SCHEMA = z.union([z.number(), z.null().transform(() => Number.NaN)])
 
 /** One epoch of a curve (a metrics log's row: `elapsedMs` where it was measured). */
+/** One output head's figures for an epoch (a functional model with several outputs). */
+export const HEAD_POINT_SCHEMA = z.object({
+  name: z.enum(OUTPUT_ROLES),
+  loss: METRIC_SCHEMA,
+  accuracy: METRIC_SCHEMA,
+  valLoss: METRIC_SCHEMA.optional(),
+  valAccuracy: METRIC_SCHEMA.optional()
+})
+
 export const EPOCH_POINT_SCHEMA = z.object({
   epoch,
   loss: METRIC_SCHEMA,
@@ -269,7 +278,9 @@ export const EPOCH_POINT_SCHEMA = z.object({
   valLoss: METRIC_SCHEMA.optional(),
   valAccuracy: METRIC_SCHEMA.optional(),
   learningRate: METRIC_SCHEMA.optional(),
-  elapsedMs: z.number().min(0).optional()
+  elapsedMs: z.number().min(0).optional(),
+  /** Each output's figures, for a model with several (`loss` is then their weighted sum, `accuracy` every head right). */
+  heads: z.array(HEAD_POINT_SCHEMA).max(OUTPUT_ROLES.length).optional()
 })
 
 export const HISTORY_SCHEMA = z.array(EPOCH_POINT_SCHEMA).max(HISTORY_MAX_POINTS)

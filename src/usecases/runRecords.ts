@@ -12,6 +12,8 @@ import { LAYER_STACK_SCHEMA } from '../shared/layerSpec'
 import { ABC_FIELD_MAX_CHARS, ABC_MAX_CHARS, EPOCHS_MAX, MODEL_MAX_PARAMS, SAVED_JSON_MAX_BYTES } from '../shared/limits'
 import { HISTORY_SCHEMA, METRIC_SCHEMA, RUN_RECORD_SCHEMA } from '../shared/studioSchemas'
 import { STUDIO_MODEL_KINDS, type EpochPoint, type PredictionView, type RunRecord, type RunRequest, type TrainingRequest, type TrainingResult } from '../shared/studioApi'
+import type { MetricsRow } from '../shared/metricsCsv'
+import { isOutputRole } from '../shared/modelGraph'
 
 export const RUN_RECORD_FILE = 'run.json'
 
@@ -57,14 +59,15 @@ export function makeRunRecord(fields: {
 }
 
 /** The figures of an epoch a record keeps (the trainer's progress carries speed and time left too). */
-export function epochPointOf(progress: EpochPoint & { readonly elapsedMs?: number }): EpochPoint {
+export function epochPointOf(progress: MetricsRow): EpochPoint {
   return {
     epoch: progress.epoch,
     loss: progress.loss,
     accuracy: progress.accuracy,
     ...(progress.valLoss !== undefined ? { valLoss: progress.valLoss } : {}),
     ...(progress.valAccuracy !== undefined ? { valAccuracy: progress.valAccuracy } : {}),
-    ...(progress.learningRate !== undefined ? { learningRate: progress.learningRate } : {})
+    ...(progress.learningRate !== undefined ? { learningRate: progress.learningRate } : {}),
+    ...(progress.heads?.length ? { heads: progress.heads.flatMap((head) => (isOutputRole(head.name) ? [{ ...head, name: head.name }] : [])) } : {})
   }
 }
 

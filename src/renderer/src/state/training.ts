@@ -44,7 +44,7 @@ export async function train({ api, song, model, training, run }: StudioState): P
   run.progress = null
   run.history = []
   run.continuations = []
-  const scheme = training.scheme ?? defaultCorpusScheme(model.model, model.layerStack.layers)
+  const scheme = training.scheme ?? defaultCorpusScheme(model.model, model.modelLayers.layers, model.modelLayers.graph !== undefined)
   const corpus = training.useCorpus ? { validationShare: training.validationShare, transpose: training.transpose, scheme } : undefined
   const callbacks = training.callbacks
   if (!corpus && song.abc !== song.goodAbc) {

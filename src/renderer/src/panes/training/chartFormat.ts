@@ -6,6 +6,13 @@ export const EPOCH_INCREMENTS: readonly number[] = [1, 2, 5, 10, 20, 25, 50, 100
 /** Loss on the left in blue, accuracy on the right in orange: each axis is coloured as its curves. */
 export const LOSS_COLOUR = '#1f6feb'
 export const ACCURACY_COLOUR = '#d4700a'
+/** A model with several outputs: each output's accuracy in its own colour, on the accuracy axis. */
+export const HEAD_COLOURS: Readonly<Record<string, string>> = { next_pitch: '#2da44e', next_length: '#8250df', next_note: '#bf3989' }
+
+/** The output heads a run's history has (a functional model's), in their order. */
+export function headNames(history: readonly { readonly heads?: readonly { readonly name: string }[] | undefined }[]): string[] {
+  return history.find((point) => point.heads?.length)?.heads?.map((head) => head.name) ?? []
+}
 
 /**
  * Each run's curves keep their metric's colour and differ by line: the last run (the one training
