@@ -4,7 +4,7 @@
 // pitch-and-length preset learns 나비야 to 100 %.
 import * as tf from '@tensorflow/tfjs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { predictFullSong, predictOneStep, notePredictor } from '../generate/pred
 import { loadTrainedModel, saveTrainedModel } from '../library/modelFiles'
 import { prepareSongTraining, trainOnSong } from '../songTraining'
 import { nabiyaNotes, sharedPath } from '../testing/seedSong'
+import { compileEventProtos, readEventFiles } from '../testing/tensorboardEvents'
 import { graphToKerasJson, kerasJsonToGraph, type ModelGraph } from '../../shared/modelGraph'
 import { trainCorpus } from '../../usecases/trainCorpus'
 import { continueSavedModel } from '../../usecases/savedModels'
@@ -124,6 +125,26 @@ describe('a functional model from Keras JSON: two inputs, a shared layer, a resi
         ['next_length', true, true]
       ])
       expect(record.request.options?.graph).toEqual(graph)
+      // TensorBoard's logs, read back by TensorFlow's own Event protocol buffer: a scalar per output and epoch
+      const protos = compileEventProtos()
+      try {
+        for (const split of ['train', 'validation'] as const) {
+          const files = readdirSync(join(folder, 'logs', split)).map((name) => join(folder, 'logs', split, name))
+          const read = readEventFiles(protos.folder, files)
+          expect(read.error).toBeUndefined()
+          const events = Object.values(read.events ?? {}).flat().filter((event) => event.what === 'summary')
+          expect(events.map((event) => event.step)).toEqual(outcome.history.map((epoch) => epoch.epoch))
+          events.forEach((event, index) => {
+            const heads = outcome.history[index]!.heads!
+            for (const head of heads) {
+              expect(event.values[`epoch_${head.name}_accuracy`]).toBeCloseTo(split === 'train' ? head.accuracy : head.valAccuracy!, 5)
+              expect(event.values[`epoch_${head.name}_loss`]).toBeCloseTo(split === 'train' ? head.loss : head.valLoss!, 4)
+            }
+          })
+        }
+      } finally {
+        protos.remove()
+      }
       const loaded = await loadTrainedModel(folder)
       expect(loaded.model.outputs).toHaveLength(2)
       disposeModel(loaded.model)
