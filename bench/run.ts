@@ -2,7 +2,7 @@
 // Prints each case's engine figure, the peer's and their ratio, and writes them to
 // bench/results/latest.json. It fails only on errors, never on speed.
 import * as tf from '@tensorflow/tfjs'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -27,9 +27,10 @@ import { measureGemm, type MachinePeak } from './gemm'
 import { kernelFlavour } from '../src/engine/fastcpu/kernelFlavour'
 import { measureStartup } from './startup'
 import { measureAudio } from './audio'
+import { runPitchLengthComparison } from './pitchLengthComparison'
 import { nabiyaNotes, PEER_NAMES, runSeedPeer, trainSeedModels, type SeedPeerRow } from './seedModels'
 
-const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'scaling', 'startup', 'audio'] as const
+const CASE_GROUPS = ['seed', 'corpus', 'gemm', 'memory', 'jigs', 'schemes', 'pitch-length', 'scaling', 'startup', 'audio'] as const
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,9 @@ const { values } = parseArgs({
     'jigs-epochs': { type: 'string', default: '8' },
     'scheme-seconds': { type: 'string', default: '120' },
     'scheme-streams': { type: 'string', default: '32' },
+    'pitch-length-seconds': { type: 'string', default: '120' },
+    /** Keep the results file's cases of the groups not run now (each case says when it was measured). */
+    update: { type: 'boolean' },
     backend: { type: 'string' },
     'fast-path': { type: 'string' },
     'no-peer': { type: 'boolean' },
@@ -330,6 +334,30 @@ if (groups.has('schemes')) {
   }
 }
 
+if (groups.has('pitch-length')) {
+  const seconds = Number(values['pitch-length-seconds'])
+  console.error(`pitch-length: the jigs (window 16, seed 5, by windows) learnt ${seconds} s by one vocabulary of codes and by pitch and length as two outputs…`)
+  for (const f of await runPitchLengthComparison(seconds, fastPath)) {
+    console.error(`  ${f.model}: held out ${(f.noteAccuracy * 100).toFixed(1)} % notes, ${(f.pitchAccuracy * 100).toFixed(1)} % pitches, ${(f.lengthAccuracy * 100).toFixed(1)} % lengths, ${f.epochs} epochs (${f.path})`)
+    // no peer: the two models are the comparison (higher is better)
+    for (const [part, accuracy] of [['note', f.noteAccuracy], ['pitch', f.pitchAccuracy], ['length', f.lengthAccuracy]] as const) {
+      cases.push({
+        name: `pitch-length/jigs-held-out-${part}-accuracy-${f.model}`,
+        unit: '%',
+        engine: round(accuracy * 100, 2),
+        peer: null,
+        ratio: null,
+        model: f.model,
+        seconds,
+        epochs: f.epochs,
+        trainS: round(f.trainS, 1),
+        params: f.params,
+        path: f.path
+      })
+    }
+  }
+}
+
 if (groups.has('jigs')) {
   const epochs = Number(values['jigs-epochs'])
   console.error(`jigs: 2-layer LSTM(128) next-token model against a bigram baseline, split by tune (seed 5), up to ${epochs} epochs…`)
@@ -380,6 +408,16 @@ if (groups.has('audio')) {
   }
 }
 
+/**
+ * `--update`: the file's cases of the groups not run now are kept, with the date they were
+ * measured (`measuredAt`; the file's own date otherwise), and this run's replace the rest.
+ */
+function updatedCases(path: string, date: string): BenchCase[] {
+  const old = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { date?: string; cases?: BenchCase[] }) : {}
+  const kept = (old.cases ?? []).filter((c) => !groups.has(c.name.split('/')[0] ?? '')).map((c) => ({ ...c, measuredAt: c['measuredAt'] ?? old.date }))
+  return [...kept, ...cases.map((c) => ({ ...c, measuredAt: date }))]
+}
+
 const fmt = (x: number | null, unit: string) => (x === null ? '—' : `${x} ${unit}`)
 console.log(`\n${machine.cpu}, ${machine.cores} cores; backend ${machine.backend}; fast path ${machine.fastPath}; peer ${machine.peer}`)
 console.log(['case', 'engine', 'peer', 'ratio (engine/peer; < 1 = engine ahead)', 'notes'].join('\t'))
@@ -402,6 +440,7 @@ const ratioText = (c: BenchCase) => (c.ratio === null ? '—' : `${c.ratio}×${c
 for (const c of cases) console.log([c.name, fmt(c.engine, c.unit), fmt(c.peer, c.unit), ratioText(c), notes(c)].join('\t'))
 if (gemmTable) console.log(gemmTable)
 mkdirSync(join(values.out ?? '', '..'), { recursive: true })
-writeFileSync(values.out ?? '', `${JSON.stringify({ date: new Date().toISOString(), machine, cases }, null, 2)}\n`)
+const date = new Date().toISOString()
+writeFileSync(values.out ?? '', `${JSON.stringify({ date, machine, cases: values.update ? updatedCases(values.out ?? '', date) : cases }, null, 2)}\n`)
 written = true
 console.log(`written to ${values.out}`)

@@ -1,0 +1,122 @@
+// Pitch and length as two outputs against one vocabulary of codes, for the same wall time: the
+// Nottingham jigs (split by tune, seed 5, window 16, by windows), the single-vocabulary model
+// (Embedding(32) → LSTM(128) → softmax over the codes, on the fast path) and the pitch-and-length
+// functional model (pitch and length ids → Embedding(16) each → Concatenate → LSTM(128) → two
+// softmaxes, on tfjs) each trained the same seconds, then both scored the same way on the held-out
+// windows: the predicted code's pitch, its length, and the whole code.
+import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { abcToMelodies, buildModel, disposeModel, prepareCorpusTraining, trainModel, type FastPathSetting, type ModelGraph } from '../src/engine'
+import { inputShape } from '../src/engine/models/build'
+import { modelScoring } from '../src/engine/models/modelOutputs'
+import type { ModelSpec } from '../src/engine/models/spec'
+import { notePartsOf, type NoteParts } from '../src/engine/notation/vocabulary'
+import type { WindowDataset } from '../src/engine/dataset/windows'
+import { JIGS_MODEL } from './jigsNextToken'
+import { SHARED } from './peer'
+
+const call = (layer: string) => [{ layer, call: 0 }]
+
+/** The pitch-and-length model for the jigs: the preset's shape with the jigs model's LSTM. */
+export const PITCH_LENGTH_JIGS_GRAPH: ModelGraph = {
+  name: 'pitch_length_jigs',
+  layers: [
+    { name: 'pitch', spec: { type: 'input', role: 'pitch' }, calls: [] },
+    { name: 'length', spec: { type: 'input', role: 'length' }, calls: [] },
+    { name: 'pitch_embedding', spec: { type: 'embedding', outputDim: 16 }, calls: [call('pitch')] },
+    { name: 'length_embedding', spec: { type: 'embedding', outputDim: 16 }, calls: [call('length')] },
+    { name: 'note', spec: { type: 'concatenate' }, calls: [[...call('pitch_embedding'), ...call('length_embedding')]] },
+    { name: 'lstm', spec: { type: 'lstm', units: 128 }, calls: [call('note')] },
+    { name: 'next_pitch', spec: { type: 'head', units: 1 }, calls: [call('lstm')] },
+    { name: 'next_length', spec: { type: 'head', units: 1 }, calls: [call('lstm')] }
+  ],
+  inputs: ['pitch', 'length'],
+  outputs: [
+    { layer: 'next_pitch', call: 0 },
+    { layer: 'next_length', call: 0 }
+  ]
+}
+
+export interface PitchLengthFigures {
+  readonly model: 'single-vocabulary' | 'pitch-length'
+  readonly epochs: number
+  readonly trainS: number
+  /** Held-out windows: the predicted code right, its pitch right, its length right. */
+  readonly noteAccuracy: number
+  readonly pitchAccuracy: number
+  readonly lengthAccuracy: number
+  readonly params: number
+  readonly path: string
+}
+
+/** The model's predicted code for every held-out window, scored by its whole code, its pitch and its length. */
+function heldOutAccuracies(model: tf.LayersModel, spec: ModelSpec, validation: WindowDataset, parts: NoteParts): { note: number; pitch: number; length: number } {
+  const scoring = modelScoring(spec)
+  let [note, pitch, length] = [0, 0, 0]
+  for (let start = 0; start < validation.labels.length; start += 256) {
+    const end = Math.min(start + 256, validation.labels.length)
+    const predicted = tf.tidy(() => {
+      const x = tf.tensor(validation.inputs.slice(start, end).flat(2), inputShape(spec, end - start))
+      return scoring.codeProbabilities(model.predictOnBatch(scoring.inputs(x))).argMax(-1).dataSync()
+    })
+    predicted.forEach((code, i) => {
+      const truth = validation.labels[start + i] ?? -1
+      if (code === truth) note++
+      if (parts.pitchOf[code] === parts.pitchOf[truth]) pitch++
+      if (parts.lengthOf[code] === parts.lengthOf[truth]) length++
+    })
+  }
+  const count = Math.max(validation.labels.length, 1)
+  return { note: note / count, pitch: pitch / count, length: length / count }
+}
+
+export async function runPitchLengthComparison(seconds: number, fastPath: FastPathSetting): Promise<PitchLengthFigures[]> {
+  const text = readFileSync(join(SHARED, 'corpus/nottingham/abc/jigs.abc'), 'utf8')
+  const songs = abcToMelodies(text).tunes.flatMap((tune) => (tune.melody ? [{ title: tune.title, melody: tune.melody }] : []))
+  const results: PitchLengthFigures[] = []
+  for (const kind of ['single-vocabulary', 'pitch-length'] as const) {
+    const setup = prepareCorpusTraining(songs, 'lstm', {
+      ...(kind === 'pitch-length' ? { graph: PITCH_LENGTH_JIGS_GRAPH } : { layers: [JIGS_MODEL.layers[0], { type: 'lstm', units: 128 }] }),
+      window: JIGS_MODEL.window,
+      batchSize: JIGS_MODEL.batchSize,
+      learningRate: JIGS_MODEL.learningRate,
+      epochs: 100_000,
+      seed: 5,
+      scheme: 'windows'
+    })
+    const model = buildModel(setup.spec)
+    const stop = new AbortController()
+    const started = performance.now()
+    let epochsDone = 0
+    const outcome = await trainModel(model, setup.spec, setup, {
+      fastPath,
+      signal: stop.signal,
+      keepOnStop: true,
+      callbacks: [
+        {
+          onBatchEnd: () => {
+            if (epochsDone > 0 && performance.now() - started > seconds * 1000) stop.abort()
+          }
+        }
+      ],
+      onEpochEnd: (e) => {
+        epochsDone++
+        console.error(`  ${kind} epoch ${e.epoch}: loss ${e.loss.toFixed(3)}, ${Math.round(e.samplesPerSecond)} windows/s (${(e.elapsedMs / 1000).toFixed(0)} s)`)
+      }
+    })
+    const held = heldOutAccuracies(model, setup.spec, setup.validation, notePartsOf(setup.vocabulary))
+    results.push({
+      model: kind,
+      epochs: outcome.history.length,
+      trainS: outcome.trainMs / 1000,
+      noteAccuracy: held.note,
+      pitchAccuracy: held.pitch,
+      lengthAccuracy: held.length,
+      params: model.countParams(),
+      path: outcome.path.reason
+    })
+    disposeModel(model)
+  }
+  return results
+}
