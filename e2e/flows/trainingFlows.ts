@@ -87,6 +87,8 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
     // 50 predicted notes after the 4 given; a wrong length may split a note at a bar line.
     expect(await page.getByTestId('one-step score').locator('.abcjs-note').count()).toBeGreaterThanOrEqual(54)
     await expect(page.getByTestId('one-step score').locator('.abcjs-note.wrong')).toHaveCount(wrong)
+    // Of those, the wrong pitches red and the wrong lengths amber with an "L", as many as the line says.
+    await expectMarks(page.getByTestId('one-step score'), wrongKinds(oneStep))
     const fullWrong = Number(/(\d+) wrong/.exec((await page.getByTestId('full-song-accuracy').textContent()) ?? '')?.[1])
     await expect(page.getByTestId('full-song score').locator('.abcjs-note.wrong')).toHaveCount(fullWrong)
     console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
