@@ -1,10 +1,28 @@
-import { expect } from '@playwright/test'
+import { expect, type Locator } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { abcToMelodies } from '../../src/engine/notation/abcIn'
 import { midiToMelody } from '../../src/engine/notation/midi'
 import { fileText, NABIYA_ABC, reopenStudio, trainNabiyaBriefly, useNabiya, type StudioFlow } from './studioUnderTest'
+
+/** A prediction's line "N wrong: P pitch, L length" read back as numbers. */
+function wrongKinds(line: string | null): { wrong: number; pitch: number; length: number } {
+  const [, wrong, pitch, length] = (/(\d+) wrong: (\d+) pitch, (\d+) length/.exec(line ?? '') ?? []).map(Number)
+  expect(wrong, `"N wrong: P pitch, L length" in ${line}`).toBeDefined()
+  return { wrong: wrong ?? -1, pitch: pitch ?? -1, length: length ?? -1 }
+}
+
+/** Asserts a score's marks (in voice `voice` of a two-staff score): red heads for the wrong pitches, amber heads with an "L" above for the wrong lengths. */
+async function expectMarks(score: Locator, counts: { pitch: number; length: number }, voice = ''): Promise<void> {
+  await expect(score.locator(`.abcjs-note${voice}.wrong:not(.wrong-length)`)).toHaveCount(counts.pitch)
+  await expect(score.locator(`.abcjs-note${voice}.wrong.wrong-length`)).toHaveCount(counts.length)
+  // abcjs draws the annotation inside the note's group: one "L" per wrong length, on that head.
+  await expect(score.locator(`.abcjs-note${voice}.wrong-length .abcjs-annotation`)).toHaveText(Array(counts.length).fill('L'))
+  await expect(score.locator('.abcjs-annotation')).toHaveCount(counts.length)
+  if (counts.pitch > 0) await expect(score.locator(`.abcjs-note${voice}.wrong:not(.wrong-length) path`).first()).toHaveCSS('fill', 'rgb(208, 2, 27)')
+  if (counts.length > 0) await expect(score.locator(`.abcjs-note${voice}.wrong-length path`).first()).toHaveCSS('fill', 'rgb(217, 119, 6)')
+}
 
 export const trainAndSeeWrongNotesFlow: StudioFlow = {
   title: 'type 나비야 in ABC, see its score, train the stateful model, see red notes where it is wrong',
@@ -69,6 +87,8 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
     // 50 predicted notes after the 4 given; a wrong length may split a note at a bar line.
     expect(await page.getByTestId('one-step score').locator('.abcjs-note').count()).toBeGreaterThanOrEqual(54)
     await expect(page.getByTestId('one-step score').locator('.abcjs-note.wrong')).toHaveCount(wrong)
+    // Of those, the wrong pitches red and the wrong lengths amber with an "L", as many as the line says.
+    await expectMarks(page.getByTestId('one-step score'), wrongKinds(oneStep))
     const fullWrong = Number(/(\d+) wrong/.exec((await page.getByTestId('full-song-accuracy').textContent()) ?? '')?.[1])
     await expect(page.getByTestId('full-song score').locator('.abcjs-note.wrong')).toHaveCount(fullWrong)
     console.log(`after 20 epochs: ${oneStep?.trim()}; full song ${fullWrong} wrong`)
@@ -100,11 +120,13 @@ export const trainAndSeeWrongNotesFlow: StudioFlow = {
       { encoding: 'utf8' }
     )
     expect(JSON.parse(trackNames)).toEqual(['나비야 (Butterfly)', '나비야 (Butterfly)'])
-    // Its score as SVG carries the wrong notes in red, as many as the page marks.
-    const wrongShown = await page.getByTestId('full-song score').locator('.abcjs-note.wrong').count()
+    // Its score as SVG carries the wrong pitches in red and the wrong lengths in amber, as many as the page marks.
+    const pitchShown = await page.getByTestId('full-song score').locator('.abcjs-note.wrong:not(.wrong-length)').count()
+    const lengthShown = await page.getByTestId('full-song score').locator('.abcjs-note.wrong-length').count()
     const svg = await download(() => page.getByRole('group', { name: 'export full-song prediction' }).getByRole('button', { name: 'SVG' }).click())
     expect(svg.name).toMatch(/ - full-song\.svg$/)
-    expect(readFileSync(svg.path, 'utf8').match(/<g class="abcjs-note[^"]*" fill="#d0021b"/g) ?? []).toHaveLength(wrongShown)
+    expect(readFileSync(svg.path, 'utf8').match(/<g class="abcjs-note[^"]*" fill="#d0021b"/g) ?? []).toHaveLength(pitchShown)
+    expect(readFileSync(svg.path, 'utf8').match(/<g class="abcjs-note[^"]*" fill="#d97706"/g) ?? []).toHaveLength(lengthShown)
 
     // Reload: the song and the run are still there, from the library on disk.
     await page.getByLabel('Melody in ABC').fill(nabiya.replace('T:나비야 (Butterfly)', 'T:Nabiya, edited'))
@@ -226,6 +248,17 @@ export const compareBarByBarFlow: StudioFlow = {
     const songHeads = await page.getByTestId('song score').locator('.abcjs-note').count()
     const predictionHeads = await page.getByTestId('one-step score').locator('.abcjs-note').count()
     const wrong = Number(/(\d+) wrong/.exec((await page.getByTestId('one-step-accuracy').textContent()) ?? '')?.[1])
+    // After three epochs the model gets pitches wrong and, at a right pitch, lengths: each kind its own mark, as many as the line says.
+    const kinds = wrongKinds(await page.getByTestId('one-step-accuracy').textContent())
+    expect(kinds.wrong).toBe(wrong)
+    expect(kinds.pitch + kinds.length).toBe(wrong)
+    const fullKinds = wrongKinds(await page.getByTestId('full-song-accuracy').textContent())
+    console.log(`after 3 epochs: one step ${JSON.stringify(kinds)}, full song ${JSON.stringify(fullKinds)}`)
+    expect(kinds.pitch + fullKinds.pitch, 'wrong pitches after 3 epochs').toBeGreaterThan(0)
+    expect(kinds.length + fullKinds.length, 'wrong lengths after 3 epochs').toBeGreaterThan(0)
+    await expectMarks(page.getByTestId('one-step score'), kinds)
+    await expectMarks(page.getByTestId('full-song score'), fullKinds)
+    await expect(page.getByTestId('one-step marks legend')).toHaveText(/red head: wrong pitch; .*L.* above: right pitch, wrong length/)
     await page.getByTestId('compare-with-song').check()
     const compare = page.getByTestId('one-step compare')
     await expect(compare).toBeVisible()
@@ -235,6 +268,9 @@ export const compareBarByBarFlow: StudioFlow = {
     await expect(compare.locator('.abcjs-note.abcjs-v1')).toHaveCount(predictionHeads)
     await expect(compare.locator('.abcjs-note.abcjs-v1.wrong')).toHaveCount(wrong)
     await expect(compare.locator('.abcjs-note.abcjs-v0.wrong')).toHaveCount(0)
+    // The same two marks in the prediction's voice, none in the song's.
+    await expectMarks(compare, kinds, '.abcjs-v1')
+    await expect(compare.locator('.abcjs-annotation.abcjs-v0')).toHaveCount(0)
     // Bar by bar: every bar line of the song stands over the prediction's bar line of the same bar.
     const barLines = await compare.evaluate((score) =>
       [...score.querySelectorAll('.abcjs-bar')].map((bar) => ({

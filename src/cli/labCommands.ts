@@ -115,7 +115,7 @@ async function songModelSetup(path: string | undefined, values: ModelOptionValue
 
 export async function summaryCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...MODEL_OPTIONS, json: { type: 'boolean' } } })
-  const { kind, setup } = await songModelSetup(positionals[0], values)
+  const { setup } = await songModelSetup(positionals[0], values)
   const title = modelTitle(setup.spec)
   // A model with several inputs or joins is printed as Keras prints a functional model ("Connected to").
   const rows = specLayerRows(setup.spec)
@@ -154,7 +154,7 @@ export async function plotCommand(args: string[]): Promise<void> {
     rows = specLayerRows(info.spec)
     title = `${basename(source)} (${modelTitle(info.spec)})`
   } else {
-    const { kind, setup } = await songModelSetup(source, values)
+    const { setup } = await songModelSetup(source, values)
     rows = specLayerRows(setup.spec)
     title = modelTitle(setup.spec)
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readWithMido } from '../engine/testing/mido'
-import { NABIYA_CODES_PATH, REPO_ROOT, seedDatasetRows, sharedPath } from '../engine/testing/seedSong'
+import { noteCodeToString } from '../engine/notation/noteCodes'
+import { NABIYA_CODES_PATH, nabiyaNotes, REPO_ROOT, seedDatasetRows, sharedPath } from '../engine/testing/seedSong'
 
 interface Run {
   code: number
@@ -52,6 +53,10 @@ describe('studio command line', () => {
       expect(prediction.notes).toHaveLength(54)
       expect(prediction.notes.slice(0, 4)).toEqual(['g8', 'e8', 'e4', 'f8'])
       expect(prediction.accuracy).toBeCloseTo(1 - prediction.wrong.length / 50, 10)
+      // Of the wrong notes, those of the right pitch: the song's pitch letter, another length (나비야's codes are a letter and a length).
+      const song = nabiyaNotes().map(noteCodeToString)
+      const lengthOnly = (p: number) => prediction.notes[p][0] === song[p]?.[0]
+      expect(prediction.wrongLength).toEqual(prediction.wrong.filter(lengthOnly))
     }
     expect(run.stderr).toMatch(/backend: cpu \(forced by --backend\)/)
     // Forced to the CPU, the GPU was not tried; the summary says so and why the path was taken.

@@ -19,6 +19,8 @@ import {
   type Vocabulary
 } from '../engine'
 import { runIdFromName } from '../usecases/runRecords'
+import { wrongParts } from '../engine/generate/wrongParts'
+import { notePartsOf } from '../engine/notation/vocabulary'
 import { exportFormatOf, melodyToFileBytes } from '../usecases/exportSong'
 import { melodyToAudioFile } from '../usecases/exportAudio'
 import { DEFAULT_INSTRUMENT, INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId } from '../shared/instruments'
@@ -122,8 +124,14 @@ function vocabularyChoice(text: string | undefined): 'auto' | 'seed' | 'song' | 
   throw new OptionError(`--vocabulary must be auto, seed or song, got '${text}'`)
 }
 
+/** The wrong positions whose pitch is right and only the length wrong (the others have a wrong pitch). */
+function wrongLengthOnly(prediction: SongPrediction, vocabulary: Vocabulary): number[] {
+  const parts = wrongParts(prediction, notePartsOf(vocabulary))
+  return prediction.wrong.filter((_, n) => parts[n] === 'length')
+}
+
 function predictionJson(prediction: SongPrediction, vocabulary: Vocabulary) {
-  return { accuracy: prediction.accuracy, notes: codesOf(prediction.indices, vocabulary), wrong: prediction.wrong }
+  return { accuracy: prediction.accuracy, notes: codesOf(prediction.indices, vocabulary), wrong: prediction.wrong, wrongLength: wrongLengthOnly(prediction, vocabulary) }
 }
 
 async function trainCommand(args: string[]): Promise<void> {
@@ -237,8 +245,10 @@ async function trainCommand(args: string[]): Promise<void> {
     ['full song prediction', predictions.fullSong]
   ] as const) {
     console.log(`${label} : `, pythonList(codesOf(prediction.indices, setup.vocabulary)))
+    const lengthOnly = wrongLengthOnly(prediction, setup.vocabulary)
+    const kinds = lengthOnly.length > 0 ? ` (${prediction.wrong.length - lengthOnly.length} pitch, ${lengthOnly.length} length only: ${lengthOnly.map((p) => p + 1).join(', ')})` : ''
     const wrong = prediction.wrong.length
-      ? `wrong at note${prediction.wrong.length === 1 ? '' : 's'} ${prediction.wrong.map((p) => p + 1).join(', ')}`
+      ? `wrong at note${prediction.wrong.length === 1 ? '' : 's'} ${prediction.wrong.map((p) => p + 1).join(', ')}${kinds}`
       : 'no wrong notes'
     console.log(`  ${(prediction.accuracy * 100).toFixed(2)}% right (${prediction.indices.length - setup.spec.window - prediction.wrong.length}/${prediction.indices.length - setup.spec.window}); ${wrong}`)
   }

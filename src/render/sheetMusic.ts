@@ -6,17 +6,23 @@ import PDFDocument from 'pdfkit'
 import SVGtoPDF from 'svg-to-pdfkit'
 import { melodyToAbc } from '../engine/notation/abcOut'
 import type { Melody } from '../engine/notation/melody'
+import { WRONG_LENGTH_COLOUR, WRONG_PITCH_COLOUR, wrongLengthAnnotations } from '../shared/scoreMarks'
 
 /** abcjs reads these globals while it lays out text; they are set only for the call. */
 const DOM_GLOBALS = ['window', 'document', 'navigator'] as const
 
-/** What a drawing marks: the note heads (in drawing order, as the UI counts them) of wrong notes, drawn red. */
+/**
+ * What a drawing marks: the note heads (in drawing order, as the UI counts them) of wrong notes,
+ * drawn red, and of those the ones whose length only is wrong, drawn amber (with the "L" that
+ * melodyToSvg writes above them).
+ */
 export interface ScoreMarks {
   readonly wrong?: readonly number[]
+  readonly wrongLength?: readonly number[]
 }
 
-/** The red the studio draws wrong notes in, on screen and in files. */
-export const WRONG_NOTE_COLOUR = '#d0021b'
+/** The red the studio draws wrong notes (wrong pitches) in, on screen and in files. */
+export const WRONG_NOTE_COLOUR = WRONG_PITCH_COLOUR
 
 export function abcToSvg(abc: string, marks: ScoreMarks = {}): string {
   const dom = new JSDOM('<!doctype html><html><body><div id="paper"></div></body></html>', { pretendToBeVisual: true })
@@ -30,13 +36,16 @@ export function abcToSvg(abc: string, marks: ScoreMarks = {}): string {
     if (!svg) throw new Error('abcjs drew no score')
     svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
     // Attributes, not classes: a file has no stylesheet, and a PDF is drawn from the attributes.
+    // A note's group holds its head, stem, flags and any annotation written above it.
     const heads = paper.querySelectorAll('.abcjs-note')
-    for (const index of marks.wrong ?? []) {
+    const lengthOnly = new Set(marks.wrongLength ?? [])
+    const colours = [...(marks.wrong ?? []).filter((index) => !lengthOnly.has(index)).map((index) => [index, WRONG_PITCH_COLOUR] as const), ...[...lengthOnly].map((index) => [index, WRONG_LENGTH_COLOUR] as const)]
+    for (const [index, colour] of colours) {
       const head = heads[index]
       if (!head) continue
       for (const shape of [head, ...head.querySelectorAll('*')]) {
-        shape.setAttribute('fill', WRONG_NOTE_COLOUR)
-        shape.setAttribute('stroke', WRONG_NOTE_COLOUR)
+        shape.setAttribute('fill', colour)
+        shape.setAttribute('stroke', colour)
       }
     }
     return svg.outerHTML
@@ -49,8 +58,9 @@ export function abcToSvg(abc: string, marks: ScoreMarks = {}): string {
   }
 }
 
+/** The melody's score; a wrong length's head has its "L" written above it, as the studio's view writes it. */
 export function melodyToSvg(melody: Melody, marks: ScoreMarks = {}): string {
-  return abcToSvg(melodyToAbc(melody), marks)
+  return abcToSvg(melodyToAbc(melody, { annotations: wrongLengthAnnotations(marks.wrongLength ?? []) }), marks)
 }
 
 /** The sheet music as a one-page A4 PDF: the SVG drawn by pdfkit, scaled to fit the page. */

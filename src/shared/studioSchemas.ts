@@ -116,6 +116,8 @@ export const IMPORTED_FILE_SCHEMA = z.object({
 export const EXPORT_OPTIONS_SCHEMA = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional(),
+  /** The heads of `wrong` whose pitch is right and length wrong: drawn amber with an "L" above, not red. */
+  wrongLength: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional(),
   /** WAV and MP3: the instrument that plays the melody (piano when absent). */
   instrument: z.enum(INSTRUMENT_IDS).optional(),
   /** WAV and MP3: quarter notes a minute, instead of the song's own tempo. */
@@ -312,6 +314,13 @@ export const PREDICTION_VIEW_SCHEMA = z.object({
   melody: MELODY_SCHEMA,
   /** 0-based indices of the note heads that differ from the song. */
   wrong: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES),
+  /**
+   * The heads of `wrong` whose pitch is right and only the length wrong (the others have a wrong
+   * pitch). Runs saved before the two were told apart have none.
+   */
+  wrongLength: z.array(count(SONG_MAX_NOTES)).max(SONG_MAX_NOTES).optional(),
+  /** Predicted rests of the wrong length (a rest has no head to mark); absent when none. */
+  wrongLengthRests: count(SONG_MAX_NOTES).optional(),
   /**
    * The song above the prediction, bar by bar, as ABC of two voices (the prediction's heads in
    * voice 2, in the order `wrong` counts them). Runs saved before comparisons have none.

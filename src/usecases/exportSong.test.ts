@@ -7,9 +7,14 @@ import { join } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { JSDOM } from 'jsdom'
 import { describe, expect, it } from 'vitest'
+import { scorePrediction } from '../engine/generate/predict'
 import { abcToMelodies } from '../engine/notation/abcIn'
+import { chooseVocabulary, indexNotes } from '../engine/notation/vocabulary'
+import { nabiyaNotes } from '../engine/testing/seedSong'
 import { WRONG_NOTE_COLOUR } from '../render/sheetMusic'
+import { WRONG_LENGTH_COLOUR, WRONG_LENGTH_MARK } from '../shared/scoreMarks'
 import { exportSongFile, fileStem } from './exportSong'
+import { DEFAULT_HEADER, predictionView } from './predictionViews'
 
 const melody = abcToMelodies('X:1\nT:나비야 (Butterfly)\nM:2/4\nL:1/8\nK:C\nG E E2|F D D2|C D E F|G G G2|\n').tunes[0]?.melody
 if (!melody) throw new Error('no melody')
@@ -19,6 +24,18 @@ function redHeads(svg: string): boolean[] {
   const heads = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document.querySelectorAll('.abcjs-note')
   return [...heads].map((head) => head.getAttribute('fill') === WRONG_NOTE_COLOUR && [...head.querySelectorAll('path')].every((path) => path.getAttribute('fill') === WRONG_NOTE_COLOUR))
 }
+
+/** Each note head's colour in an SVG score (its group and every shape in it, else 'mixed'), and the text written in its group. */
+function headMarks(svg: string): { colour: string | null; text: string }[] {
+  const heads = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document.querySelectorAll('.abcjs-note')
+  return [...heads].map((head) => {
+    const colour = head.getAttribute('fill')
+    const same = [...head.querySelectorAll('path, text')].every((shape) => shape.getAttribute('fill') === colour)
+    return { colour: same ? colour : 'mixed', text: [...head.querySelectorAll('text')].map((text) => text.textContent).join('') }
+  })
+}
+
+const indicesWhere = <T>(values: readonly T[], test: (value: T) => boolean) => values.flatMap((value, index) => (test(value) ? [index] : []))
 
 /** Every deflated stream of a PDF, inflated. */
 function pageStreams(pdf: Buffer): string[] {
@@ -45,6 +62,33 @@ describe('exporting a melody', () => {
     const red = redHeads(Buffer.from(file.base64, 'base64').toString('utf8'))
     expect(red).toHaveLength(plain.length)
     expect(red.flatMap((isRed, index) => (isRed ? [index] : []))).toEqual([1, 5])
+  })
+
+  it("draws a prediction's wrong pitches red and its wrong lengths amber with an L above, in SVG and PDF", async () => {
+    // 나비야 predicted with a wrong pitch at notes 6 and 20, and a right pitch of the wrong length at note 8.
+    const vocabulary = chooseVocabulary(nabiyaNotes())
+    const truth = indexNotes(nabiyaNotes(), vocabulary)
+    const replaced: Record<number, string> = { 6: 'e8', 8: 'e4', 20: 'a8' }
+    const predicted = truth.slice(4).map((index, i) => (replaced[4 + i] ? vocabulary.codes.indexOf(replaced[4 + i] ?? '') : index))
+    const view = predictionView(scorePrediction(truth, predicted, 4), vocabulary, { ...DEFAULT_HEADER, title: '나비야', meter: { numerator: 2, denominator: 4 } })
+    expect(view.wrong).toHaveLength(3)
+    expect(view.wrongLength).toHaveLength(1)
+    const file = await exportSongFile(view.melody, 'svg', { wrong: view.wrong, wrongLength: view.wrongLength ?? [] })
+    const marks = headMarks(Buffer.from(file.base64, 'base64').toString('utf8'))
+    expect(marks.length).toBeGreaterThanOrEqual(54)
+    expect(indicesWhere(marks, (mark) => mark.colour === WRONG_NOTE_COLOUR)).toEqual(view.wrong.filter((head) => !view.wrongLength?.includes(head)))
+    expect(indicesWhere(marks, (mark) => mark.colour === WRONG_LENGTH_COLOUR)).toEqual(view.wrongLength)
+    // The L stands above the wrong lengths and nowhere else; the other heads are as drawn.
+    expect(indicesWhere(marks, (mark) => mark.text === WRONG_LENGTH_MARK)).toEqual(view.wrongLength)
+    expect(marks.filter((mark) => mark.text === '' && mark.colour !== WRONG_NOTE_COLOUR && mark.colour !== WRONG_LENGTH_COLOUR)).toHaveLength(marks.length - 3)
+    // The PDF draws both colours (#d97706 is 0.85098 0.466667 0.023529) and the L as text.
+    const pdf = Buffer.from((await exportSongFile(view.melody, 'pdf', { wrong: view.wrong, wrongLength: view.wrongLength ?? [] })).base64, 'base64')
+    const streams = pageStreams(pdf).join('\n')
+    expect(streams).toMatch(/0\.8156\d* 0\.0078\d* 0\.1058\d* scn/)
+    expect(streams).toMatch(/0\.8509\d* 0\.4666\d* 0\.0235\d* scn/)
+    const folder = mkdtempSync(join(tmpdir(), 'export-marks-'))
+    writeFileSync(join(folder, 'marks.pdf'), pdf)
+    expect(execFileSync('pdftotext', [join(folder, 'marks.pdf'), '-'], { encoding: 'utf8' }).split(/\s+/)).toContain(WRONG_LENGTH_MARK)
   })
 
   it('names the file as asked, else for the title, in what a file system takes', async () => {

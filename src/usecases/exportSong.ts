@@ -33,7 +33,7 @@ export async function melodyToFileBytes(melody: Melody, format: ExportFormat, op
   if (format === 'wav' || format === 'mp3') return (await melodyToAudioFile(melody, format, options)).bytes
   if (format !== 'svg' && format !== 'pdf') return exportSong(melody, format)
   const drawing = await import('../render/sheetMusic')
-  const marks = options.wrong ? { wrong: options.wrong } : {}
+  const marks = { ...(options.wrong ? { wrong: options.wrong } : {}), ...(options.wrongLength ? { wrongLength: options.wrongLength } : {}) }
   return format === 'pdf' ? drawing.melodyToPdf(melody, marks) : new TextEncoder().encode(drawing.melodyToSvg(melody, marks))
 }
 
@@ -44,7 +44,8 @@ export function fileStem(text: string): string {
 
 /**
  * A melody as a file to save, named `options.name` (the song, the model and the date, as the UI
- * names a prediction) or else for its title; a drawing marks the wrong notes red.
+ * names a prediction) or else for its title; a drawing marks the wrong notes red, those of the
+ * wrong length only amber with an "L" above.
  * @throws LimitError for a melody over a limit (its bars, its notes' lengths)
  */
 export async function exportSongFile(melody: Melody, format: ExportFormat, options: ExportOptions = {}): Promise<ExportedFile> {

@@ -1,10 +1,12 @@
 // Predictions as the UI draws them: the notes as ABC (with the song's bar lines), the wrong ones
-// as note heads to colour.
+// as note heads to colour, those whose pitch is right and length wrong apart (and marked "L").
 import { melodiesAboveEachOther, melodyToAbcWithHeads } from '../engine/notation/abcOut'
 import { withPickup, type Melody } from '../engine/notation/melody'
 import { joinNoteCodes, noteCodesToMelody, readNoteCode, type NoteCode } from '../engine/notation/noteCodes'
-import type { Vocabulary } from '../engine/notation/vocabulary'
+import { notePartsOf, type Vocabulary } from '../engine/notation/vocabulary'
 import type { SongPrediction } from '../engine/generate/predict'
+import { wrongParts } from '../engine/generate/wrongParts'
+import { wrongLengthAnnotations } from '../shared/scoreMarks'
 import { ABC_MAX_CHARS } from '../shared/limits'
 import type { PredictionView } from '../shared/studioApi'
 
@@ -31,14 +33,38 @@ export function predictionView(prediction: SongPrediction, vocabulary: Vocabular
   // Tied pieces join into one note, so a wrong code is marked on the note it became part of.
   const { noteOfCode } = joinNoteCodes(codes)
   const melody = melodyOfCodes(codes, song)
-  const { abc, firstHead } = melodyToAbcWithHeads(melody)
-  // The view marks note heads, so wrong notes are given as heads, each once.
-  const wrongHeads = prediction.wrong.flatMap((i) => {
+  const { abc: plainAbc, firstHead } = melodyToAbcWithHeads(melody)
+  // The view marks note heads, so wrong notes are given as heads, each once; a head with a wrong
+  // pitch in any of its pieces is a wrong pitch. A rest has no head: a rest of the wrong length is counted.
+  const parts = wrongParts(prediction, notePartsOf(vocabulary))
+  const wrongHeads: number[] = []
+  const pitchHeads = new Set<number>()
+  const lengthHeads: number[] = []
+  let wrongLengthRests = 0
+  prediction.wrong.forEach((i, n) => {
     const head = firstHead[noteOfCode[i] ?? -1] ?? -1
-    return codes[i]?.pitch === 'r' || head < 0 ? [] : [head]
+    const part = parts[n]
+    if (codes[i]?.pitch === 'r' || head < 0) {
+      if (codes[i]?.pitch === 'r' && part === 'length') wrongLengthRests++
+      return
+    }
+    wrongHeads.push(head)
+    if (part === 'length') lengthHeads.push(head)
+    else pitchHeads.add(head)
   })
+  const wrongLength = [...new Set(lengthHeads)].filter((head) => !pitchHeads.has(head))
+  const annotations = wrongLengthAnnotations(wrongLength)
+  const abc = wrongLength.length > 0 ? melodyToAbcWithHeads(melody, { annotations }).abc : plainAbc
   // The song as the model reads it (its codes), above the prediction: both from the same codes'
   // grid, so each bar of the prediction stands under the same bar of the song.
-  const compare = melodiesAboveEachOther(melodyOfCodes(codesOfIndices(prediction.truth, vocabulary), song), melody)
-  return { accuracy: prediction.accuracy, abc, melody, wrong: [...new Set(wrongHeads)], ...(compare.length <= ABC_MAX_CHARS ? { compare } : {}) }
+  const compare = melodiesAboveEachOther(melodyOfCodes(codesOfIndices(prediction.truth, vocabulary), song), melody, annotations)
+  return {
+    accuracy: prediction.accuracy,
+    abc,
+    melody,
+    wrong: [...new Set(wrongHeads)],
+    wrongLength,
+    ...(wrongLengthRests > 0 ? { wrongLengthRests } : {}),
+    ...(compare.length <= ABC_MAX_CHARS ? { compare } : {})
+  }
 }

@@ -87,7 +87,18 @@ function barPieces(
   return pieces
 }
 
-export function melodyToAbc(melody: Melody, options: { number?: number } = {}): string {
+/**
+ * Text written above note heads, keyed by head index (in drawing order, as `firstHead` counts
+ * them): an ABC annotation (`"^L"`), drawn by abcjs inside the note's own group. No `"` in the text.
+ */
+export type HeadAnnotations = ReadonlyMap<number, string>
+
+export interface AbcOptions {
+  number?: number
+  annotations?: HeadAnnotations
+}
+
+export function melodyToAbc(melody: Melody, options: AbcOptions = {}): string {
   return melodyToAbcWithHeads(melody, options).abc
 }
 
@@ -95,7 +106,7 @@ export function melodyToAbc(melody: Melody, options: { number?: number } = {}): 
  * The ABC text, and for each melody note the index of its first note head in the drawn score
  * (a note split at a bar line has two heads), so a view can mark notes of the melody.
  */
-export function melodyToAbcWithHeads(melody: Melody, options: { number?: number } = {}): { abc: string; firstHead: number[] } {
+export function melodyToAbcWithHeads(melody: Melody, options: AbcOptions = {}): { abc: string; firstHead: number[] } {
   const { header, lines, firstHead } = abcParts(melody, options)
   return { abc: `${header.join('\n')}\n${lines.join('\n')} |]\n`, firstHead }
 }
@@ -108,16 +119,17 @@ const BARS_PER_LINE = 4
  * score of two staves, the first above the second, bar by bar: line n of each voice holds the
  * same bars, so a bar of one stands over the same bar of the other. The header (title, meter,
  * key, tempo) is the upper melody's. A voice that ends first is filled with invisible bars. The
- * lower voice's note heads are in the order melodyToAbcWithHeads gives them.
+ * lower voice's note heads are in the order melodyToAbcWithHeads gives them, and `lowerAnnotations`
+ * (keyed by those heads) are written above the lower voice's notes.
  */
-export function melodiesAboveEachOther(upper: Melody, lower: Melody): string {
+export function melodiesAboveEachOther(upper: Melody, lower: Melody, lowerAnnotations?: HeadAnnotations): string {
   // Both voices written to the same bar line (the first at or after the later end), so their
   // last bars are whole and stand over each other.
   const endOf = (melody: Melody) => melody.notes.reduce((end, note) => Math.max(end, note.startTicks + note.durationTicks), 0)
   const [upperEnd, lowerEnd] = [endOf(upper), endOf(lower)]
   const fillToTicks = upperEnd === lowerEnd ? 0 : nextBarLine(Math.max(upperEnd, lowerEnd) - 1, barGridOf(upper))
   const top = abcParts(upper, { fillToTicks })
-  const bottom = abcParts({ ...lower, meter: upper.meter, ...(upper.pickupTicks ? { pickupTicks: upper.pickupTicks } : {}) }, { fillToTicks })
+  const bottom = abcParts({ ...lower, meter: upper.meter, ...(upper.pickupTicks ? { pickupTicks: upper.pickupTicks } : {}) }, { fillToTicks, ...(lowerAnnotations ? { annotations: lowerAnnotations } : {}) })
   const key = top.header.pop() as string
   const grid = barGridOf(upper)
   const restBar = `x${abcLength(grid.barTicks)}`
@@ -142,7 +154,7 @@ export function melodiesAboveEachOther(upper: Melody, lower: Melody): string {
 }
 
 /** The header lines (X to K), the body's lines of BARS_PER_LINE bars (the last without its final bar line), and each note's first head. */
-function abcParts(melody: Melody, options: { number?: number; fillToTicks?: number }): { header: string[]; lines: string[]; firstHead: number[] } {
+function abcParts(melody: Melody, options: AbcOptions & { fillToTicks?: number }): { header: string[]; lines: string[]; firstHead: number[] } {
   checkMelodyLimits(melody)
   const { numerator, denominator } = melody.meter
   const keyName = `${melody.key.tonic}${MODE_SUFFIX[melody.key.mode]}`
@@ -179,8 +191,11 @@ function abcParts(melody: Melody, options: { number?: number; fillToTicks?: numb
   }
   let inTuplet = 0
   for (const [index, { note, source, tied, barEnd, unseen }] of pieces.entries()) {
+    let annotation = ''
     if (note.pitch !== null) {
       if (source >= 0 && firstHead[source] === -1) firstHead[source] = heads
+      const text = options.annotations?.get(heads)
+      if (text) annotation = `"^${text.replaceAll('"', '')}"`
       heads++
     }
     const run = tupletRuns.get(index)
@@ -202,7 +217,7 @@ function abcParts(melody: Melody, options: { number?: number; fillToTicks?: numb
         accidental = alteration === 1 ? '^' : alteration === -1 ? '_' : '='
         bar.set(letter, alteration)
       }
-      line += `${accidental}${writePitch(letter, octave)}${length}${tied ? '-' : ''}${separator}`
+      line += `${annotation}${accidental}${writePitch(letter, octave)}${length}${tied ? '-' : ''}${separator}`
     }
     if (barEnd) {
       line = `${line.trimEnd()} | `
