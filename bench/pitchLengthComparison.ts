@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { abcToMelodies, buildModel, disposeModel, prepareCorpusTraining, trainModel, type FastPathSetting, type ModelGraph } from '../src/engine'
+import { abcToMelodies, buildModel, disposeModel, prepareCorpusTraining, trainModel, TrainingCancelledError, type FastPathSetting, type ModelGraph } from '../src/engine'
 import { inputShape } from '../src/engine/models/build'
 import { modelScoring } from '../src/engine/models/modelOutputs'
 import type { ModelSpec } from '../src/engine/models/spec'
@@ -40,6 +40,9 @@ export const PITCH_LENGTH_JIGS_GRAPH: ModelGraph = {
 
 export interface PitchLengthFigures {
   readonly model: 'single-vocabulary' | 'pitch-length'
+  /** `default`: each on the path the studio picks for it (the stack on the fast path); `tfjs`: both on tfjs. */
+  readonly paths: 'default' | 'tfjs'
+  /** Epochs trained, a fraction where the time ran out within one. */
   readonly epochs: number
   readonly trainS: number
   /** Held-out windows: the predicted code right, its pitch right, its length right. */
@@ -71,52 +74,70 @@ function heldOutAccuracies(model: tf.LayersModel, spec: ModelSpec, validation: W
   return { note: note / count, pitch: pitch / count, length: length / count }
 }
 
+/**
+ * Each model trained for exactly `seconds` (stopped between batches, mid-epoch if need be: the
+ * weights are the model's as they are then), first each on its own path (the stack on the fast
+ * path, the functional model on tfjs: what a person gets), then both on tfjs (the same operations,
+ * so the models alone differ).
+ */
 export async function runPitchLengthComparison(seconds: number, fastPath: FastPathSetting): Promise<PitchLengthFigures[]> {
   const text = readFileSync(join(SHARED, 'corpus/nottingham/abc/jigs.abc'), 'utf8')
   const songs = abcToMelodies(text).tunes.flatMap((tune) => (tune.melody ? [{ title: tune.title, melody: tune.melody }] : []))
   const results: PitchLengthFigures[] = []
-  for (const kind of ['single-vocabulary', 'pitch-length'] as const) {
-    const setup = prepareCorpusTraining(songs, 'lstm', {
-      ...(kind === 'pitch-length' ? { graph: PITCH_LENGTH_JIGS_GRAPH } : { layers: [JIGS_MODEL.layers[0], { type: 'lstm', units: 128 }] }),
-      window: JIGS_MODEL.window,
-      batchSize: JIGS_MODEL.batchSize,
-      learningRate: JIGS_MODEL.learningRate,
-      epochs: 100_000,
-      seed: 5,
-      scheme: 'windows'
-    })
-    const model = buildModel(setup.spec)
-    const stop = new AbortController()
-    const started = performance.now()
-    let epochsDone = 0
-    const outcome = await trainModel(model, setup.spec, setup, {
-      fastPath,
-      signal: stop.signal,
-      keepOnStop: true,
-      callbacks: [
-        {
-          onBatchEnd: () => {
-            if (epochsDone > 0 && performance.now() - started > seconds * 1000) stop.abort()
-          }
-        }
-      ],
-      onEpochEnd: (e) => {
-        epochsDone++
-        console.error(`  ${kind} epoch ${e.epoch}: loss ${e.loss.toFixed(3)}, ${Math.round(e.samplesPerSecond)} windows/s (${(e.elapsedMs / 1000).toFixed(0)} s)`)
+  for (const paths of ['default', 'tfjs'] as const) {
+    for (const kind of ['single-vocabulary', 'pitch-length'] as const) {
+      const setup = prepareCorpusTraining(songs, 'lstm', {
+        ...(kind === 'pitch-length' ? { graph: PITCH_LENGTH_JIGS_GRAPH } : { layers: [JIGS_MODEL.layers[0], { type: 'lstm', units: 128 }] }),
+        window: JIGS_MODEL.window,
+        batchSize: JIGS_MODEL.batchSize,
+        learningRate: JIGS_MODEL.learningRate,
+        epochs: 100_000,
+        seed: 5,
+        scheme: 'windows'
+      })
+      const model = buildModel(setup.spec)
+      const stop = new AbortController()
+      const batchesPerEpoch = Math.ceil(setup.dataset.labels.length / setup.spec.batchSize)
+      let batches = 0
+      let trainedMs = 0
+      let path = ''
+      const started = performance.now()
+      try {
+        const outcome = await trainModel(model, setup.spec, setup, {
+          fastPath: paths === 'tfjs' ? 'off' : fastPath,
+          signal: stop.signal,
+          callbacks: [
+            {
+              onBatchEnd: () => {
+                batches++
+                if (performance.now() - started > seconds * 1000) stop.abort()
+              }
+            }
+          ],
+          onEpochEnd: (e) => console.error(`  ${kind} (${paths}) epoch ${e.epoch}: loss ${e.loss.toFixed(3)}, ${Math.round(e.samplesPerSecond)} windows/s (${(e.elapsedMs / 1000).toFixed(0)} s)`)
+        })
+        path = outcome.path.reason
+      } catch (error) {
+        // the time ran out: the weights trained so far are the model's (the fast path writes them back as it ends)
+        if (!(error instanceof TrainingCancelledError)) throw error
+        path = paths === 'tfjs' || kind === 'pitch-length' ? 'tfjs' : 'fast CPU path'
       }
-    })
-    const held = heldOutAccuracies(model, setup.spec, setup.validation, notePartsOf(setup.vocabulary))
-    results.push({
-      model: kind,
-      epochs: outcome.history.length,
-      trainS: outcome.trainMs / 1000,
-      noteAccuracy: held.note,
-      pitchAccuracy: held.pitch,
-      lengthAccuracy: held.length,
-      params: model.countParams(),
-      path: outcome.path.reason
-    })
-    disposeModel(model)
+      trainedMs = performance.now() - started
+      const held = heldOutAccuracies(model, setup.spec, setup.validation, notePartsOf(setup.vocabulary))
+      console.error(`  ${kind} (${paths}): ${(batches / batchesPerEpoch).toFixed(2)} epochs in ${(trainedMs / 1000).toFixed(0)} s`)
+      results.push({
+        model: kind,
+        paths,
+        epochs: batches / batchesPerEpoch,
+        trainS: trainedMs / 1000,
+        noteAccuracy: held.note,
+        pitchAccuracy: held.pitch,
+        lengthAccuracy: held.length,
+        params: model.countParams(),
+        path
+      })
+      disposeModel(model)
+    }
   }
   return results
 }

@@ -338,18 +338,19 @@ if (groups.has('pitch-length')) {
   const seconds = Number(values['pitch-length-seconds'])
   console.error(`pitch-length: the jigs (window 16, seed 5, by windows) learnt ${seconds} s by one vocabulary of codes and by pitch and length as two outputs…`)
   for (const f of await runPitchLengthComparison(seconds, fastPath)) {
-    console.error(`  ${f.model}: held out ${(f.noteAccuracy * 100).toFixed(1)} % notes, ${(f.pitchAccuracy * 100).toFixed(1)} % pitches, ${(f.lengthAccuracy * 100).toFixed(1)} % lengths, ${f.epochs} epochs (${f.path})`)
+    console.error(`  ${f.model} (${f.paths}): held out ${(f.noteAccuracy * 100).toFixed(1)} % notes, ${(f.pitchAccuracy * 100).toFixed(1)} % pitches, ${(f.lengthAccuracy * 100).toFixed(1)} % lengths, ${f.epochs.toFixed(2)} epochs in ${f.trainS.toFixed(0)} s`)
     // no peer: the two models are the comparison (higher is better)
     for (const [part, accuracy] of [['note', f.noteAccuracy], ['pitch', f.pitchAccuracy], ['length', f.lengthAccuracy]] as const) {
       cases.push({
-        name: `pitch-length/jigs-held-out-${part}-accuracy-${f.model}`,
+        name: `pitch-length/jigs-held-out-${part}-accuracy-${f.model}${f.paths === 'tfjs' ? '-both-on-tfjs' : ''}`,
         unit: '%',
         engine: round(accuracy * 100, 2),
         peer: null,
         ratio: null,
         model: f.model,
+        paths: f.paths,
         seconds,
-        epochs: f.epochs,
+        epochs: round(f.epochs, 2),
         trainS: round(f.trainS, 1),
         params: f.params,
         path: f.path

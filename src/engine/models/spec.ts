@@ -97,9 +97,11 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
   if (!Number.isFinite(learningRate) || learningRate <= 0) {
     throw new OptionError(`learning rate must be a number > 0, got ${learningRate}`)
   }
+  const units = wholeNumber('units', options.units ?? SEED_DEFAULTS.units, 1)
+  const graph = options.graph ?? (options.layers ? undefined : presetGraph(kind, units))
   const spec: ModelSpec = {
     kind,
-    units: wholeNumber('units', options.units ?? SEED_DEFAULTS.units, 1),
+    units,
     window: wholeNumber('window', options.window ?? SEED_DEFAULTS.window, 1),
     encoding: modelEncoding(kind, options),
     classes: wholeNumber('classes', classes, 2),
@@ -110,21 +112,23 @@ export function resolveModelSpec(kind: ModelKind, options: ModelOptions, classes
     epochs: wholeNumber('epochs', options.epochs ?? SEED_DEFAULTS.epochs, 1),
     learningRate,
     seed: wholeNumber('seed', options.seed ?? SEED_DEFAULTS.seed, 0),
-    ...(options.layers ? { layers: options.layers } : {})
-  }
-  const graph = options.graph ?? (options.layers ? undefined : presetGraph(kind, spec.units))
-  if (graph) {
-    if (!vocabulary) throw new OptionError('a functional model needs the vocabulary its inputs and outputs are over')
-    for (const [head, weight] of Object.entries(options.lossWeights ?? {})) {
-      if (!graph.outputs.some((output) => output.layer === head)) throw new OptionError(`loss weight for '${head}': the model has no such output (${graph.outputs.map((output) => output.layer).join(', ')})`)
-      if (!(Number.isFinite(weight) && weight >= 0)) throw new OptionError(`loss weight for '${head}' must be a number ≥ 0, got ${weight}`)
-    }
-    Object.assign(spec, { graph, parts: notePartsOf(vocabulary), ...(options.lossWeights ? { lossWeights: options.lossWeights } : {}) })
+    ...(options.layers ? { layers: options.layers } : {}),
+    ...(graph ? functionalParts(graph, options.lossWeights, vocabulary) : {})
   }
   // A stack that cannot be built is refused here, with the layer that does not fit, and one too
   // big to train before a single weight is allocated.
   checkModelSize(spec)
   return spec
+}
+
+/** What a functional spec carries besides its graph: the vocabulary's pitches and lengths, and its outputs' loss weights. */
+function functionalParts(graph: ModelGraph, lossWeights: ModelOptions['lossWeights'], vocabulary: Vocabulary | undefined): Pick<ModelSpec, 'graph' | 'parts' | 'lossWeights'> {
+  if (!vocabulary) throw new OptionError('a functional model needs the vocabulary its inputs and outputs are over')
+  for (const [head, weight] of Object.entries(lossWeights ?? {})) {
+    if (!graph.outputs.some((output) => output.layer === head)) throw new OptionError(`loss weight for '${head}': the model has no such output (${graph.outputs.map((output) => output.layer).join(', ')})`)
+    if (!(Number.isFinite(weight) && weight >= 0)) throw new OptionError(`loss weight for '${head}' must be a number ≥ 0, got ${weight}`)
+  }
+  return { graph, parts: notePartsOf(vocabulary), ...(lossWeights ? { lossWeights } : {}) }
 }
 
 const mib = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MiB`
