@@ -1,6 +1,7 @@
 import { corpusFlow, corpusSequenceFlow, functionalModelFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
+import { reproduceTutorialFlow } from './tutorialFlows'
 import { compareBarByBarFlow, corruptRunFileFlow, deleteRunFlow, earlyStoppingFlow, projectFileFlow, stopAndTrainOnFlow, trainAndSeeWrongNotesFlow } from './trainingFlows'
 
 /** Every flow both the web spec and the desktop spec run, in this order: a new one goes here, and so into both. */
@@ -21,7 +22,8 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   functionalModelFlow,
   corpusFlow,
   corpusSequenceFlow,
-  earlyStoppingFlow
+  earlyStoppingFlow,
+  reproduceTutorialFlow
 ]
 
 export type { StudioFlow, StudioUnderTest } from './studioUnderTest'

@@ -84,6 +84,8 @@ export const MODEL_GRAPH_MAX_CHARS = 256 * 1024
 export const MODEL_PICTURE_MAX_BOXES = 2 * (MODEL_MAX_GRAPH_LAYERS + 4)
 export const MODEL_PICTURE_MAX_ARROWS = (MODEL_MAX_GRAPH_LAYERS + 4) * JOIN_MAX_INPUTS
 export const MODEL_PICTURE_MAX_CHARS = 1024 * 1024
+/** The song's windows the model screen and the guide show (나비야 has 50). */
+export const WINDOWS_SHOWN_MAX = 400
 /**
  * One TensorBoard events file a run writes (`<saved run>/logs/train/…`, `…/validation/…`). An epoch
  * is tens of bytes a figure: 100,000 epochs (EPOCHS_MAX) of a model with a few heads is a few tens of

@@ -22,6 +22,7 @@ import {
   MODEL_MAX_GRAPH_LAYERS,
   MODEL_MAX_PARAMS,
   MODEL_PICTURE_MAX_CHARS,
+  WINDOWS_SHOWN_MAX,
   PROJECT_MAX_BYTES,
   PROJECT_MAX_MODEL_FILES,
   PROJECT_MAX_RUNS,
@@ -233,7 +234,16 @@ export const MODEL_DESCRIPTION_SCHEMA = z.object({
   /** Every layer with its output shape and parameters, as Keras's summary() (the output layer last). */
   layers: z.array(LAYER_ROW_SCHEMA).max(MODEL_MAX_GRAPH_LAYERS + 4),
   /** The model as plot_model(show_shapes=True) draws it: SVG text made in the engine, every text in it escaped. */
-  picture: z.string().max(MODEL_PICTURE_MAX_CHARS).optional()
+  picture: z.string().max(MODEL_PICTURE_MAX_CHARS).optional(),
+  /**
+   * The song as the model sees it (the tutorial's first lesson): its windows of notes, each with
+   * the note that follows (the first WINDOWS_SHOWN_MAX), and the windows that come again with a
+   * different next note (pairs of indices), which no model that sees only its window can both get right.
+   */
+  windows: z.array(z.object({ notes: z.array(z.string().max(32)).max(256), next: z.string().max(32) })).max(WINDOWS_SHOWN_MAX).optional(),
+  repeatedWindows: z.array(z.tuple([count(WINDOWS_SHOWN_MAX), count(WINDOWS_SHOWN_MAX)])).max(WINDOWS_SHOWN_MAX).optional(),
+  /** The most one-step predictions a model that sees only its window can get right (each window answered one way). */
+  windowOnlyCeiling: z.number().min(0).max(1).optional()
 })
 
 export const BACKEND_VIEW_SCHEMA = z.object({

@@ -9,6 +9,7 @@ import { ModelSettings } from './modelSettings.svelte'
 import { RunState } from './run.svelte'
 import { SongState } from './song.svelte'
 import { TrainingSettings } from './trainingSettings.svelte'
+import { TutorialReplay } from './tutorial.svelte'
 
 /** Everything the panes share; each pane keeps what only it shows in its own state. */
 export interface StudioState {
@@ -19,10 +20,11 @@ export interface StudioState {
   readonly training: TrainingSettings
   readonly library: LibraryState
   readonly run: RunState
+  readonly tutorial: TutorialReplay
 }
 
 export function createStudioState(api: StudioApi | null): StudioState {
-  return { api, song: new SongState(api), model: new ModelSettings(), training: new TrainingSettings(), library: new LibraryState(), run: new RunState() }
+  return { api, song: new SongState(api), model: new ModelSettings(), training: new TrainingSettings(), library: new LibraryState(), run: new RunState(), tutorial: new TutorialReplay() }
 }
 
 const CONTEXT_KEY = Symbol('studio state')
