@@ -9,6 +9,9 @@ export const ACCURACY_COLOUR = '#d4700a'
 /** A model with several outputs: each output's accuracy in its own colour, on the accuracy axis. */
 export const HEAD_COLOURS: Readonly<Record<string, string>> = { next_pitch: '#2da44e', next_length: '#8250df', next_note: '#bf3989' }
 
+/** One colour a run, where runs are compared by their loss alone (the tutorial's four models). */
+export const RUN_COLOURS: readonly string[] = ['#6e7781', '#d4700a', '#1f6feb', '#2da44e', '#8250df', '#bf3989']
+
 /** The output heads a run's history has (a functional model's), in their order. */
 export function headNames(history: readonly { readonly heads?: readonly { readonly name: string }[] | undefined }[]): string[] {
   return history.find((point) => point.heads?.length)?.heads?.map((head) => head.name) ?? []
