@@ -1,6 +1,8 @@
 // Both languages complete: every key the UI asks for exists in English and Korean, Korean
 // translates every English message, and no component writes UI words outside t().
 import { readdirSync, readFileSync } from 'node:fs'
+import { OUTPUT_ROLES } from '../../../shared/modelGraph'
+import { SEED_MODEL_KINDS } from '../../../shared/studioNames'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CORPUS_SCHEMES, MONITOR_NAMES, STUDIO_MODEL_KINDS } from '../../../shared/studioApi'
@@ -29,7 +31,11 @@ const TEMPLATE_VALUES: Record<string, readonly string[]> = {
   name: MONITOR_NAMES,
   scheme: CORPUS_SCHEMES,
   shown: CORPUS_SCHEMES,
-  code: Object.keys(ENGINE_MESSAGES)
+  code: Object.keys(ENGINE_MESSAGES),
+  seedKind: SEED_MODEL_KINDS,
+  head: OUTPUT_ROLES,
+  // the guide's screens (panes/tutorial/TutorialGuide.svelte)
+  current: ['windows', 'models', 'predictions', 'state']
 }
 
 /** Markup attributes whose text a person reads (or hears from a screen reader). */

@@ -78,6 +78,7 @@ export const EN = {
   chooseOne: '{name} holds several — choose one:',
   useIt: 'Use it',
   layers: 'Layers (the model lab: JSON, empty for the preset)',
+  layersPlaceholder: '[{"type": "embedding", "outputDim": 16}, {"type": "gru", "units": 64}]  or  {"class_name": "Functional", "config": {…}}',
   layersHint:
     'A list of layers, or a Keras functional model (model.to_json()): inputs named note, pitch, length, features or index; softmax outputs named next_note, next_pitch or next_length; Add, Concatenate and shared layers. A functional model trains on TensorFlow.js.',
   editAsKeras: 'Edit as Keras JSON',

@@ -108,6 +108,7 @@ export const KO: { readonly [Key in MessageKey]: string } = {
   chooseOne: '{name} 안에 여러 곡이 있습니다 — 하나를 고르세요:',
   useIt: '사용',
   layers: '레이어 (모델 실험실: JSON, 비우면 기본 모델)',
+  layersPlaceholder: '[{"type": "embedding", "outputDim": 16}, {"type": "gru", "units": 64}]  또는  {"class_name": "Functional", "config": {…}}',
   layersHint:
     '레이어 목록, 또는 Keras 함수형 모델(model.to_json()): 입력 이름은 note, pitch, length, features, index 중 하나, 소프트맥스 출력 이름은 next_note, next_pitch, next_length 중 하나; Add, Concatenate, 공유 레이어. 함수형 모델은 TensorFlow.js로 학습합니다.',
   editAsKeras: 'Keras JSON으로 편집',
