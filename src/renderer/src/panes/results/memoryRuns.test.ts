@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../../../shared/studioApi'
-import { defaultPartner, heatColour, runIsStateful, stepOfPlayedNote } from './memoryRuns'
+import type { MemoryTraceView } from '../../../../shared/studioApi'
+import { defaultPartner, heatColour, runIsStateful, stepOfPlayedNote, typicalMagnitude } from './memoryRuns'
 
 const run = (runId: string, savedAt: string, model: RunRecord['request']['model'], abc = 'X:1\nK:C\nCDEF|', stateful?: boolean) =>
   ({ runId, savedAt, request: { model, abc, epochs: 1, untilPerfect: false, ...(stateful !== undefined ? { options: { stateful } } : {}) } }) as unknown as RunRecord
@@ -43,5 +44,11 @@ describe('the runs the Memory panel sets side by side', () => {
     expect(heatColour(1, 1)).toBe('rgb(255, 0, 0)')
     expect(heatColour(-2, 1)).toBe('rgb(0, 0, 255)')
     expect(heatColour(Number.NaN, 1)).toBe('rgb(200, 200, 200)')
+  })
+
+  it('scales a map to most of its values, not its few largest', () => {
+    const steps = Array.from({ length: 20 }, (_, i) => ({ c: [i === 0 ? 40 : 1, -0.5] }))
+    expect(typicalMagnitude({ steps } as unknown as MemoryTraceView, 'c')).toBe(1)
+    expect(typicalMagnitude({ steps } as unknown as MemoryTraceView, 'h')).toBe(1e-6)
   })
 })

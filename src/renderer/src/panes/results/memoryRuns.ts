@@ -43,11 +43,14 @@ export function codesOf(trace: Pick<MemoryTraceView, 'codes'>, indices: readonly
   return indices.map((index) => trace.codes[index] ?? '?').join(' ')
 }
 
-/** The largest |value| of a state over every step (the heat map's scale), at least `floor`. */
-export function largestMagnitude(trace: MemoryTraceView, which: 'h' | 'c', floor = 1e-6): number {
-  let largest = floor
-  for (const step of trace.steps) for (const value of step[which] ?? []) if (Number.isFinite(value)) largest = Math.max(largest, Math.abs(value))
-  return largest
+/**
+ * The heat map's scale for a state: the |value| that `share` of its values over every step stay
+ * within (the rest are drawn at full depth), at least `floor`.
+ */
+export function typicalMagnitude(trace: MemoryTraceView, which: 'h' | 'c', share = 0.95, floor = 1e-6): number {
+  const magnitudes = trace.steps.flatMap((step) => (step[which] ?? []).filter(Number.isFinite).map(Math.abs)).sort((a, b) => a - b)
+  if (magnitudes.length === 0) return floor
+  return Math.max(floor, magnitudes[Math.min(magnitudes.length - 1, Math.floor(share * magnitudes.length))] ?? floor)
 }
 
 /** A value on a diverging scale: blue below zero, white at zero, red above, |value| / scale as depth. */
