@@ -54,6 +54,7 @@ export const memoryFlow: StudioFlow = {
     await expect(stateless).toHaveAttribute('data-stateful', 'false')
     await expect(stateful).toHaveAttribute('data-steps', '50')
     await expect(stateless).toHaveAttribute('data-steps', '50')
+    await expect(stateful).toHaveAttribute('data-full-song', 'false')
     // Both have heat maps of h and c.
     for (const column of [stateful, stateless]) {
       await expect(column.getByTestId('memory-heat-h')).toBeVisible()
@@ -130,6 +131,18 @@ export const memoryFlow: StudioFlow = {
     await expect.poll(async () => Number(await stateful.getAttribute('data-step')), { timeout: 20_000 }).toBeGreaterThan(1)
     await page.screenshot({ path: `test-results/${kind}-memory-playing.png` })
     await page.getByRole('button', { name: 'stop one-step score' }).click()
+
+    // The full song (its own notes fed back): traced again, and it follows the full-song score.
+    await panel.getByTestId('memory-full-song').check()
+    await expect(stateful).toHaveAttribute('data-full-song', 'true', { timeout: 60_000 })
+    await expect(stateless).toHaveAttribute('data-full-song', 'true', { timeout: 60_000 })
+    await expect(stateful).toHaveAttribute('data-steps', '50')
+    await slider.press('Home')
+    await page.getByRole('button', { name: 'play full-song score' }).click()
+    await panel.locator('> summary').scrollIntoViewIfNeeded()
+    await expect.poll(async () => Number(await stateful.getAttribute('data-step')), { timeout: 20_000 }).toBeGreaterThan(1)
+    await page.getByRole('button', { name: 'stop full-song score' }).click()
+    await panel.getByTestId('memory-full-song').uncheck()
 
     // In Korean too.
     await page.getByTestId('language').selectOption('ko')

@@ -255,7 +255,7 @@ export const EN = {
   midiTakeFull: 'The take is full ({n} notes): insert it to go on.',
   songLabel: 'song',
   memoryHeading: 'Memory: what the network saw and kept',
-  memoryExplain: 'At each note, the model\'s most likely next notes (green: the true next note; blue: its choice) and its LSTM\'s state, hidden h and cell c, as colour over the steps (red above zero, blue below; an amber mark over a step: the same notes went in at another step with a different note next). It follows the one-step score as it plays; move it with the slider, its arrow keys, or a click on a map.',
+  memoryExplain: 'At each note, the model\'s most likely next notes (green: the true next note; blue: its choice) and its LSTM\'s state, hidden h and cell c, as colour over the steps (red above zero, blue below; an amber mark over a step: the same notes went in at another step with a different note next). It follows the one-step score as it plays (the full-song score with full song ticked); move it with the slider, its arrow keys, or a click on a map.',
   memoryHowToRead: 'How to read it',
   memoryBeside: 'Beside it',
   memoryNone: 'none',
