@@ -189,6 +189,37 @@ describe('models the trace reads', () => {
     }
   })
 
+  it('runs an LSTM fed by an Embedding as tfjs does (token ids looked up first), and names the recurrent layers it does not trace', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.embedding({ inputDim: 14, outputDim: 8, inputLength: 4 }),
+        tf.layers.lstm({ units: 16, recurrentActivation: 'sigmoid' }),
+        tf.layers.dense({ units: 14, activation: 'softmax' })
+      ]
+    })
+    const found = firstLstmCell(model)
+    if (!found.ok) throw new Error(found.reason)
+    expect(found.cell.description).toMatchObject({ units: 16, recurrentActivation: 'sigmoid', stateful: false })
+    let largest = 0
+    for (const window of [
+      [9, 9, 9, 9],
+      [0, 13, 4, 7],
+      [2, 2, 11, 5]
+    ]) {
+      found.cell.reset()
+      found.cell.run(window.map((token) => [token]))
+      const input = tf.tensor2d([window])
+      const output = tf.tidy(() => (model.layers[1]!.apply(model.layers[0]!.apply(input)) as tf.Tensor).dataSync())
+      largest = Math.max(largest, largestDifference(found.cell.h, output))
+      input.dispose()
+    }
+    expect(largest).toBeLessThan(1e-5)
+    model.dispose()
+    const gru = tf.sequential({ layers: [tf.layers.gru({ units: 4, inputShape: [4, 1] }), tf.layers.dense({ units: 3, activation: 'softmax' })] })
+    expect(firstLstmCell(gru)).toEqual({ ok: false, reason: "its recurrent layer is a GRU: only an LSTM's state is traced" })
+    gru.dispose()
+  })
+
   it('marks a window only against steps with a different note next', () => {
     const steps = [
       { inputs: [1, 2], truth: 3 },

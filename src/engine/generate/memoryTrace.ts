@@ -114,7 +114,11 @@ export type LstmFound = { readonly ok: true; readonly cell: LstmCell } | { reado
 export function firstLstmCell(model: tf.LayersModel): LstmFound {
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer')
   const at = layers.findIndex((layer) => layer.getClassName() === 'LSTM')
-  if (at < 0) return { ok: false, reason: 'the model has no LSTM layer: it keeps no state' }
+  if (at < 0) {
+    const recurrent = layers.find((layer) => ['GRU', 'SimpleRNN', 'Bidirectional'].includes(layer.getClassName()))
+    if (recurrent) return { ok: false, reason: `its recurrent layer is ${recurrent.getClassName() === 'Bidirectional' ? 'bidirectional' : `a ${recurrent.getClassName()}`}: only an LSTM's state is traced` }
+    return { ok: false, reason: 'the model has no LSTM layer: it keeps no state' }
+  }
   if (!(model instanceof tf.Sequential)) return { ok: false, reason: 'a functional model: its LSTM is fed by other layers, not by the notes alone' }
   const below = layers.slice(0, at)
   const embeddingBelow = below.length === 1 && below[0]?.getClassName() === 'Embedding'
