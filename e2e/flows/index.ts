@@ -1,3 +1,4 @@
+import { memoryFlow } from './memoryFlows'
 import { corpusFlow, corpusSequenceFlow, functionalModelFlow, modelLabFlow } from './modelLabFlows'
 import { koreanFlow, malformedAbcFlow, openFilesFlow, scoreAndEditorFlow, typoWarningsFlow, undoAfterOpenFlow } from './songFlows'
 import type { StudioFlow } from './studioUnderTest'
@@ -23,7 +24,8 @@ export const SHARED_FLOWS: readonly StudioFlow[] = [
   corpusFlow,
   corpusSequenceFlow,
   earlyStoppingFlow,
-  reproduceTutorialFlow
+  reproduceTutorialFlow,
+  memoryFlow
 ]
 
 export type { StudioFlow, StudioUnderTest } from './studioUnderTest'

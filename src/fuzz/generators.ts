@@ -520,6 +520,8 @@ function argsFor(method: string): fc.Arbitrary<unknown> {
     case 'predictAgain':
     case 'deleteRun':
       return fc.tuple(runIdArb)
+    case 'traceRun':
+      return fc.tuple(runIdArb, fc.oneof(fc.boolean(), fc.constantFrom(0, 'yes', null)))
     case 'continueMelody':
       return fc.tuple(runIdArb, fc.record({ bars: fc.integer({ min: 1, max: 256 }), temperature: fc.double({ min: 0, max: 10, noNaN: true }), seed: fc.nat(), variations: fc.integer({ min: 1, max: 8 }), prime: melodyArb }, { requiredKeys: ['bars', 'temperature', 'seed', 'variations'] }))
     case 'exportSong':

@@ -187,6 +187,10 @@ class RecordingTraining extends EventEmitter<TrainingHostEvents> {
     this.calls.push(['predictAgain', runId])
     return Promise.resolve({ answeredBy: 'predictAgain' })
   }
+  traceRun(runId: string, fullSong: boolean) {
+    this.calls.push(['traceRun', runId, fullSong])
+    return Promise.resolve({ answeredBy: 'traceRun' })
+  }
   continueMelody(runId: string, request: ContinuationRequest) {
     this.calls.push(['continueMelody', runId, request])
     return Promise.resolve([{ seed: 7, abc: 'answeredBy continueMelody' }])
@@ -307,6 +311,13 @@ const ROUTES: {
     check: (answer, { training }) => {
       expect(answer).toEqual({ answeredBy: 'predictAgain' })
       expect(training.calls).toEqual([['predictAgain', 'run-abc']])
+    }
+  },
+  traceRun: {
+    args: ['run-abc', true],
+    check: (answer, { training }) => {
+      expect(answer).toEqual({ answeredBy: 'traceRun' })
+      expect(training.calls).toEqual([['traceRun', 'run-abc', true]])
     }
   },
   continueMelody: {

@@ -112,6 +112,7 @@ export class StudioService {
     loadLibrary: () => this.library.load(),
     saveSong: (abc) => this.library.saveSong(abc),
     predictAgain: (runId) => this.training.predictAgain(runId),
+    traceRun: (runId, fullSong) => this.training.traceRun(runId, fullSong),
     continueMelody: (runId, request) => this.training.continueMelody(runId, request),
     saveSettings: (settings) => this.library.saveSettings(settings),
     stopTraining: (runId) => this.training.stop(runId),

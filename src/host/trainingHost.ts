@@ -12,6 +12,7 @@ import type {
   ExportFormat,
   ExportOptions,
   MelodyValue,
+  MemoryTraceView,
   ModelDescription,
   ModelOptionsView,
   RunRecord,
@@ -105,6 +106,11 @@ export class TrainingHost extends EventEmitter<TrainingHostEvents> {
   /** Predicts a finished run's song again with its saved model. */
   predictAgain(runId: string): Promise<TrainingResult> {
     return this.call({ name: 'predictAgain', runId }, runId) as Promise<TrainingResult>
+  }
+
+  /** A finished run's memory trace along its song, from its saved model. */
+  traceRun(runId: string, fullSong: boolean): Promise<MemoryTraceView> {
+    return this.call({ name: 'traceRun', runId, fullSong }, runId) as Promise<MemoryTraceView>
   }
 
   /** Continues a melody with a finished run's saved model (stopped by `stop(runId)`). */

@@ -19,6 +19,7 @@ export type EngineCall =
   | { readonly name: 'backend' }
   | { readonly name: 'describeModel'; readonly melody: MelodyValue; readonly model: StudioModelKind; readonly options: ModelOptionsView }
   | { readonly name: 'predictAgain'; readonly runId: string }
+  | { readonly name: 'traceRun'; readonly runId: string; readonly fullSong: boolean }
   /** Stopped by a `stop-call` of its request id, between notes. */
   | { readonly name: 'continueMelody'; readonly runId: string; readonly request: ContinuationRequest }
   /** A song drawn or written as a file, off the UI's and the server's thread. */

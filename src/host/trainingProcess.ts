@@ -6,7 +6,7 @@ import { chooseBackend } from '../engine/backend/chooseBackend'
 import { serializeError } from '../shared/studioErrors'
 import type { BackendView, TrainingProgress } from '../shared/studioApi'
 import { describeModel } from '../usecases/describeModel'
-import { continueStudioRun, predictStudioRunAgain, trainStudioRun } from '../usecases/studioRuns'
+import { continueStudioRun, predictStudioRunAgain, traceStudioRun, trainStudioRun } from '../usecases/studioRuns'
 import { exportSongFile } from '../usecases/exportSong'
 import type { EngineCall, FromTrainingProcess, ToTrainingProcess } from './trainingMessages'
 
@@ -48,6 +48,8 @@ async function answer(call: EngineCall, modelFolder: string, signal: AbortSignal
       return describeModel(call.melody, call.model, call.options)
     case 'predictAgain':
       return predictStudioRunAgain(call.runId, modelFolder)
+    case 'traceRun':
+      return traceStudioRun(call.runId, modelFolder, call.fullSong)
     case 'continueMelody':
       return continueStudioRun(call.runId, modelFolder, call.request, signal)
     case 'exportSong':

@@ -61,6 +61,16 @@ export const EPOCHS_MAX = 100_000
 export const CONTINUE_MAX_NOTES = 2_000
 export const CONTINUE_MAX_BARS = 256
 export const CONTINUE_MAX_VARIATIONS = 16
+/**
+ * The memory trace (the results' Memory panel): predictions traced along a song, the LSTM units
+ * shown (the first N of the layer's), the candidates listed at each step (the most probable first),
+ * and the other steps named as having the same window in with a different note next. 나비야 takes
+ * 50 steps; a long song is traced from its start.
+ */
+export const MEMORY_TRACE_MAX_STEPS = 512
+export const MEMORY_TRACE_MAX_UNITS = 32
+export const MEMORY_TRACE_TOP_K = 5
+export const MEMORY_TRACE_MAX_SAME_WINDOW = 16
 /** Trainable parameters of a model (the seed's models have 18,700–68,620; the jigs LSTM 0.9 M). */
 export const MODEL_MAX_PARAMS = 20_000_000
 /** Estimated memory to train a model: weights, gradients, Adam's two moments and activations. */

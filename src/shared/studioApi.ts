@@ -22,6 +22,8 @@ import type {
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
   MELODY_SCHEMA,
+  MEMORY_STEP_SCHEMA,
+  MEMORY_TRACE_SCHEMA,
   MENU_COMMAND_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_OPTIONS_SCHEMA,
@@ -67,6 +69,8 @@ export type TrainingProgress = z.infer<typeof TRAINING_PROGRESS_SCHEMA>
 export type PredictionView = z.infer<typeof PREDICTION_VIEW_SCHEMA>
 export type CorpusSummary = z.infer<typeof CORPUS_SUMMARY_SCHEMA>
 export type TrainingResult = z.infer<typeof TRAINING_RESULT_SCHEMA>
+export type MemoryStepView = z.infer<typeof MEMORY_STEP_SCHEMA>
+export type MemoryTraceView = z.infer<typeof MEMORY_TRACE_SCHEMA>
 export type TrainingFailure = z.infer<typeof TRAINING_FAILURE_SCHEMA>
 export type RunRecord = z.infer<typeof RUN_RECORD_SCHEMA>
 export type FailedRunRecord = z.infer<typeof FAILED_RUN_SCHEMA>

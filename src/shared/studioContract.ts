@@ -14,6 +14,7 @@ import {
   IMPORTED_FILE_SCHEMA,
   LIBRARY_VIEW_SCHEMA,
   MELODY_SCHEMA,
+  MEMORY_TRACE_SCHEMA,
   MENU_COMMAND_SCHEMA,
   MODEL_DESCRIPTION_SCHEMA,
   MODEL_KIND_SCHEMA,
@@ -71,6 +72,12 @@ export const STUDIO_METHODS = {
   stopTraining: method('studio:stop-training', z.tuple([RUN_ID_SCHEMA]), nothing),
   /** Loads a finished run's saved model and makes its one-step and full-song predictions again, without training. */
   predictAgain: method('studio:predict-again', z.tuple([RUN_ID_SCHEMA]), TRAINING_RESULT_SCHEMA),
+  /**
+   * Walks a finished run's saved model along its song, one-step or full song (`fullSong`): at each
+   * prediction the window in, the candidates' probabilities and its first LSTM's hidden and cell
+   * state, the windows that came twice with different notes next marked.
+   */
+  traceRun: method('studio:trace-run', z.tuple([RUN_ID_SCHEMA, z.boolean()]), MEMORY_TRACE_SCHEMA),
   /** Continues the run's song from its first window (or the person's song) with its saved model: new bars, greedy or sampled. */
   continueMelody: method('studio:continue-melody', z.tuple([RUN_ID_SCHEMA, CONTINUATION_REQUEST_SCHEMA]), z.array(CONTINUATION_VIEW_SCHEMA)),
   /** A melody as a file to save: MIDI, ABC, SVG or PDF sheet music (wrong notes red), or note codes. */

@@ -17,6 +17,11 @@ import {
   EPOCHS_MAX,
   HISTORY_MAX_POINTS,
   IMPORT_MAX_BYTES,
+  LAYER_MAX_UNITS,
+  MEMORY_TRACE_MAX_SAME_WINDOW,
+  MEMORY_TRACE_MAX_STEPS,
+  MEMORY_TRACE_MAX_UNITS,
+  MEMORY_TRACE_TOP_K,
   METER_MAX_DENOMINATOR,
   METER_MAX_NUMERATOR,
   MODEL_MAX_GRAPH_LAYERS,
@@ -26,6 +31,7 @@ import {
   PROJECT_MAX_BYTES,
   PROJECT_MAX_MODEL_FILES,
   PROJECT_MAX_RUNS,
+  SAVED_VOCABULARY_MAX_CODES,
   SONG_MAX_NOTES,
   SONG_MAX_QUARTERS,
   SONG_TEXT_MAX_CHARS,
@@ -383,6 +389,49 @@ export const TRAINING_RESULT_SCHEMA = z.object({
    * with the next save; it is lost if the studio closes first.
    */
   saveError: text.optional()
+})
+
+/** A class of the model's vocabulary (an index into the trace's `codes`). */
+const classIndex = count(SAVED_VOCABULARY_MAX_CODES)
+/** The widest window a model takes (MODEL_OPTIONS_SCHEMA's `window`). */
+const WINDOW_MAX = 256
+
+/** One prediction of a memory trace: the window in, the note out, the candidates, the LSTM's state after it. */
+export const MEMORY_STEP_SCHEMA = z.object({
+  /** The notes that went in, as classes. */
+  inputs: z.array(classIndex).max(WINDOW_MAX),
+  /** The song's next note and the model's choice. */
+  truth: classIndex,
+  predicted: classIndex,
+  /** The model's probability for the true next note. */
+  trueProbability: METRIC_SCHEMA,
+  /** The most probable classes, most probable first. */
+  top: z.array(z.object({ index: classIndex, probability: METRIC_SCHEMA })).max(MEMORY_TRACE_TOP_K),
+  /** The traced LSTM's hidden and cell state after the window: its first units (none without an LSTM). */
+  h: z.array(METRIC_SCHEMA).max(MEMORY_TRACE_MAX_UNITS).optional(),
+  c: z.array(METRIC_SCHEMA).max(MEMORY_TRACE_MAX_UNITS).optional(),
+  /** Other steps (0-based) with the same window in and a different true note next. */
+  ambiguousWith: z.array(count(MEMORY_TRACE_MAX_STEPS)).max(MEMORY_TRACE_MAX_SAME_WINDOW)
+})
+
+/** A saved run's model walked along its song: at each prediction its probabilities and its LSTM's state. */
+export const MEMORY_TRACE_SCHEMA = z.object({
+  runId: RUN_ID_SCHEMA,
+  model: MODEL_KIND_SCHEMA,
+  /** Full song (each prediction fed back) or one-step (the song's own windows). */
+  fullSong: z.boolean(),
+  /** The model carries its state from one prediction to the next. */
+  stateful: z.boolean(),
+  window: count(WINDOW_MAX),
+  /** The vocabulary: class index → note code (`e8`). */
+  codes: z.array(text).max(SAVED_VOCABULARY_MAX_CODES),
+  /** The traced LSTM (the model's first): its name, its units and how many of them the steps hold. Null without one. */
+  lstm: z.object({ layer: text, units: count(LAYER_MAX_UNITS), shown: count(MEMORY_TRACE_MAX_UNITS), recurrentActivation: text }).nullable(),
+  /** Why there is no state to show (no LSTM, a functional model…). */
+  noState: text.optional(),
+  /** Predictions along the whole song; `steps` holds the first MEMORY_TRACE_MAX_STEPS. */
+  totalSteps: count(SONG_MAX_NOTES),
+  steps: z.array(MEMORY_STEP_SCHEMA).max(MEMORY_TRACE_MAX_STEPS)
 })
 
 export const TRAINING_FAILURE_SCHEMA = z.object({ runId: RUN_ID_SCHEMA, error: SERIALIZED_ERROR_SCHEMA })

@@ -3,6 +3,7 @@
 import type { LayersModel } from '@tensorflow/tfjs'
 import { chooseBackend } from '../engine/backend/chooseBackend'
 import { continueMelody, type Continuation } from '../engine/generate/continueMelody'
+import { traceAlongSong, type MemoryTrace } from '../engine/generate/memoryTrace'
 import { notePredictor, predictFullSong, predictOneStep } from '../engine/generate/predict'
 import { loadTrainedModel, ModelFileError, type TrainedModelInfo } from '../engine/library/modelFiles'
 import { disposeModel } from '../engine/models/build'
@@ -10,7 +11,8 @@ import type { Melody } from '../engine/notation/melody'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
 import { makeInputEncoding, primeIndices } from '../engine/notation/vocabulary'
 import { saying } from '../shared/engineMessages'
-import type { ContinuationView, TrainingResult } from '../shared/studioApi'
+import { MEMORY_TRACE_MAX_SAME_WINDOW, MEMORY_TRACE_MAX_STEPS, MEMORY_TRACE_MAX_UNITS, MEMORY_TRACE_TOP_K } from '../shared/limits'
+import type { ContinuationView, MemoryTraceView, StudioModelKind, TrainingResult } from '../shared/studioApi'
 import { codesOfIndices, DEFAULT_HEADER, melodyOfCodes, predictionView, type MelodyHeader } from './predictionViews'
 import { melodyToAbcWithHeads } from '../engine/notation/abcOut'
 
@@ -50,6 +52,51 @@ export async function predictAgain(runId: string, folder: string): Promise<Train
       oneStep: predictionView(predictOneStep(model, info.spec, info.song, encoding), info.vocabulary, header),
       fullSong: predictionView(predictFullSong(model, info.spec, info.song, encoding), info.vocabulary, header)
     }
+  })
+}
+
+/** A memory trace as the studio shows it: the top candidates, the first units, every list bounded. */
+export function memoryTraceView(trace: MemoryTrace, model: StudioModelKind, codes: readonly string[], fullSong: boolean): Omit<MemoryTraceView, 'runId'> {
+  const units = (state: Float64Array | undefined) => (state ? Array.from(state.subarray(0, MEMORY_TRACE_MAX_UNITS)) : undefined)
+  return {
+    model,
+    fullSong,
+    stateful: trace.stateful,
+    window: trace.window,
+    codes: [...codes],
+    lstm: trace.lstm
+      ? { layer: trace.lstm.layer, units: trace.lstm.units, shown: Math.min(trace.lstm.units, MEMORY_TRACE_MAX_UNITS), recurrentActivation: trace.lstm.recurrentActivation }
+      : null,
+    ...(trace.noState !== undefined ? { noState: trace.noState } : {}),
+    totalSteps: trace.totalSteps,
+    steps: trace.steps.map((step) => {
+      const ranked = Array.from(step.probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability || a.index - b.index)
+      const h = units(step.h)
+      const c = units(step.c)
+      return {
+        inputs: [...step.inputs],
+        truth: step.truth,
+        predicted: step.predicted,
+        trueProbability: step.probabilities[step.truth] ?? 0,
+        top: ranked.slice(0, MEMORY_TRACE_TOP_K),
+        ...(h ? { h } : {}),
+        ...(c ? { c } : {}),
+        ambiguousWith: step.ambiguousWith.slice(0, MEMORY_TRACE_MAX_SAME_WINDOW)
+      }
+    })
+  }
+}
+
+/**
+ * The saved run's model walked along its song (one-step, or the full song with each prediction fed
+ * back): at each prediction the candidates and its first LSTM's state, for the Memory panel.
+ */
+export async function traceSavedRun(folder: string, request: { readonly fullSong: boolean }): Promise<Omit<MemoryTraceView, 'runId'>> {
+  await chooseBackend({ env: process.env })
+  return withSavedModel(folder, (model, info) => {
+    const encoding = makeInputEncoding(info.spec.encoding, info.vocabulary)
+    const trace = traceAlongSong(model, info.spec, info.song, encoding, { feedBack: request.fullSong, maxSteps: MEMORY_TRACE_MAX_STEPS })
+    return memoryTraceView(trace, info.spec.kind, info.vocabulary.codes, request.fullSong)
   })
 }
 

@@ -3,10 +3,10 @@
 import { corpusSongsFromFiles } from '../engine/corpusTraining'
 import { SongError } from '../engine/errors'
 import { checkMelodyLimits } from '../engine/notation/melodyLimits'
-import type { ContinuationRequest, ContinuationView, EpochPoint, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
+import type { ContinuationRequest, ContinuationView, EpochPoint, MemoryTraceView, RunRecord, TrainingRequest, TrainingResult } from '../shared/studioApi'
 import type { RunEnvironment } from './runEnvironment'
 import { runRequest } from './runRecords'
-import { continuationViews, continueSavedModel, predictAgain } from './savedModels'
+import { continuationViews, continueSavedModel, predictAgain, traceSavedRun } from './savedModels'
 import { trainCorpus } from './trainCorpus'
 import { runModelFolder, songToTrain, trainSong } from './trainSong'
 
@@ -47,4 +47,9 @@ export function predictStudioRunAgain(runId: string, modelsFolder: string): Prom
 export async function continueStudioRun(runId: string, modelsFolder: string, request: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationView[]> {
   const continued = await continueSavedModel(runModelFolder(modelsFolder, runId), { ...request, ...(signal ? { signal } : {}) })
   return continuationViews(continued)
+}
+
+/** A finished run's memory trace along its song (one-step, or full song), from its saved model. */
+export async function traceStudioRun(runId: string, modelsFolder: string, fullSong: boolean): Promise<MemoryTraceView> {
+  return { runId, ...(await traceSavedRun(runModelFolder(modelsFolder, runId), { fullSong })) }
 }

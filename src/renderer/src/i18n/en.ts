@@ -300,7 +300,31 @@ export const EN = {
   midiDiscard: 'Discard',
   midiTake: 'Take',
   midiTakeFull: 'The take is full ({n} notes): insert it to go on.',
-  songLabel: 'song'
+  songLabel: 'song',
+  memoryHeading: 'Memory: what the network saw and kept',
+  memoryExplain: 'At each note, the model\'s most likely next notes (green: the true next note; blue: its choice) and its LSTM\'s state, hidden h and cell c, as colour over the steps (red above zero, blue below; an amber mark over a step: the same notes went in at another step with a different note next). It follows the one-step score as it plays (the full-song score with full song ticked); move it with the slider, its arrow keys, or a click on a map.',
+  memoryHowToRead: 'How to read it',
+  memoryBeside: 'Beside it',
+  memoryNone: 'none',
+  memoryFullSong: 'full song (its own notes fed back)',
+  memoryStep: 'Step {step} of {steps}',
+  memoryLoading: 'Tracing {run}…',
+  memoryFailed: 'The trace could not be made.',
+  memoryRunLabel: '{model}, {epochs}, {saved}',
+  memoryStateful: '{model} (stateful: carries its state)',
+  memoryStateless: '{model} (stateless: sees only its window)',
+  memoryStepCaption: 'Step {step} of {steps}: {notes} in, {truth} next',
+  memorySameWindow: 'Same {n} notes in as step {step} ({notes}), different note next: {here} here, {there} there. A model that sees only these notes cannot tell them apart.',
+  memorySameWindowStateful: 'Same {n} notes in as step {step} ({notes}), different note next: {here} here, {there} there. Only the state it carries can tell them apart.',
+  memoryCandidates: 'Next-note candidates at step {step}',
+  memoryTrueNext: 'true next',
+  memoryPredicted: 'its choice',
+  memoryHidden: 'hidden h, units 1–{shown} of {units} (±{scale})',
+  memoryCell: 'cell c, units 1–{shown} of {units} (±{scale})',
+  memoryUnitValue: 'unit 1 now: {value}',
+  memoryHiddenMap: 'Hidden state h: {shown} units over {steps} steps',
+  memoryCellMap: 'Cell state c: {shown} units over {steps} steps',
+  memoryNoState: 'No state to show: {reason}.'
 } as const
 
 export type MessageKey = keyof typeof EN
