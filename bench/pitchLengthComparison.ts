@@ -13,30 +13,12 @@ import { modelScoring } from '../src/engine/models/modelOutputs'
 import type { ModelSpec } from '../src/engine/models/spec'
 import { notePartsOf, type NoteParts } from '../src/engine/notation/vocabulary'
 import type { WindowDataset } from '../src/engine/dataset/windows'
+import { pitchLengthGraph } from '../src/shared/modelPresets'
 import { JIGS_MODEL } from './jigsNextToken'
 import { SHARED } from './peer'
 
-const call = (layer: string) => [{ layer, call: 0 }]
-
-/** The pitch-and-length model for the jigs: the preset's shape with the jigs model's LSTM. */
-export const PITCH_LENGTH_JIGS_GRAPH: ModelGraph = {
-  name: 'pitch_length_jigs',
-  layers: [
-    { name: 'pitch', spec: { type: 'input', role: 'pitch' }, calls: [] },
-    { name: 'length', spec: { type: 'input', role: 'length' }, calls: [] },
-    { name: 'pitch_embedding', spec: { type: 'embedding', outputDim: 16 }, calls: [call('pitch')] },
-    { name: 'length_embedding', spec: { type: 'embedding', outputDim: 16 }, calls: [call('length')] },
-    { name: 'note', spec: { type: 'concatenate' }, calls: [[...call('pitch_embedding'), ...call('length_embedding')]] },
-    { name: 'lstm', spec: { type: 'lstm', units: 128 }, calls: [call('note')] },
-    { name: 'next_pitch', spec: { type: 'head', units: 1 }, calls: [call('lstm')] },
-    { name: 'next_length', spec: { type: 'head', units: 1 }, calls: [call('lstm')] }
-  ],
-  inputs: ['pitch', 'length'],
-  outputs: [
-    { layer: 'next_pitch', call: 0 },
-    { layer: 'next_length', call: 0 }
-  ]
-}
+/** The pitch-and-length model for the jigs: the preset's shape with the jigs model's LSTM and embedding widths. */
+export const PITCH_LENGTH_JIGS_GRAPH: ModelGraph = pitchLengthGraph({ name: 'pitch_length_jigs', units: 128, pitchEmbedding: 16, lengthEmbedding: 16 })
 
 export interface PitchLengthFigures {
   readonly model: 'single-vocabulary' | 'pitch-length'

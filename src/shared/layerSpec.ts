@@ -36,6 +36,22 @@ export type LayerSpec =
   | { readonly type: 'dropout'; readonly rate: number }
   | { readonly type: 'dense'; readonly units: number; readonly activation?: DenseActivation }
 
+/** Keras's class name of each of the lab's layer types. */
+export const KERAS_CLASS_NAMES: Record<LayerSpec['type'], string> = {
+  embedding: 'Embedding',
+  'simple-rnn': 'SimpleRNN',
+  lstm: 'LSTM',
+  gru: 'GRU',
+  conv1d: 'Conv1D',
+  'max-pooling1d': 'MaxPooling1D',
+  'average-pooling1d': 'AveragePooling1D',
+  'global-max-pooling1d': 'GlobalMaxPooling1D',
+  'global-average-pooling1d': 'GlobalAveragePooling1D',
+  flatten: 'Flatten',
+  dropout: 'Dropout',
+  dense: 'Dense'
+}
+
 const activation = z.enum(['relu', 'tanh', 'sigmoid', 'linear'])
 const size = z.number().int().min(1).max(LAYER_MAX_UNITS)
 const rate = z.number().min(0).lt(1)

@@ -5,7 +5,7 @@
 // works out shapes and builds the layers (src/engine/models/graph.ts).
 import { z } from 'zod'
 import { JOIN_MAX_INPUTS, LAYER_MAX_CALLS, LAYER_MAX_UNITS, MODEL_MAX_GRAPH_LAYERS } from './limits'
-import { parseLayerStack, type DenseActivation, type LayerSpec } from './layerSpec'
+import { KERAS_CLASS_NAMES, LAYER_SPEC_SCHEMA, parseLayerStack, type DenseActivation, type LayerSpec } from './layerSpec'
 
 /**
  * What a model's input is fed, chosen by the input layer's name: `note`, `pitch`, `length` are
@@ -60,8 +60,6 @@ const LAYER_NAME = z
   .max(64)
   .regex(/^[A-Za-z0-9_.\-/]+$/, 'a layer name is letters, digits and _ . / -')
 const size = z.number().int().min(1).max(LAYER_MAX_UNITS)
-const rate = z.number().min(0).lt(1)
-const activation = z.enum(['relu', 'tanh', 'sigmoid', 'linear'])
 const ref = z.strictObject({ layer: LAYER_NAME, call: z.number().int().min(0).max(LAYER_MAX_CALLS - 1) })
 
 const GRAPH_LAYER_SPEC_SCHEMA = z.discriminatedUnion('type', [
@@ -69,20 +67,7 @@ const GRAPH_LAYER_SPEC_SCHEMA = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('add') }),
   z.strictObject({ type: z.literal('concatenate') }),
   z.strictObject({ type: z.literal('head'), units: size }),
-  z.strictObject({ type: z.literal('embedding'), outputDim: size }),
-  z.strictObject({
-    type: z.enum(['simple-rnn', 'lstm', 'gru']),
-    units: size,
-    returnSequences: z.boolean().optional(),
-    dropout: rate.optional(),
-    recurrentDropout: rate.optional(),
-    bidirectional: z.boolean().optional()
-  }),
-  z.strictObject({ type: z.literal('conv1d'), filters: size, kernelSize: z.number().int().min(1).max(64), activation: activation.optional(), padding: z.enum(['valid', 'same']).optional() }),
-  z.strictObject({ type: z.enum(['max-pooling1d', 'average-pooling1d']), poolSize: z.number().int().min(1).max(64) }),
-  z.strictObject({ type: z.enum(['global-max-pooling1d', 'global-average-pooling1d', 'flatten']) }),
-  z.strictObject({ type: z.literal('dropout'), rate }),
-  z.strictObject({ type: z.literal('dense'), units: size, activation: activation.optional() })
+  ...LAYER_SPEC_SCHEMA.options
 ])
 
 /** Each output's weight in the loss (Keras's `loss_weights`); 1 where not given. */
@@ -438,24 +423,8 @@ export function roleVocabulary(role: InputRole | OutputRole): 'note' | 'pitch' |
   return base === 'note' || base === 'pitch' || base === 'length' ? base : undefined
 }
 
-const KERAS_CLASS: Record<GraphLayerSpec['type'], string> = {
-  input: 'InputLayer',
-  add: 'Add',
-  concatenate: 'Concatenate',
-  head: 'Dense',
-  embedding: 'Embedding',
-  'simple-rnn': 'SimpleRNN',
-  lstm: 'LSTM',
-  gru: 'GRU',
-  conv1d: 'Conv1D',
-  'max-pooling1d': 'MaxPooling1D',
-  'average-pooling1d': 'AveragePooling1D',
-  'global-max-pooling1d': 'GlobalMaxPooling1D',
-  'global-average-pooling1d': 'GlobalAveragePooling1D',
-  flatten: 'Flatten',
-  dropout: 'Dropout',
-  dense: 'Dense'
-}
+/** Keras's class of each graph layer: the lab's, and the graph's own. */
+const KERAS_CLASS: Record<GraphLayerSpec['type'], string> = { ...KERAS_CLASS_NAMES, input: 'InputLayer', add: 'Add', concatenate: 'Concatenate', head: 'Dense' }
 
 /** The Keras config of one layer (the fields a Keras user reads; Keras fills in the rest). */
 function kerasConfig(layer: GraphLayer, graph: ModelGraph, sizes: GraphSizes | undefined): Record<string, unknown> {

@@ -61,21 +61,20 @@ export const MODEL_PRESETS: Record<ModelKind, ModelPreset> = {
 const call = (layer: string) => [{ layer, call: 0 }]
 
 /**
- * A preset's functional model, in the studio's form of Keras's JSON (src/shared/modelGraph.ts), or
- * undefined for the stacks. The pitch-and-length model: `pitch` and `length` ids, an Embedding
- * each, Concatenate, a (stateful) LSTM of `units`, and two softmax outputs.
+ * The pitch-and-length functional model, in the studio's form of Keras's JSON (src/shared/modelGraph.ts):
+ * `pitch` and `length` ids, an Embedding each, Concatenate, an LSTM of `units` (stateful as the
+ * spec says), and two softmax outputs, `next_pitch` and `next_length`.
  */
-export function presetGraph(kind: ModelKind, units: number): ModelGraph | undefined {
-  if (kind !== 'pitch-length') return undefined
+export function pitchLengthGraph(shape: { name: string; units: number; pitchEmbedding: number; lengthEmbedding: number }): ModelGraph {
   return {
-    name: 'pitch_length',
+    name: shape.name,
     layers: [
       { name: 'pitch', spec: { type: 'input', role: 'pitch' }, calls: [] },
       { name: 'length', spec: { type: 'input', role: 'length' }, calls: [] },
-      { name: 'pitch_embedding', spec: { type: 'embedding', outputDim: 8 }, calls: [call('pitch')] },
-      { name: 'length_embedding', spec: { type: 'embedding', outputDim: 4 }, calls: [call('length')] },
+      { name: 'pitch_embedding', spec: { type: 'embedding', outputDim: shape.pitchEmbedding }, calls: [call('pitch')] },
+      { name: 'length_embedding', spec: { type: 'embedding', outputDim: shape.lengthEmbedding }, calls: [call('length')] },
       { name: 'note', spec: { type: 'concatenate' }, calls: [[...call('pitch_embedding'), ...call('length_embedding')]] },
-      { name: 'lstm', spec: { type: 'lstm', units }, calls: [call('note')] },
+      { name: 'lstm', spec: { type: 'lstm', units: shape.units }, calls: [call('note')] },
       { name: 'next_pitch', spec: { type: 'head', units: 1 }, calls: [call('lstm')] },
       { name: 'next_length', spec: { type: 'head', units: 1 }, calls: [call('lstm')] }
     ],
@@ -85,4 +84,9 @@ export function presetGraph(kind: ModelKind, units: number): ModelGraph | undefi
       { layer: 'next_length', call: 0 }
     ]
   }
+}
+
+/** A preset's functional model, or undefined for the stacks: the pitch-and-length model with `units` in its LSTM. */
+export function presetGraph(kind: ModelKind, units: number): ModelGraph | undefined {
+  return kind === 'pitch-length' ? pitchLengthGraph({ name: 'pitch_length', units, pitchEmbedding: 8, lengthEmbedding: 4 }) : undefined
 }

@@ -33,7 +33,7 @@ function parameter(arena: KernelArena, name: string, shape: readonly number[]): 
 }
 
 /** tfjs's activations, elementwise. hardSigmoid is Keras's clip(0.2·x + 0.5, 0, 1). */
-function activate(kind: FastActivation, x: number): number {
+export function activate(kind: FastActivation, x: number): number {
   switch (kind) {
     case 'linear':
       return x

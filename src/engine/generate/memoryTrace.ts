@@ -5,29 +5,14 @@
 // next for a stateful one. memoryTrace.test.ts holds it to tfjs's own output and states.
 import * as tf from '@tensorflow/tfjs'
 import type { FastPathSetting } from '../fastcpu/choosePath'
+import { activate, type FastActivation } from '../fastcpu/fastLayers'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
 import { argMax, notePredictor } from './predict'
 
-/** The activations an LSTM may have, as tfjs names them. */
-type CellActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'hardSigmoid'
+/** The activations an LSTM may have, as tfjs names them (computed as the fast path computes them). */
+type CellActivation = Exclude<FastActivation, 'softmax'>
 const CELL_ACTIVATIONS: readonly CellActivation[] = ['linear', 'relu', 'tanh', 'sigmoid', 'hardSigmoid']
-
-/** tfjs's activations; hardSigmoid is max(0, min(1, 0.2·x + 0.5)). */
-function activate(kind: CellActivation, x: number): number {
-  switch (kind) {
-    case 'linear':
-      return x
-    case 'relu':
-      return x > 0 ? x : 0
-    case 'tanh':
-      return Math.tanh(x)
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-x))
-    case 'hardSigmoid':
-      return Math.max(0, Math.min(1, 0.2 * x + 0.5))
-  }
-}
 
 /** What the traced LSTM layer is. */
 export interface LstmDescription {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
-import type { LayerSpec, RecurrentType } from '../../shared/layerSpec'
+import { KERAS_CLASS_NAMES, type LayerSpec, type RecurrentType } from '../../shared/layerSpec'
 
 export type { DenseActivation, LayerSpec, RecurrentType } from '../../shared/layerSpec'
+export { KERAS_CLASS_NAMES } from '../../shared/layerSpec'
 
 /** Every layer type, for menus and documentation. The layers are described in src/shared/layerSpec.ts; this file builds them with tfjs. */
 export const LAYER_TYPES = [
@@ -40,22 +41,6 @@ export interface LayerRow {
   readonly outputShape: (number | null)[]
   readonly params: number
   readonly connectedTo: string[]
-}
-
-/** Keras's class name of each of the lab's layer types. */
-export const KERAS_CLASS_NAMES: Record<LayerSpec['type'], string> = {
-  embedding: 'Embedding',
-  'simple-rnn': 'SimpleRNN',
-  lstm: 'LSTM',
-  gru: 'GRU',
-  conv1d: 'Conv1D',
-  'max-pooling1d': 'MaxPooling1D',
-  'average-pooling1d': 'AveragePooling1D',
-  'global-max-pooling1d': 'GlobalMaxPooling1D',
-  'global-average-pooling1d': 'GlobalAveragePooling1D',
-  flatten: 'Flatten',
-  dropout: 'Dropout',
-  dense: 'Dense'
 }
 
 /** The name Keras gives the next layer of a type: `lstm`, then `lstm_1`, `lstm_2`… */
