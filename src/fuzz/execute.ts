@@ -27,7 +27,8 @@ import { describeModel } from '../usecases/describeModel'
 import { importSongFile, readSongReport } from '../usecases/songFiles'
 import { MELODY_SCHEMA } from '../shared/studioSchemas'
 import { predictStudioRunAgain } from '../usecases/studioRuns'
-import { parseLayerStack } from '../shared/layerSpec'
+import { kerasJsonToGraph, parseModelLayers } from '../shared/modelGraph'
+import { SEED_VOCABULARY } from '../engine/notation/vocabulary'
 import {
   ABC_FIELD_MAX_CHARS,
   IMPORT_MAX_BYTES,
@@ -35,6 +36,7 @@ import {
   METER_MAX_DENOMINATOR,
   METER_MAX_NUMERATOR,
   MIDI_MAX_BYTES,
+  MODEL_MAX_GRAPH_LAYERS,
   MODEL_MAX_LAYERS,
   MODEL_MAX_PARAMS,
   NOTE_MAX_QUARTERS,
@@ -215,30 +217,40 @@ let nabiyaAbc: string | undefined
  */
 const BUILD_MAX_PARAMS = 20_000
 
-function checkSpecSize(pipeline: Pipeline, params: number, layers: number, where: string): void {
+function checkSpecSize(pipeline: Pipeline, params: number, layers: number, where: string, maxLayers = MODEL_MAX_LAYERS): void {
   pipeline.check(params <= MODEL_MAX_PARAMS, `${where}: a model of ${params} parameters was accepted, over MODEL_MAX_PARAMS ${MODEL_MAX_PARAMS}`)
-  pipeline.check(layers <= MODEL_MAX_LAYERS, `${where}: ${layers} layers were accepted, over MODEL_MAX_LAYERS ${MODEL_MAX_LAYERS}`)
+  pipeline.check(layers <= maxLayers, `${where}: ${layers} layers were accepted, over ${maxLayers === MODEL_MAX_LAYERS ? 'MODEL_MAX_LAYERS' : 'MODEL_MAX_GRAPH_LAYERS'} ${maxLayers}`)
+}
+
+/** The UI sends a Keras functional model as the graph it read: `layers` that is an object becomes `graph` when it reads. */
+function withGraphRead(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null || !('layers' in options)) return options
+  const { layers, ...rest } = options as Record<string, unknown>
+  if (Array.isArray(layers) || typeof layers !== 'object' || layers === null) return options
+  const read = kerasJsonToGraph(layers)
+  return read.ok ? { ...rest, graph: read.graph } : options
 }
 
 async function runLayers(input: LayersInput): Promise<Outcome> {
   const pipeline = new Pipeline()
   nabiyaAbc ??= await readFile(join(ROOT, 'resources/songs/nabiya.abc'), 'utf8')
   // The studio's path: the API's schema, then describeModel (the model screen).
-  const parsed = STUDIO_METHODS.describeModel.args.safeParse([readSongReport(nabiyaAbc).melody, input.model, input.options])
+  const parsed = STUDIO_METHODS.describeModel.args.safeParse([readSongReport(nabiyaAbc).melody, input.model, withGraphRead(input.options)])
   if (!parsed.success) pipeline.refusal ??= new InvalidMessageError(parsed.error.issues[0]?.message ?? 'arguments')
   else {
     const [melody, model, options] = parsed.data
     await pipeline.step(() => {
       const description = describeModel(melody, model, options)
-      checkSpecSize(pipeline, description.params, options.layers?.length ?? 0, 'describeModel')
+      if (options.graph) checkSpecSize(pipeline, description.params, options.graph.layers.length, 'describeModel', MODEL_MAX_GRAPH_LAYERS)
+      else checkSpecSize(pipeline, description.params, options.layers?.length ?? 0, 'describeModel')
       const units = Math.max(0, ...(options.layers ?? []).map((layer) => ('units' in layer ? layer.units : 'filters' in layer ? layer.filters : 0)))
       pipeline.check(units <= LAYER_MAX_UNITS, `describeModel: a layer of ${units} units was accepted, over LAYER_MAX_UNITS ${LAYER_MAX_UNITS}`)
     })
   }
-  // The command line's path: `--layers` JSON through parseLayerStack, then resolveModelSpec.
+  // The command line's path: `--layers` JSON (a stack or a Keras functional model) through parseModelLayers, then resolveModelSpec.
   const options = (typeof input.options === 'object' && input.options !== null ? input.options : {}) as Record<string, unknown>
-  const stack = parseLayerStack(options['layers'])
-  if (!stack.ok) pipeline.refusal ??= new InvalidMessageError(stack.message)
+  const read = parseModelLayers(options['layers'])
+  if (!read.ok) pipeline.refusal ??= new InvalidMessageError(read.message)
   else if (!isModelKind(input.model)) pipeline.refusal ??= new InvalidMessageError(`no model ${input.model}`)
   else {
     const numbers: ModelOptions = {}
@@ -247,9 +259,14 @@ async function runLayers(input: LayersInput): Promise<Outcome> {
     }
     const kind = input.model
     await pipeline.step(() => {
-      const spec = resolveModelSpec(kind, { ...numbers, layers: stack.layers }, input.classes)
+      // a functional model's pitches and lengths come from a vocabulary: the seed's (14 codes)
+      const spec =
+        'graph' in read
+          ? resolveModelSpec(kind, { ...numbers, graph: read.graph }, Math.min(input.classes, SEED_VOCABULARY.codes.length), SEED_VOCABULARY)
+          : resolveModelSpec(kind, { ...numbers, layers: read.layers }, input.classes)
       const params = countSpecParams(spec)
-      checkSpecSize(pipeline, params, stack.layers.length, 'resolveModelSpec')
+      if ('graph' in read) checkSpecSize(pipeline, params, read.graph.layers.length, 'resolveModelSpec', MODEL_MAX_GRAPH_LAYERS)
+      else checkSpecSize(pipeline, params, read.layers.length, 'resolveModelSpec')
       if (params <= BUILD_MAX_PARAMS && spec.window <= 64 && spec.batchSize <= 64 && spec.classes <= 1000) {
         const model = buildModel(spec)
         try {

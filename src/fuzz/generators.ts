@@ -310,6 +310,45 @@ const layer: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 })
 )
 
+/** Keras's functional JSON of a real model (two inputs, a shared layer, a residual Add, two outputs), Keras 2's and 3's forms. */
+const KERAS_MODELS = ['residualTwoHeads.keras2.json', 'residualTwoHeads.keras3.json'].map(
+  (name) => JSON.parse(readFileSync(join(ROOT, 'src/engine/testing/kerasModels', name), 'utf8')) as { config: { layers: Record<string, unknown>[] } }
+)
+
+/**
+ * That model changed as a person or a hostile file might: a config number or string replaced, a
+ * layer dropped or repeated (past the layer limit too), a reference or class name swapped.
+ */
+const kerasModelArbitrary: fc.Arbitrary<unknown> = fc
+  .record({
+    model: fc.constantFrom(...KERAS_MODELS),
+    edits: fc.array(
+      fc.record({
+        layer: fc.nat({ max: 40 }),
+        kind: fc.constantFrom('config', 'class', 'drop', 'repeat', 'inbound'),
+        key: fc.constantFrom('units', 'output_dim', 'name', 'activation', 'return_sequences', 'axis', 'rate', 'filters', 'kernel_size', 'layer'),
+        value: fc.oneof(fc.integer({ min: -2, max: 5000 }), fc.constantFrom('softmax', 'relu', 'next_pitch', 'pitch', 'Multiply', 'lstm_1', '', null, true, [3], { class_name: 'LSTM', config: { units: 4 } }), fc.jsonValue({ maxDepth: 2 })),
+        times: fc.integer({ min: 1, max: 80 })
+      }),
+      { maxLength: 4 }
+    )
+  })
+  .map(({ model, edits }) => {
+    const json = structuredClone(model)
+    const layers = json.config.layers
+    for (const edit of edits) {
+      const at = edit.layer % Math.max(layers.length, 1)
+      const layer = layers[at]
+      if (!layer) continue
+      if (edit.kind === 'config') (layer['config'] as Record<string, unknown>)[edit.key] = edit.value
+      else if (edit.kind === 'class') layer['class_name'] = edit.value
+      else if (edit.kind === 'drop') layers.splice(at, 1)
+      else if (edit.kind === 'repeat') layers.splice(at, 0, ...Array.from({ length: edit.times }, () => structuredClone(layer)))
+      else layer['inbound_nodes'] = [[[edit.value, 0, 0, {}]]]
+    }
+    return json
+  })
+
 const layersArbitrary: fc.Arbitrary<LayersInput> = fc.record({
   model: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...STUDIO_MODEL_KINDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
   // A song's vocabulary: tens of classes (a corpus's a few hundred); 0 and 1 are refused.
@@ -317,7 +356,13 @@ const layersArbitrary: fc.Arbitrary<LayersInput> = fc.record({
   options: fc.oneof(
     { weight: 9, arbitrary: fc.record(
       {
-        layers: fc.oneof({ weight: 8, arbitrary: fc.array(layer, { minLength: 1, maxLength: 6 }) }, { weight: 1, arbitrary: fc.array(layer, { minLength: 7, maxLength: 40 }) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }),
+        layers: fc.oneof(
+          { weight: 8, arbitrary: fc.array(layer, { minLength: 1, maxLength: 6 }) },
+          { weight: 1, arbitrary: fc.array(layer, { minLength: 7, maxLength: 40 }) },
+          { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+          // a Keras functional model, real and changed
+          { weight: 4, arbitrary: kerasModelArbitrary }
+        ),
         units: size,
         window: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 16 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 256, 100_000) }),
         batchSize: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 32 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 4096, 1e6) }),
