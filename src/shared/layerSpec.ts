@@ -22,6 +22,11 @@ export type LayerSpec =
       readonly returnSequences?: boolean
       readonly dropout?: number
       readonly recurrentDropout?: number
+      /**
+       * The gates' activation (LSTM, GRU): the seed's Keras used hardSigmoid, the studio's default;
+       * Keras from 2.3 on uses sigmoid, which a Keras model's JSON brings along.
+       */
+      readonly recurrentActivation?: 'sigmoid' | 'hardSigmoid'
       readonly bidirectional?: boolean
     }
   | {
@@ -64,6 +69,7 @@ export const LAYER_SPEC_SCHEMA = z.discriminatedUnion('type', [
     returnSequences: z.boolean().optional(),
     dropout: rate.optional(),
     recurrentDropout: rate.optional(),
+    recurrentActivation: z.enum(['sigmoid', 'hardSigmoid']).optional(),
     bidirectional: z.boolean().optional()
   }),
   z.strictObject({ type: z.literal('conv1d'), filters: size, kernelSize: z.number().int().min(1).max(64), activation: activation.optional(), padding: z.enum(['valid', 'same']).optional() }),

@@ -41,7 +41,7 @@ describe('Keras functional JSON', () => {
     expect(byName['project']?.calls).toEqual([[{ layer: 'pitch_embedding', call: 0 }], [{ layer: 'length_embedding', call: 0 }]])
     expect(byName['note']?.calls).toEqual([[{ layer: 'project', call: 0 }, { layer: 'project', call: 1 }]])
     expect(byName['residual']).toEqual({ name: 'residual', spec: { type: 'add' }, calls: [[{ layer: 'lstm_1', call: 0 }, { layer: 'dense_2', call: 0 }]] })
-    expect(byName['lstm_1']?.spec).toEqual({ type: 'lstm', units: 32, returnSequences: true })
+    expect(byName['lstm_1']?.spec).toEqual({ type: 'lstm', units: 32, returnSequences: true, recurrentActivation: 'sigmoid' })
     expect(byName['next_pitch']?.spec).toEqual({ type: 'head', units: 7 })
   })
 
@@ -67,6 +67,9 @@ describe('Keras functional JSON', () => {
     expect(refused((layers) => ((layers[9] as KerasLayer).inbound_nodes = [[['lstm_2', 0, 0, {}], ['dense_2', 0, 0, {}]]]))).toMatch(/reads, through the graph, from its own output: a model cannot have cycles/)
     expect(refused((layers) => ((layers[5] as KerasLayer).inbound_nodes = [[['project', 0, 0, {}], ['project', 2, 0, {}]]]))).toMatch(/reads call 2 of 'project', which is called 2 time/)
     expect(refused((layers) => ((layers[6] as KerasLayer).config['return_state'] = true))).toMatch(/layer 'lstm_1' \(LSTM\): return_state is not supported/)
+    expect(refused((layers) => ((layers[6] as KerasLayer).config['recurrent_activation'] = 'relu'))).toMatch(/layer 'lstm_1' \(LSTM\): recurrent_activation "relu" is not supported/)
+    // hard_sigmoid is the studio's own default, so it reads as no setting
+    expect(graphOf(editedFixture((layers) => ((layers[6] as KerasLayer).config['recurrent_activation'] = 'hard_sigmoid'))).layers[6]?.spec).toEqual({ type: 'lstm', units: 32, returnSequences: true })
     expect(refused((layers) => layers.splice(12, 1))).toMatch(/not a layer|is not one of/)
     expect(refused((layers) => ((layers[7] as KerasLayer).config['name'] = (layers[7] as KerasLayer).name = 'dense_2'))).toMatch(/two layers are named 'dense_2'/)
     expect(refused((layers, config) => ((config['output_layers'] = [['lstm_2', 0, 0]]), layers.splice(11, 2)))).toMatch(/output 'lstm_2' must be a Dense softmax layer named after what it predicts/)

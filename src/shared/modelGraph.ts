@@ -289,12 +289,16 @@ function kerasLayerSpec(className: string, config: Record<string, unknown>, name
       // Keras's defaults are left out, as the lab writes its layers
       const dropout = configNumber(config, 'dropout', where, 0)
       const recurrentDropout = configNumber(config, 'recurrent_dropout', where, 0)
+      // Keras's gates: sigmoid unless it says hard_sigmoid (the studio's own default, so not written)
+      const gates = config['recurrent_activation'] ?? 'sigmoid'
+      if (type !== 'simple-rnn' && gates !== 'sigmoid' && gates !== 'hard_sigmoid') refuse(`recurrent_activation ${JSON.stringify(gates)} is not supported (sigmoid, hard_sigmoid)`)
       return {
         type,
         units: configNumber(config, 'units', where),
         ...(config['return_sequences'] === true ? { returnSequences: true } : {}),
         ...(dropout > 0 ? { dropout } : {}),
-        ...(recurrentDropout > 0 ? { recurrentDropout } : {})
+        ...(recurrentDropout > 0 ? { recurrentDropout } : {}),
+        ...(type !== 'simple-rnn' && gates === 'sigmoid' ? { recurrentActivation: 'sigmoid' as const } : {})
       }
     }
     case 'Bidirectional': {
@@ -451,7 +455,14 @@ function kerasConfig(layer: GraphLayer, graph: ModelGraph, sizes: GraphSizes | u
     case 'simple-rnn':
     case 'lstm':
     case 'gru': {
-      const inner = { name, units: spec.units, return_sequences: spec.returnSequences ?? false, dropout: spec.dropout ?? 0, recurrent_dropout: spec.recurrentDropout ?? 0 }
+      const inner = {
+        name,
+        units: spec.units,
+        return_sequences: spec.returnSequences ?? false,
+        dropout: spec.dropout ?? 0,
+        recurrent_dropout: spec.recurrentDropout ?? 0,
+        ...(spec.type === 'simple-rnn' ? {} : { recurrent_activation: spec.recurrentActivation === 'sigmoid' ? 'sigmoid' : 'hard_sigmoid' })
+      }
       return spec.bidirectional ? { name, layer: { class_name: KERAS_CLASS[spec.type], config: inner }, merge_mode: 'concat' } : inner
     }
     case 'conv1d':

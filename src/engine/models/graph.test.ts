@@ -53,6 +53,8 @@ describe('a functional model from Keras JSON: two inputs, a shared layer, a resi
       expect(rows.find((row) => row.name === 'residual')).toMatchObject({ type: 'Add', connectedTo: ['lstm_1', 'dense_2'], outputShape: [null, 4, 32], inputShapes: [[null, 4, 32], [null, 4, 32]] })
       expect(rows.find((row) => row.name === 'note')).toMatchObject({ type: 'Concatenate', connectedTo: ['project'], outputShape: [null, 4, 16] })
       expect(model.inputs.map((input) => input.name.split('/')[0])).toEqual(['pitch', 'length'])
+      // Keras's gates come across: the JSON's sigmoid, not the seed's hardSigmoid
+      expect((model.getLayer('lstm_1').getConfig() as { recurrentActivation?: string }).recurrentActivation).toBe('sigmoid')
       expect(model.outputs.map((output) => output.shape)).toEqual([
         [null, 7],
         [null, 2]

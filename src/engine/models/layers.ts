@@ -250,7 +250,7 @@ export function makeTfLayer(layer: LayerSpec, options: TfLayerOptions, extra: Re
         // a Bidirectional wrapper takes the input shape and the name itself
         ...(layer.bidirectional ? {} : extra)
       }
-      const gated = layer.type === 'simple-rnn' ? {} : { recurrentActivation: options.recurrentActivation ?? 'hardSigmoid' }
+      const gated = layer.type === 'simple-rnn' ? {} : { recurrentActivation: layer.recurrentActivation ?? options.recurrentActivation ?? 'hardSigmoid' }
       const make = () =>
         layer.type === 'lstm'
           ? tf.layers.lstm({ ...config, ...gated, unitForgetBias: true })
