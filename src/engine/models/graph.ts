@@ -3,7 +3,7 @@
 // and scored: what each named input is given and what each named output is trained towards.
 import * as tf from '@tensorflow/tfjs'
 import { OptionError } from '../errors'
-import type { NoteParts } from '../notation/vocabulary'
+import { codeFeatures, type NoteParts } from '../notation/vocabulary'
 import {
   graphCallOrder,
   roleVocabulary,
@@ -56,6 +56,8 @@ function kerasClass(layer: GraphLayer): string {
 
 interface InferredGraph {
   readonly rows: LayerRow[]
+  /** Every call in an order that can be built. */
+  readonly order: readonly { readonly layer: GraphLayer; readonly call: number }[]
   /** Each call's output shape, by `layer#call`. */
   readonly shapes: ReadonlyMap<string, LayerShape>
   /** The vocabulary each Embedding reads. */
@@ -155,7 +157,7 @@ export function inferGraph(graph: ModelGraph, context: GraphContext): InferredGr
       connectedTo: [...new Set(layer.calls.flatMap((call) => call.map((ref) => ref.layer)))]
     }
   })
-  return { rows, shapes, embeddingTokens }
+  return { rows, order, shapes, embeddingTokens }
 }
 
 function describeShape(shape: LayerShape): string {
@@ -215,9 +217,7 @@ export function buildGraphModel(graph: ModelGraph, context: GraphContext, option
     }
   }
   const outputs = new Map<string, tf.SymbolicTensor>()
-  const order = graphCallOrder(graph)
-  if (typeof order === 'string') throw new OptionError(order)
-  for (const { layer, call } of order) {
+  for (const { layer, call } of inferred.order) {
     const key = callKey({ layer: layer.name, call })
     const input = inputs.get(layer.name)
     if (input) {
@@ -249,6 +249,10 @@ export class GraphIo {
   /** Each output's weight in the loss (Keras's `loss_weights`), in that order. */
   readonly lossWeights: readonly number[]
 
+  /** Each role's table, made once: a code's id, pitch or length, or the seed's numbers for it. */
+  private readonly ids: Readonly<Record<'note' | 'pitch' | 'length', Int32Array>>
+  private readonly features: Readonly<Record<'features' | 'index', number[][]>>
+
   constructor(
     private readonly graph: ModelGraph,
     private readonly context: GraphContext,
@@ -256,13 +260,9 @@ export class GraphIo {
   ) {
     this.heads = graph.outputs.map((ref) => ref.layer as OutputRole)
     this.lossWeights = this.heads.map((head) => lossWeights[head] ?? 1)
-  }
-
-  /** A code's part for a role: itself, its pitch or its length. */
-  private partTable(role: 'note' | 'pitch' | 'length'): number[] {
-    const { parts, classes } = this.context
-    if (role === 'note') return Array.from({ length: Math.max(classes, parts.pitchOf.length) }, (_, index) => index)
-    return [...(role === 'pitch' ? parts.pitchOf : parts.lengthOf)]
+    const { parts, classes } = context
+    this.ids = { note: Int32Array.from({ length: Math.max(classes, parts.pitchOf.length) }, (_, index) => index), pitch: Int32Array.from(parts.pitchOf), length: Int32Array.from(parts.lengthOf) }
+    this.features = { features: codeFeatures(parts, 'pitch-length'), index: codeFeatures(parts, 'index') }
   }
 
   /** The model's inputs for windows of codes (`[batch, window]`, float ids), in its input order. */
@@ -272,21 +272,15 @@ export class GraphIo {
       return this.graph.inputs.map((name) => {
         const role = name as InputRole
         const vocabulary = roleVocabulary(role)
-        if (vocabulary) return tf.gather(tf.tensor1d(this.partTable(vocabulary), 'int32'), codes).toFloat()
-        const { parts } = this.context
-        const scale = (rank: number, count: number) => (count > 1 ? rank / (count - 1) : 0)
-        const table =
-          role === 'features'
-            ? tf.tensor2d(parts.pitchOf.map((pitch, code) => [scale(pitch, parts.pitches), scale(parts.lengthOf[code] ?? 0, parts.lengths)]))
-            : tf.tensor2d(parts.pitchOf.map((_, code) => [code / Math.max(parts.pitchOf.length - 1, 1)]))
-        return tf.gather(table, codes)
+        if (vocabulary) return tf.gather(tf.tensor1d(this.ids[vocabulary], 'int32'), codes).toFloat()
+        return tf.gather(tf.tensor2d(this.features[role === 'features' ? 'features' : 'index']), codes)
       })
     })
   }
 
   /** Each output's labels (int32) for the codes that follow the windows. */
   targets(labels: tf.Tensor1D): tf.Tensor1D[] {
-    return tf.tidy(() => this.heads.map((head) => tf.gather(tf.tensor1d(this.partTable(roleVocabulary(head) ?? 'note'), 'int32'), labels.toInt()) as tf.Tensor1D))
+    return tf.tidy(() => this.heads.map((head) => tf.gather(tf.tensor1d(this.ids[roleVocabulary(head) ?? 'note'], 'int32'), labels.toInt()) as tf.Tensor1D))
   }
 
   /** The size of each output. */
@@ -299,7 +293,7 @@ export class GraphIo {
     return tf.tidy(() => {
       let product: tf.Tensor | undefined
       this.heads.forEach((head, index) => {
-        const table = tf.tensor1d(this.partTable(roleVocabulary(head) ?? 'note').slice(0, this.context.classes), 'int32')
+        const table = tf.tensor1d(this.ids[roleVocabulary(head) ?? 'note'].slice(0, this.context.classes), 'int32')
         const perCode = tf.gather(outputs[index] as tf.Tensor, table, 1)
         product = product ? tf.mul(product, perCode) : perCode
       })

@@ -68,7 +68,7 @@ export const SEED_DEFAULTS = { units: 128, window: 4, epochs: 2000, learningRate
 
 /** The input encoding of a model: the preset's, unless two features are asked for or refused. */
 export function modelEncoding(kind: ModelKind, options: Pick<ModelOptions, 'twoFeatures' | 'layers' | 'graph'>): InputEncodingKind {
-  if (options.layers?.[0]?.type === 'embedding' || options.graph || (!options.layers && presetGraph(kind, SEED_DEFAULTS.units))) return 'token'
+  if (options.layers?.[0]?.type === 'embedding' || options.graph || (!options.layers && MODEL_PRESETS[kind].encoding === 'token')) return 'token'
   if (options.twoFeatures === undefined) return MODEL_PRESETS[kind].encoding
   return options.twoFeatures ? 'pitch-length' : 'index'
 }

@@ -152,24 +152,28 @@ export interface InputEncoding {
  * after the untied length: `c2-` and `c2` are different notes (the first goes on), and the model sees that.
  */
 export function makeInputEncoding(kind: InputEncodingKind, vocabulary: Vocabulary): InputEncoding {
-  const maxIndex = Math.max(vocabulary.codes.length - 1, 1)
   // token ids as they are, for a model whose first layer is an Embedding
   if (kind === 'token') return { kind, featureCount: 1, encode: (index) => [index] }
-  if (kind === 'index') {
-    return { kind, featureCount: 1, encode: (index) => [index / maxIndex] }
-  }
-  const parts = notePartsOf(vocabulary)
-  const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
-  const features = vocabulary.codes.map((_, index) => [scale(parts.pitchOf[index] ?? 0, parts.pitches), scale(parts.lengthOf[index] ?? 0, parts.lengths)])
+  const features = codeFeatures(notePartsOf(vocabulary), kind)
   return {
     kind,
-    featureCount: 2,
+    featureCount: kind === 'index' ? 1 : 2,
     encode: (index) => {
       const feature = features[index]
       if (!feature) throw new RangeError(`class ${index} is outside the vocabulary of ${vocabulary.codes.length} codes`)
       return feature
     }
   }
+}
+
+/**
+ * Each code's numbers as the seed feeds them (see `makeInputEncoding`): `index`, code / highest code;
+ * `pitch-length`, its pitch rank and length rank each scaled to 0…1.
+ */
+export function codeFeatures(parts: NoteParts, kind: 'index' | 'pitch-length'): number[][] {
+  const maxIndex = Math.max(parts.pitchOf.length - 1, 1)
+  const scale = (rank: number, count: number): number => (count > 1 ? rank / (count - 1) : 0)
+  return parts.pitchOf.map((pitch, code) => (kind === 'index' ? [code / maxIndex] : [scale(pitch, parts.pitches), scale(parts.lengthOf[code] ?? 0, parts.lengths)]))
 }
 
 /**
