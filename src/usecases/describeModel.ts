@@ -1,4 +1,5 @@
 // Use case: what a model would be for a song and options, before training it (the model screen).
+import { sameWindowDifferentNext } from '../engine/dataset/windows'
 import { LimitError } from '../engine/errors'
 import { modelPlotSvg } from '../engine/models/modelPlot'
 import { countSpecParams, MODEL_PRESETS, specLayerRows } from '../engine/models/spec'
@@ -30,7 +31,7 @@ export function describeModel(melody: Melody, model: StudioModelKind, options: M
     features: spec.encoding === 'pitch-length' ? 2 : 1,
     layers,
     ...modelPicture(layers, MODEL_PRESETS[model].title),
-    ...songWindows(song.map((index) => vocabulary.codes[index] ?? '?'), spec.window)
+    ...songWindows(song, vocabulary.codes, spec.window)
   }
 }
 
@@ -38,25 +39,25 @@ export function describeModel(melody: Melody, model: StudioModelKind, options: M
  * The song's windows as codes with the note after each (the first WINDOWS_SHOWN_MAX), and the
  * pairs of windows with the same notes and different next notes: in 나비야, `e8 e8 e8 e8` twice.
  */
-export function songWindows(codes: readonly string[], window: number): Required<Pick<ModelDescription, 'windows' | 'repeatedWindows' | 'windowOnlyCeiling'>> {
-  const count = Math.min(Math.max(codes.length - window, 0), WINDOWS_SHOWN_MAX)
-  const windows = Array.from({ length: count }, (_, i) => ({ notes: codes.slice(i, i + window), next: codes[i + window] ?? '' }))
-  const firstSeen = new Map<string, number[]>()
-  const repeatedWindows: [number, number][] = []
-  windows.forEach((row, i) => {
-    const key = row.notes.join(' ')
-    const earlier = firstSeen.get(key) ?? []
-    for (const j of earlier) if (windows[j]?.next !== row.next && repeatedWindows.length < WINDOWS_SHOWN_MAX) repeatedWindows.push([j, i])
-    firstSeen.set(key, [...earlier, i])
-  })
+export function songWindows(song: readonly number[], codes: readonly string[], window: number): Required<Pick<ModelDescription, 'windows' | 'repeatedWindows' | 'windowOnlyCeiling'>> {
+  const count = Math.min(Math.max(song.length - window, 0), WINDOWS_SHOWN_MAX)
+  const steps = Array.from({ length: count }, (_, i) => ({ inputs: song.slice(i, i + window), truth: song[i + window] ?? -1 }))
+  const others = sameWindowDifferentNext(steps)
+  const repeatedWindows = others.flatMap((list, i) => list.filter((j) => j < i).map((j): [number, number] => [j, i])).slice(0, WINDOWS_SHOWN_MAX)
   // A model that sees only the window answers each window one way: at best the commonest next note of each.
-  let best = 0
-  for (const rows of firstSeen.values()) {
-    const counts = new Map<string, number>()
-    for (const row of rows) counts.set(windows[row]?.next ?? '', (counts.get(windows[row]?.next ?? '') ?? 0) + 1)
-    best += Math.max(...counts.values())
+  const nextCounts = new Map<string, Map<number, number>>()
+  for (const step of steps) {
+    const counts = nextCounts.get(step.inputs.join(',')) ?? new Map<number, number>()
+    counts.set(step.truth, (counts.get(step.truth) ?? 0) + 1)
+    nextCounts.set(step.inputs.join(','), counts)
   }
-  return { windows, repeatedWindows, windowOnlyCeiling: windows.length > 0 ? best / windows.length : 1 }
+  const best = [...nextCounts.values()].reduce((sum, counts) => sum + Math.max(...counts.values()), 0)
+  const code = (index: number) => codes[index] ?? '?'
+  return {
+    windows: steps.map((step) => ({ notes: step.inputs.map(code), next: code(step.truth) })),
+    repeatedWindows,
+    windowOnlyCeiling: steps.length > 0 ? best / steps.length : 1
+  }
 }
 
 /** The picture of the model, left out (the table still says it all) for one too large to draw. */

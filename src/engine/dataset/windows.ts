@@ -44,3 +44,18 @@ export function buildWindowDataset(indices: readonly number[], window: number, e
     labels: rows.map((row) => row[window] as number)
   }
 }
+
+/**
+ * For each window (its notes in, the true note next), the other windows with the same notes in and
+ * a different note next: what no model that sees only its window can get both right.
+ */
+export function sameWindowDifferentNext(steps: readonly { readonly inputs: readonly number[]; readonly truth: number }[]): number[][] {
+  const byWindow = new Map<string, number[]>()
+  steps.forEach((step, index) => {
+    const key = step.inputs.join(',')
+    const same = byWindow.get(key)
+    if (same) same.push(index)
+    else byWindow.set(key, [index])
+  })
+  return steps.map((step, index) => (byWindow.get(step.inputs.join(',')) ?? []).filter((other) => other !== index && steps[other]?.truth !== step.truth))
+}

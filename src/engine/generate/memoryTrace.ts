@@ -8,7 +8,10 @@ import type { FastPathSetting } from '../fastcpu/choosePath'
 import { activate, type FastActivation } from '../fastcpu/fastLayers'
 import type { ModelSpec } from '../models/spec'
 import type { InputEncoding } from '../notation/vocabulary'
-import { argMax, notePredictor } from './predict'
+import { sameWindowDifferentNext } from '../dataset/windows'
+import { argMax, notePredictor, walkAlongSong } from './predict'
+
+export { sameWindowDifferentNext } from '../dataset/windows'
 
 /** The activations an LSTM may have, as tfjs names them (computed as the fast path computes them). */
 type CellActivation = Exclude<FastActivation, 'softmax'>
@@ -181,12 +184,9 @@ export function traceAlongSong(model: tf.LayersModel, spec: ModelSpec, song: rea
   const predictor = notePredictor(model, spec, options.fastPath)
   const walked: Omit<MemoryStep, 'ambiguousWith'>[] = []
   try {
-    const heard = song.slice(0, window)
     predictor.resetStates()
     cell?.reset()
-    for (let step = 0; step < count; step++) {
-      const at = step + window
-      const inputs = (options.feedBack ? heard : song).slice(at - window, at)
+    walkAlongSong(window, song, options.feedBack, count, (inputs, at) => {
       const features = inputs.map((index) => encoding.encode(index))
       const probabilities = predictor.probabilities(features)
       const predicted = argMax(probabilities)
@@ -197,8 +197,8 @@ export function traceAlongSong(model: tf.LayersModel, spec: ModelSpec, song: rea
         state = { h: Float64Array.from(cell.h), c: Float64Array.from(cell.c) }
       }
       walked.push({ inputs, truth: song[at] ?? -1, predicted, probabilities: Float32Array.from(probabilities), ...state })
-      heard.push(predicted)
-    }
+      return predicted
+    })
     predictor.resetStates()
   } finally {
     predictor.dispose()
@@ -215,14 +215,3 @@ export function traceAlongSong(model: tf.LayersModel, spec: ModelSpec, song: rea
   }
 }
 
-/** For each step, the other steps whose window in is the same and whose true next note differs. */
-export function sameWindowDifferentNext(steps: readonly { readonly inputs: readonly number[]; readonly truth: number }[]): number[][] {
-  const byWindow = new Map<string, number[]>()
-  steps.forEach((step, index) => {
-    const key = step.inputs.join(',')
-    const same = byWindow.get(key)
-    if (same) same.push(index)
-    else byWindow.set(key, [index])
-  })
-  return steps.map((step, index) => (byWindow.get(step.inputs.join(',')) ?? []).filter((other) => other !== index && steps[other]?.truth !== step.truth))
-}

@@ -103,17 +103,26 @@ export function predictAlongSong(
   encoding: InputEncoding,
   feedBack: boolean
 ): SongPrediction {
+  predictor.resetStates()
+  const predicted = walkAlongSong(window, song, feedBack, song.length - window, (notesIn) => predictor.next(notesIn.map((index) => encoding.encode(index))))
+  predictor.resetStates()
+  return scorePrediction(song, predicted, window)
+}
+
+/**
+ * The song's first `steps` predictions in order: `predict` gets each window of notes in (the song's
+ * own, or with `feedBack` the first window then its own predictions) and the position it predicts,
+ * and returns the note it predicts.
+ */
+export function walkAlongSong(window: number, song: readonly number[], feedBack: boolean, steps: number, predict: (notesIn: number[], at: number) => number): number[] {
   const heard = song.slice(0, window)
   const predicted: number[] = []
-  predictor.resetStates()
-  for (let step = window; step < song.length; step++) {
-    const notesIn = (feedBack ? heard : song).slice(step - window, step)
-    const next = predictor.next(notesIn.map((index) => encoding.encode(index)))
+  for (let at = window; at < window + steps && at < song.length; at++) {
+    const next = predict((feedBack ? heard : song).slice(at - window, at), at)
     predicted.push(next)
     heard.push(next)
   }
-  predictor.resetStates()
-  return scorePrediction(song, predicted, window)
+  return predicted
 }
 
 function predictWith(
